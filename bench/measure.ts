@@ -1,0 +1,25 @@
+import { validateLandingZone } from '../model/validate';
+import { synthesizeLandingZone } from '../stacks/synthesize';
+
+/**
+ * One measured operation in a fresh process, so that peak memory belongs to it alone.
+ * Prints one JSON line: {"op", "ms", "maxRssMb", ...}.
+ */
+const [op, settingsFile, tenantsDir, outdir] = process.argv.slice(2);
+const t0 = process.hrtime.bigint();
+const result = validateLandingZone({ settingsFile, tenantsDir, baseRef: false });
+const validateMs = Number(process.hrtime.bigint() - t0) / 1e6;
+if (!result.landingZone) {
+  console.error(JSON.stringify(result.diagnostics.slice(0, 5)));
+  process.exit(1);
+}
+const out: Record<string, unknown> = { op, tenants: result.landingZone.tenants.length, validateMs: Math.round(validateMs) };
+if (op === 'synth') {
+  const t1 = process.hrtime.bigint();
+  const synth = synthesizeLandingZone(result.landingZone, { outdir });
+  out.synthMs = Math.round(Number(process.hrtime.bigint() - t1) / 1e6);
+  out.stacks = synth.stacks.length;
+  out.resources = synth.stacks.reduce((n, s) => n + s.resources, 0);
+}
+out.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+console.log(JSON.stringify(out));

@@ -1,0 +1,47 @@
+/**
+ * Resource types that hold tenant data or guard access to it. This is the one list the
+ * codebase uses for: `prevent_destroy` on every stack (modules/stack-rules.ts), the plan
+ * guards that refuse deletes and replacements, and the audit's encryption rules.
+ */
+export const PROTECTED_RESOURCE_TYPES = [
+  'aws_organizations_account',
+  'aws_dynamodb_table',
+  'aws_s3_bucket',
+  'aws_kms_key',
+  'aws_kms_external_key',
+  'aws_cognito_user_pool',
+  'aws_backup_vault',
+  'aws_cloudwatch_log_group',
+  'aws_sqs_queue',
+] as const;
+
+export type ProtectedResourceType = (typeof PROTECTED_RESOURCE_TYPES)[number];
+
+export function isProtectedResourceType(type: string): type is ProtectedResourceType {
+  return (PROTECTED_RESOURCE_TYPES as ReadonlyArray<string>).includes(type);
+}
+
+/**
+ * Where each encryptable data-bearing resource names its KMS key, as a path into the
+ * resource's Terraform configuration (snake_case, list blocks indexed). S3 buckets name
+ * theirs in a separate `aws_s3_bucket_server_side_encryption_configuration` resource.
+ */
+export const KMS_KEY_ATTRIBUTES: Readonly<Record<string, ReadonlyArray<string | number>>> = {
+  aws_dynamodb_table: ['server_side_encryption', 'kms_key_arn'],
+  aws_cloudwatch_log_group: ['kms_key_id'],
+  aws_sqs_queue: ['kms_master_key_id'],
+  aws_backup_vault: ['kms_key_arn'],
+  aws_sns_topic: ['kms_master_key_id'],
+  aws_s3_bucket_server_side_encryption_configuration: ['rule', 'apply_server_side_encryption_by_default', 'kms_master_key_id'],
+};
+
+/** Reads a path from Terraform configuration, treating single-item list blocks as objects. */
+export function readConfigPath(config: unknown, path: ReadonlyArray<string | number>): unknown {
+  let cur: unknown = config;
+  for (const p of path) {
+    if (Array.isArray(cur) && typeof p === 'string') cur = cur[0];
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[p];
+  }
+  return Array.isArray(cur) && cur.length === 1 ? cur[0] : cur;
+}

@@ -1,0 +1,81 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { MANIFEST_EXTENSIONS } from './load';
+
+/**
+ * The manifests as they were at a git revision: the "before" of a change. Tier downgrades,
+ * removed manifests and account e-mail changes are only visible against it.
+ */
+export interface BaseTenant {
+  readonly id: string;
+  readonly tier?: string;
+  readonly status?: string;
+  readonly accountEmail?: string;
+  readonly accountId?: string;
+  /** Path of the file at the base revision, relative to the repository root. */
+  readonly file: string;
+}
+
+export type BaseManifests =
+  | { readonly ok: true; readonly ref: string; readonly tenants: ReadonlyMap<string, BaseTenant> }
+  | { readonly ok: false; readonly reason: string };
+
+function git(cwd: string, args: string[], input?: string): string {
+  return execFileSync('git', args, { cwd, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1024 * 1024 * 1024 });
+}
+
+/** Reads every manifest of `tenantsDir` at `ref` with one `git cat-file --batch` call. */
+export function readBaseManifests(tenantsDir: string, ref: string): BaseManifests {
+  const dir = path.resolve(tenantsDir);
+  let top: string;
+  try {
+    top = git(dir, ['rev-parse', '--show-toplevel']).trim();
+  } catch {
+    return { ok: false, reason: `${tenantsDir} is not inside a git repository` };
+  }
+  const probe = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: top, encoding: 'utf8' });
+  if (probe.status !== 0) return { ok: false, reason: `git revision "${ref}" does not exist (no commits yet, or a shallow clone without it)` };
+  const commit = probe.stdout.trim();
+  const rel = path.relative(fs.realpathSync(top), fs.realpathSync(dir)).split(path.sep).join('/');
+  const listing = git(top, ['ls-tree', '--name-only', commit, '--', rel === '' ? '.' : `${rel}/`])
+    .split('\n')
+    .filter((f) => f && (MANIFEST_EXTENSIONS as ReadonlyArray<string>).includes(path.extname(f).toLowerCase()));
+  const tenants = new Map<string, BaseTenant>();
+  if (listing.length === 0) return { ok: true, ref, tenants };
+  const batch = execFileSync('git', ['cat-file', '--batch'], {
+    cwd: top,
+    input: listing.map((f) => `${commit}:${f}`).join('\n') + '\n',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  let offset = 0;
+  for (const file of listing) {
+    // Each entry: "<sha> <type> <size>\n<size bytes>\n" (sizes in bytes, hence the Buffer).
+    const nl = batch.indexOf(0x0a, offset);
+    const size = Number(batch.subarray(offset, nl).toString('utf8').split(' ')[2]);
+    const body = batch.subarray(nl + 1, nl + 1 + size).toString('utf8');
+    offset = nl + 1 + size + 1;
+    const stem = path.basename(file, path.extname(file));
+    let doc: Record<string, unknown> | undefined;
+    try {
+      const parsed = parse(body, { maxAliasCount: 50 });
+      doc = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
+    } catch {
+      doc = undefined;
+    }
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const account = doc?.account && typeof doc.account === 'object' ? (doc.account as Record<string, unknown>) : undefined;
+    const id = str(doc?.id) ?? stem;
+    tenants.set(id, {
+      id,
+      tier: str(doc?.tier),
+      status: str(doc?.status) ?? 'active',
+      accountEmail: str(account?.email),
+      accountId: str(account?.id),
+      file,
+    });
+  }
+  return { ok: true, ref, tenants };
+}

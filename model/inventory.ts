@@ -1,0 +1,139 @@
+import { LandingZoneSettings } from './schema/settings';
+import { TenantManifest } from './schema/tenant';
+import { isDedicated, Tier } from './tiers';
+
+/**
+ * The stack inventory: which Terraform stacks the landing zone consists of, in which account
+ * each one runs, where its state lives and what it depends on. Pure data, derived from the
+ * settings and manifests; the CDKTF app, `lz list` and the pipeline all read it.
+ */
+export type StackKind = 'bootstrap' | 'organization' | 'platform' | 'account' | 'tenant';
+
+/** Which account a stack's default provider works in. */
+export type StackTarget = 'management' | 'platform' | 'tenant';
+
+export interface StackSpec {
+  /** Stack name: directory under cdktf.out/stacks and the construct id. */
+  readonly name: string;
+  readonly kind: StackKind;
+  readonly target: StackTarget;
+  readonly tenantId?: string;
+  readonly tier?: Tier;
+  /** S3 key of the state in the state bucket. */
+  readonly stateKey: string;
+  /** Names of the stacks that must be applied first. */
+  readonly dependsOn: ReadonlyArray<string>;
+  /** Deployment order class: 0 bootstrap, 1 organization, 2 platform and accounts, 3 tenants. */
+  readonly wave: number;
+}
+
+export const BOOTSTRAP_STACK = 'bootstrap';
+export const ORGANIZATION_STACK = 'organization';
+export const PLATFORM_STACK = 'platform';
+
+export function accountStackName(tenantId: string): string {
+  return `account-${tenantId}`;
+}
+
+export function tenantStackName(tenantId: string): string {
+  return `tenant-${tenantId}`;
+}
+
+/** Every tenant's state lives under this prefix, so its audit reads only its own keys. */
+export function tenantStatePrefix(tenantId: string): string {
+  return `tenants/${tenantId}/`;
+}
+
+export function accountStateKey(tenantId: string): string {
+  return `${tenantStatePrefix(tenantId)}account.tfstate`;
+}
+
+export function tenantStateKey(tenantId: string): string {
+  return `${tenantStatePrefix(tenantId)}tenant.tfstate`;
+}
+
+export function sharedStacks(): StackSpec[] {
+  return [
+    { name: BOOTSTRAP_STACK, kind: 'bootstrap', target: 'management', stateKey: 'shared/bootstrap.tfstate', dependsOn: [], wave: 0 },
+    { name: ORGANIZATION_STACK, kind: 'organization', target: 'management', stateKey: 'shared/organization.tfstate', dependsOn: [BOOTSTRAP_STACK], wave: 1 },
+    { name: PLATFORM_STACK, kind: 'platform', target: 'platform', stateKey: 'shared/platform.tfstate', dependsOn: [ORGANIZATION_STACK], wave: 2 },
+  ];
+}
+
+export function tenantStacks(tenant: Pick<TenantManifest, 'id' | 'tier'>): StackSpec[] {
+  const { id, tier } = tenant;
+  const out: StackSpec[] = [];
+  if (isDedicated(tier)) {
+    out.push({ name: accountStackName(id), kind: 'account', target: 'management', tenantId: id, tier, stateKey: accountStateKey(id), dependsOn: [ORGANIZATION_STACK], wave: 2 });
+  }
+  out.push({
+    name: tenantStackName(id),
+    kind: 'tenant',
+    target: isDedicated(tier) ? 'tenant' : 'platform',
+    tenantId: id,
+    tier,
+    stateKey: tenantStateKey(id),
+    dependsOn: isDedicated(tier) ? [PLATFORM_STACK, accountStackName(id)] : [PLATFORM_STACK],
+    wave: 3,
+  });
+  return out;
+}
+
+/** All stacks, in a valid deployment order (shared stacks first, then per tenant by id). */
+export function stackInventory(tenants: ReadonlyArray<Pick<TenantManifest, 'id' | 'tier'>>): StackSpec[] {
+  const sorted = [...tenants].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return orderByDependencies([...sharedStacks(), ...sorted.flatMap(tenantStacks)]);
+}
+
+/**
+ * The stacks the given tenants need, with every stack they depend on (the shared ones),
+ * in deployment order. Unknown ids throw: callers check them first to give a CLI error.
+ */
+export function stacksForTenants(inventory: ReadonlyArray<StackSpec>, tenantIds: ReadonlyArray<string>): StackSpec[] {
+  const byName = new Map(inventory.map((s) => [s.name, s]));
+  const wanted = new Set<string>();
+  const visit = (name: string) => {
+    if (wanted.has(name)) return;
+    const spec = byName.get(name);
+    if (!spec) throw new Error(`stack ${name} is not in the inventory`);
+    wanted.add(name);
+    spec.dependsOn.forEach(visit);
+  };
+  for (const id of tenantIds) {
+    const own = inventory.filter((s) => s.tenantId === id);
+    if (own.length === 0) throw new Error(`tenant ${id} has no stacks`);
+    own.forEach((s) => visit(s.name));
+  }
+  return inventory.filter((s) => wanted.has(s.name));
+}
+
+/**
+ * Stable topological order: by wave, then name, checking that every dependency exists and
+ * comes first. Throws on a cycle or a missing dependency (a bug in the inventory, not input).
+ */
+export function orderByDependencies(stacks: ReadonlyArray<StackSpec>): StackSpec[] {
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const sorted = [...stacks].sort((a, b) => a.wave - b.wave || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const done = new Set<string>();
+  const out: StackSpec[] = [];
+  const visiting = new Set<string>();
+  const visit = (s: StackSpec) => {
+    if (done.has(s.name)) return;
+    if (visiting.has(s.name)) throw new Error(`dependency cycle through stack ${s.name}`);
+    visiting.add(s.name);
+    for (const dep of s.dependsOn) {
+      const d = byName.get(dep);
+      if (!d) throw new Error(`stack ${s.name} depends on unknown stack ${dep}`);
+      visit(d);
+    }
+    visiting.delete(s.name);
+    done.add(s.name);
+    out.push(s);
+  };
+  sorted.forEach(visit);
+  return out;
+}
+
+export function stateLocation(settings: LandingZoneSettings, spec: StackSpec): string {
+  return `s3://${settings.state.bucket}/${spec.stateKey}`;
+}

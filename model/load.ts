@@ -1,0 +1,137 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Diagnostic } from './diagnostics';
+import { parseWithSchema } from './schema-issues';
+import { LandingZoneSettings, SettingsSchema } from './schema/settings';
+import { TenantManifest, TenantSchema } from './schema/tenant';
+import { parseYamlBytes, readYamlFile, YamlReadResult, YamlSource } from './yaml-source';
+
+export interface LoadedSettings {
+  readonly settings: LandingZoneSettings;
+  readonly source: YamlSource;
+}
+
+export interface LoadedTenant {
+  readonly manifest: TenantManifest;
+  readonly source: YamlSource;
+  /** File name as found in the tenants directory, e.g. `acme.yaml`. */
+  readonly fileName: string;
+}
+
+/**
+ * A manifest file that is well-formed YAML. `manifest` is set only when it also passed the
+ * schema; the semantic rules read `raw` so that they report their findings even when some
+ * other field of the same file is wrong.
+ */
+export interface TenantDocument {
+  readonly source: YamlSource;
+  readonly raw: Readonly<Record<string, unknown>>;
+  readonly fileName: string;
+  readonly manifest?: TenantManifest;
+}
+
+export const MANIFEST_EXTENSIONS = ['.yaml', '.yml'] as const;
+/** Files that may sit in the tenants directory without being manifests. */
+const NON_MANIFEST_FILES = new Set(['tenant.schema.json', 'README.md', 'CODEOWNERS']);
+/** A directory with more entries than this is almost certainly not a tenants directory. */
+export const MAX_TENANT_FILES = 20000;
+
+/** `file` relative to `cwd` when it is inside it, else as given. */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+export function loadSettings(file: string, cwd?: string): { loaded?: LoadedSettings; diagnostics: Diagnostic[] } {
+  const read = readYamlFile(file, displayPath(file, cwd), 'landing-zone settings file');
+  if (!read.ok) return { diagnostics: read.diagnostics };
+  const parsed = parseWithSchema(read.source, SettingsSchema, read.data);
+  if (!parsed.value) return { diagnostics: parsed.diagnostics };
+  return { loaded: { settings: parsed.value, source: read.source }, diagnostics: [] };
+}
+
+export function listManifestFiles(dir: string, cwd?: string): { files: string[]; diagnostics: Diagnostic[] } {
+  const shown = displayPath(dir, cwd);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      files: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          file: shown,
+          line: 0,
+          column: 0,
+          field: '',
+          message: code === 'ENOENT' ? 'tenants directory does not exist' : `cannot read tenants directory (${code})`,
+          expected: 'a directory of <id>.yaml tenant manifests',
+          code: 'file',
+        },
+      ],
+    };
+  }
+  if (entries.length > MAX_TENANT_FILES) {
+    return {
+      files: [],
+      diagnostics: [{ severity: 'error', file: shown, line: 0, column: 0, field: '', message: `directory holds ${entries.length} entries`, expected: `at most ${MAX_TENANT_FILES} tenant manifests`, code: 'file' }],
+    };
+  }
+  const files: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (entry.name.startsWith('.') || NON_MANIFEST_FILES.has(entry.name)) continue;
+    const ext = path.extname(entry.name).toLowerCase();
+    if ((entry.isFile() || entry.isSymbolicLink()) && (MANIFEST_EXTENSIONS as ReadonlyArray<string>).includes(ext)) {
+      files.push(path.join(dir, entry.name));
+    } else {
+      diagnostics.push({
+        severity: 'warning',
+        file: displayPath(path.join(dir, entry.name), cwd),
+        line: 0,
+        column: 0,
+        field: '',
+        message: entry.isDirectory() ? 'subdirectory ignored: manifests are read from the tenants directory itself' : 'not a tenant manifest: ignored',
+        expected: 'tenant manifests named <id>.yaml',
+        code: 'ignored-file',
+      });
+    }
+  }
+  return { files, diagnostics };
+}
+
+/** A manifest that is not on disk yet (e.g. the one `lz new-tenant` is about to write). */
+export interface PendingManifest {
+  readonly fileName: string;
+  readonly text: string;
+}
+
+/**
+ * Reads and schema-checks every manifest; returns every readable document, plus every
+ * problem found. `pending` manifests are checked as if they were files in `dir`.
+ */
+export function loadTenantDocuments(dir: string, pending: ReadonlyArray<PendingManifest> = [], cwd?: string): { documents: TenantDocument[]; diagnostics: Diagnostic[] } {
+  const listed = listManifestFiles(dir, cwd);
+  const diagnostics = [...listed.diagnostics];
+  const documents: TenantDocument[] = [];
+  const inputs: Array<{ file: string; read: () => YamlReadResult }> = [
+    ...listed.files.map((file) => ({ file, read: () => readYamlFile(file, displayPath(file, cwd), 'tenant manifest') })),
+    ...pending.map((p) => {
+      const file = path.join(dir, p.fileName);
+      return { file, read: () => parseYamlBytes(displayPath(file, cwd), Buffer.from(p.text, 'utf8'), 'tenant manifest') };
+    }),
+  ];
+  for (const { file, read: readIt } of inputs) {
+    const read = readIt();
+    if (!read.ok) {
+      diagnostics.push(...read.diagnostics);
+      continue;
+    }
+    const parsed = parseWithSchema(read.source, TenantSchema, read.data);
+    diagnostics.push(...parsed.diagnostics);
+    documents.push({ source: read.source, raw: read.data as Record<string, unknown>, fileName: path.basename(file), manifest: parsed.value });
+  }
+  return { documents, diagnostics };
+}

@@ -1,0 +1,104 @@
+import { LandingZoneSettings } from './schema/settings';
+
+/**
+ * Every AWS name the landing zone derives, with the limit AWS puts on it. Names are built
+ * only through `derive`, which refuses a name over its limit: ids are validated to at most
+ * 20 characters and the prefix to 8, and a test derives every name for the longest id,
+ * prefix and region to prove they all fit.
+ */
+export const NAME_LIMITS = {
+  organizationsAccountName: 50,
+  iamRoleName: 64,
+  iamPolicyName: 128,
+  s3BucketName: 63,
+  dynamodbTableName: 255,
+  kmsAliasName: 256,
+  lambdaFunctionName: 64,
+  logGroupName: 512,
+  eventBusName: 256,
+  eventRuleName: 64,
+  eventArchiveName: 48,
+  sqsQueueName: 80,
+  snsTopicName: 256,
+  backupVaultName: 50,
+  backupPlanName: 50,
+  backupSelectionName: 50,
+  cognitoUserPoolName: 128,
+  cognitoClientName: 128,
+  cognitoDomainPrefix: 63,
+  apiName: 128,
+  cloudwatchAlarmName: 255,
+  scpName: 128,
+} as const;
+
+export type NameKind = keyof typeof NAME_LIMITS;
+
+export class NameTooLongError extends Error {}
+
+export function derive(kind: NameKind, name: string): string {
+  const limit = NAME_LIMITS[kind];
+  if (name.length > limit) throw new NameTooLongError(`${kind} "${name}" is ${name.length} characters; AWS allows ${limit}`);
+  return name;
+}
+
+/** Names in the shared (platform and management) accounts. */
+export function platformNames(settings: Pick<LandingZoneSettings, 'name'>) {
+  const p = settings.name;
+  return {
+    prefix: p,
+    kmsAlias: derive('kmsAliasName', `alias/${p}/platform`),
+    itemsTable: derive('dynamodbTableName', `${p}-items`),
+    usersTable: derive('dynamodbTableName', `${p}-users`),
+    registryTable: derive('dynamodbTableName', `${p}-tenant-registry`),
+    centralBus: derive('eventBusName', `${p}-central`),
+    centralArchive: derive('eventArchiveName', `${p}-central-archive`),
+    eventsDlq: derive('sqsQueueName', `${p}-central-events-dlq`),
+    userPool: derive('cognitoUserPoolName', `${p}-users`),
+    userPoolClient: derive('cognitoClientName', `${p}-web`),
+    api: derive('apiName', `${p}-tenant-api`),
+    dataAccessRole: derive('iamRoleName', `${p}-tenant-data-access`),
+    appRole: (fn: string) => derive('iamRoleName', `${p}-${fn}-fn`),
+    functionName: (fn: string) => derive('lambdaFunctionName', `${p}-${fn}`),
+    alarmTopic: derive('snsTopicName', `${p}-platform-alarms`),
+    backupVault: derive('backupVaultName', `${p}-platform-vault`),
+    backupPlan: derive('backupPlanName', `${p}-platform-daily`),
+    backupRole: derive('iamRoleName', `${p}-platform-backup`),
+    stateBucket: (bucket: string) => derive('s3BucketName', bucket),
+    scp: (what: string) => derive('scpName', `${p}-${what}`),
+  };
+}
+
+/** Names of one tenant's resources (in the tenant account for L2/L3, in the platform account for L1). */
+export function tenantNames(settings: Pick<LandingZoneSettings, 'name'>, tenantId: string) {
+  const p = `${settings.name}-${tenantId}`;
+  return {
+    prefix: p,
+    accountName: derive('organizationsAccountName', p),
+    kmsAlias: derive('kmsAliasName', `alias/${settings.name}/tenant/${tenantId}`),
+    itemsTable: derive('dynamodbTableName', `${p}-items`),
+    usersTable: derive('dynamodbTableName', `${p}-users`),
+    /** Includes account and region: bucket names are global. */
+    dataBucket: (accountId: string, region: string) => derive('s3BucketName', `${p}-${accountId}-${region}`),
+    tenantBus: derive('eventBusName', `${p}-bus`),
+    toCentralRule: derive('eventRuleName', `${p}-to-central`),
+    fromTenantRule: derive('eventRuleName', `${p}-from-tenant`),
+    toTenantRule: derive('eventRuleName', `${p}-to-tenant`),
+    pooledRule: derive('eventRuleName', `${p}-events`),
+    eventsQueue: derive('sqsQueueName', `${p}-events`),
+    eventsDlq: derive('sqsQueueName', `${p}-events-dlq`),
+    forwardRole: derive('iamRoleName', `${p}-event-forward`),
+    dataAccessRole: derive('iamRoleName', `${p}-data-access`),
+    backupVault: derive('backupVaultName', `${p}-vault`),
+    backupPlan: derive('backupPlanName', `${p}-plan`),
+    backupSelection: derive('backupSelectionName', `${p}-data`),
+    backupRole: derive('iamRoleName', `${p}-backup`),
+    keyAdminRole: derive('iamRoleName', `${p}-key-admin`),
+    userPool: derive('cognitoUserPoolName', `${p}-users`),
+    userPoolClient: derive('cognitoClientName', `${p}-web`),
+    api: derive('apiName', `${p}-api`),
+    functionName: (fn: string) => derive('lambdaFunctionName', `${p}-${fn}`),
+    appRole: (fn: string) => derive('iamRoleName', `${p}-${fn}-fn`),
+    alarmTopic: derive('snsTopicName', `${p}-alarms`),
+    alarm: (what: string) => derive('cloudwatchAlarmName', `${p}-${what}`),
+  };
+}

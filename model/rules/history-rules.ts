@@ -1,0 +1,114 @@
+import * as path from 'path';
+import { Diagnostic } from '../diagnostics';
+import { BaseManifests } from '../git-base';
+import { TenantDocument } from '../load';
+import { Tier, TIER_RANK, TIERS } from '../tiers';
+import { locatedError } from '../yaml-source';
+import { getIn, stringAt } from './raw';
+
+/**
+ * Rules about the change itself, comparing the manifests with their state at a base
+ * revision: a tier only moves down with an acknowledgement, a manifest is only removed after
+ * offboarding, and a dedicated account is never re-pointed by editing its e-mail or id.
+ */
+export function checkAgainstBase(docs: ReadonlyArray<TenantDocument>, base: BaseManifests, tenantsDir: string): Diagnostic[] {
+  if (!base.ok) {
+    return [
+      {
+        severity: 'warning',
+        file: tenantsDir,
+        line: 0,
+        column: 0,
+        field: '',
+        message: `history checks skipped (tier downgrades, removed manifests, account changes): ${base.reason}`,
+        expected: 'run inside the git checkout, with --base naming the revision the change starts from',
+        code: 'history-skipped',
+      },
+    ];
+  }
+  const out: Diagnostic[] = [];
+  const current = new Map<string, TenantDocument>();
+  for (const doc of docs) {
+    const id = stringAt(doc.raw, ['id']) ?? path.basename(doc.fileName, path.extname(doc.fileName));
+    current.set(id, doc);
+  }
+
+  for (const [id, before] of base.tenants) {
+    const doc = current.get(id);
+    if (!doc) {
+      if (before.status === 'offboarding') {
+        out.push({
+          severity: 'warning',
+          file: before.file,
+          line: 0,
+          column: 0,
+          field: '',
+          message: `manifest of offboarded tenant "${id}" removed: its stacks are no longer managed; state stays under tenants/${id}/ and nothing is destroyed`,
+          expected: 'close the tenant account with the documented account-closure step once the retention period has passed',
+          code: 'removed-manifest',
+        });
+      } else {
+        out.push({
+          severity: 'error',
+          file: before.file,
+          line: 0,
+          column: 0,
+          field: '',
+          message: `manifest of tenant "${id}" (status ${before.status ?? 'active'} at ${base.ref}) was removed without offboarding first`,
+          expected: `keep the file and set status: offboarding with an offboarding section; remove it only after a change that merged status offboarding`,
+          code: 'removed-manifest',
+        });
+      }
+      continue;
+    }
+    out.push(...checkTierChange(doc, before.tier, base.ref));
+    const email = stringAt(doc.raw, ['account', 'email']);
+    if (before.accountEmail && email && before.accountEmail.toLowerCase() !== email.toLowerCase()) {
+      out.push(
+        locatedError(doc.source, ['account', 'email'], 'account-change', `account e-mail changed from ${before.accountEmail}: the landing zone would create a new account`, `account.email: ${before.accountEmail} (change the root e-mail in the AWS account itself)`),
+      );
+    }
+    const accountId = stringAt(doc.raw, ['account', 'id']);
+    if (before.accountId && accountId !== before.accountId) {
+      out.push(locatedError(doc.source, accountId ? ['account', 'id'] : ['account'], 'account-change', `account id changed from ${before.accountId}: a tenant's data account cannot be swapped by editing the manifest`, `account.id: "${before.accountId}"`));
+    }
+  }
+
+  for (const [id, doc] of current) {
+    if (!base.tenants.has(id) && getIn(doc.raw, ['acknowledgements', 'tierDowngrade']) !== undefined) {
+      out.push(locatedError(doc.source, ['acknowledgements', 'tierDowngrade'], 'tier-downgrade', `tenant "${id}" is new: there is no tier to move down from`, 'no tierDowngrade acknowledgement', { severity: 'warning' }));
+    }
+  }
+  return out;
+}
+
+function checkTierChange(doc: TenantDocument, beforeTier: string | undefined, ref: string): Diagnostic[] {
+  const tier = stringAt(doc.raw, ['tier']);
+  const ack = getIn(doc.raw, ['acknowledgements', 'tierDowngrade']);
+  const ackFrom = stringAt(doc.raw, ['acknowledgements', 'tierDowngrade', 'from']);
+  const valid = (t: string | undefined): t is Tier => t !== undefined && (TIERS as ReadonlyArray<string>).includes(t);
+  if (!valid(tier) || !valid(beforeTier)) return [];
+  const isDowngrade = TIER_RANK[tier] < TIER_RANK[beforeTier];
+  if (isDowngrade && ack === undefined) {
+    return [
+      locatedError(
+        doc.source,
+        ['tier'],
+        'tier-downgrade',
+        `tier moves down from ${beforeTier} (at ${ref}) to ${tier} without an acknowledgement; data in the dedicated account is not migrated by the landing zone`,
+        `acknowledgements: { tierDowngrade: { from: ${beforeTier}, reason: "<why, at least 10 characters>" } }, or tier: ${beforeTier}`,
+      ),
+    ];
+  }
+  if (isDowngrade && ackFrom !== undefined && ackFrom !== beforeTier) {
+    return [locatedError(doc.source, ['acknowledgements', 'tierDowngrade', 'from'], 'tier-downgrade', `acknowledges a downgrade from ${ackFrom}, but the tenant is moving down from ${beforeTier}`, `from: ${beforeTier}`)];
+  }
+  if (!isDowngrade && ack !== undefined) {
+    return [
+      locatedError(doc.source, ['acknowledgements', 'tierDowngrade'], 'tier-downgrade', `no downgrade in this change (${beforeTier} at ${ref}, ${tier} now): the acknowledgement is stale`, 'remove acknowledgements.tierDowngrade', {
+        severity: 'warning',
+      }),
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,116 @@
+import * as path from 'path';
+import { Diagnostic } from '../diagnostics';
+import { TenantDocument } from '../load';
+import { RESERVED_TAG_KEYS } from '../schema/common';
+import { LandingZoneSettings } from '../schema/settings';
+import { KMS_KEY_ARN_PATTERN } from '../schema/tenant';
+import { Tier, TIER_FIELD_REASONS, TIER_FIELD_RULES, TIERS } from '../tiers';
+import { locatedError } from '../yaml-source';
+import { getIn, has, stringAt } from './raw';
+
+/**
+ * Rules over one manifest that the schema alone cannot express: tier-dependent fields,
+ * status details, the file name, and everything that needs the landing-zone settings.
+ * They read the raw document so that they still run when another field failed the schema.
+ */
+export function checkTenantDocument(doc: TenantDocument, settings: LandingZoneSettings | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { raw, source } = doc;
+  const err = (p: ReadonlyArray<string | number>, code: string, message: string, expected?: string, key = false) =>
+    out.push(locatedError(source, p, code, message, expected, { key }));
+
+  const id = stringAt(raw, ['id']);
+  const stem = path.basename(doc.fileName, path.extname(doc.fileName));
+  if (id !== undefined && id !== stem) {
+    err(['id'], 'file-name', `id "${id}" does not match the file name "${doc.fileName}"`, `the file to be named ${id}.yaml, or id: ${stem}`);
+  }
+
+  const tier = stringAt(raw, ['tier']);
+  if (tier !== undefined && (TIERS as ReadonlyArray<string>).includes(tier)) {
+    const rules = TIER_FIELD_RULES[tier as Tier];
+    for (const field of rules.forbidden) {
+      if (has(raw, field)) {
+        err([field], 'tier-field', `field "${field}" is not allowed for tier ${tier}: ${TIER_FIELD_REASONS[field]}`, `no ${field} for tier ${tier}`, true);
+      }
+    }
+    for (const field of rules.required) {
+      if (!has(raw, field)) {
+        const loc = locatedError(source, ['tier'], 'tier-field', '');
+        out.push({ ...loc, field, message: `tier ${tier} requires field "${field}", which is missing`, expected: TIER_FIELD_REASONS[field] });
+      }
+    }
+  }
+
+  const status = stringAt(raw, ['status']) ?? 'active';
+  if (status === 'offboarding' && !has(raw, 'offboarding')) {
+    const loc = locatedError(source, ['status'], 'status', '');
+    out.push({ ...loc, field: 'offboarding', message: 'status offboarding requires an offboarding section', expected: 'offboarding: { requestedOn: YYYY-MM-DD, retentionDays: 30..3650 }' });
+  } else if (status !== 'offboarding' && has(raw, 'offboarding')) {
+    err(['offboarding'], 'status', `an offboarding section is only valid with status: offboarding (status is ${status})`, 'status: offboarding, or no offboarding section', true);
+  }
+
+  const tags = getIn(raw, ['tags']);
+  if (tags && typeof tags === 'object' && !Array.isArray(tags)) {
+    for (const key of Object.keys(tags)) {
+      if ((RESERVED_TAG_KEYS as ReadonlyArray<string>).includes(key)) {
+        err(['tags', key], 'reserved-tag', `tag "${key}" is set by the landing zone and cannot be overridden`, `a tag key other than ${RESERVED_TAG_KEYS.join(', ')}`, true);
+      }
+    }
+  }
+
+  const encryptionMode = stringAt(raw, ['encryption', 'byok']);
+  if (encryptionMode === 'imported' && getIn(raw, ['encryption', 'keyMaterialImported']) !== true && tier === 'L3') {
+    out.push(
+      locatedError(
+        source,
+        ['encryption', 'keyMaterialImported'],
+        'byok-pending',
+        'key material is not imported yet: the tenant key is created, but the resources that need it are held back until keyMaterialImported is true',
+        'keyMaterialImported: true once the customer has imported the key material',
+        { severity: 'warning' },
+      ),
+    );
+  }
+
+  if (settings) out.push(...checkAgainstSettings(doc, settings, tier));
+  return out;
+}
+
+function checkAgainstSettings(doc: TenantDocument, settings: LandingZoneSettings, tier: string | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { raw, source } = doc;
+  const err = (p: ReadonlyArray<string | number>, code: string, message: string, expected?: string) => out.push(locatedError(source, p, code, message, expected));
+
+  const region = stringAt(raw, ['homeRegion']);
+  if (region !== undefined) {
+    if (!settings.regions.allowed.includes(region)) {
+      err(['homeRegion'], 'region', `region ${region} is not in the landing-zone allow-list`, `one of ${settings.regions.allowed.join(', ')}`);
+    } else if (tier === 'L1' && region !== settings.regions.home) {
+      err(['homeRegion'], 'region', `L1 tenants keep their data in the pooled tables of the platform home region, not ${region}`, `homeRegion: ${settings.regions.home} (or tier L2/L3 for data in ${region})`);
+    }
+  }
+
+  const accountId = stringAt(raw, ['account', 'id']);
+  const shared: Record<string, string> = {
+    [settings.organization.managementAccountId]: 'the management account',
+    [settings.organization.platformAccountId]: 'the platform account',
+  };
+  if (accountId !== undefined && shared[accountId]) {
+    err(['account', 'id'], 'account-id', `account ${accountId} is ${shared[accountId]}, which no tenant may own`, 'the id of an AWS account that belongs to this tenant only');
+  }
+
+  const keyArn = stringAt(raw, ['encryption', 'keyArn']);
+  const m = keyArn ? KMS_KEY_ARN_PATTERN.exec(keyArn) : null;
+  if (m) {
+    const [, keyRegion, keyAccount] = m;
+    if (region !== undefined && keyRegion !== region) {
+      err(['encryption', 'keyArn'], 'byok-key', `the key is in ${keyRegion} but the tenant data is in ${region}; KMS keys are regional`, `a key ARN in ${region}`);
+    }
+    if (shared[keyAccount]) {
+      err(['encryption', 'keyArn'], 'byok-key', `the key belongs to ${shared[keyAccount]}, not to the customer`, 'the ARN of a key in an AWS account the customer owns');
+    } else if (accountId !== undefined && keyAccount === accountId) {
+      err(['encryption', 'keyArn'], 'byok-key', 'byok: customer-key names a key in the tenant account the landing zone manages; the customer would not control it', 'a key in the customer\'s own AWS account, or byok: imported');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { AWS_ACCOUNT_ID, AWS_REGION, EMAIL, IAM_ROLE_NAME, SEMVER, TAGS } from './common';
+import { BACKUP_CRON } from './tenant';
+
+/**
+ * Landing-zone settings: one file (`landing-zone.yaml`) that says where the estate lives.
+ * Same single-source approach as the tenant manifest: types, validation and
+ * `landing-zone.schema.json` all come from this schema.
+ */
+export const SETTINGS_API_VERSION = 'lz/v1';
+
+/** Retention values CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const OU_NAME = z
+  .string()
+  .regex(/^[\s\S]{1,128}$/, { error: 'an organizational unit name of 1-128 characters' })
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'an organizational unit name without control characters' });
+
+const THROTTLE = z.strictObject({
+  rateLimit: z.number().positive({ error: 'requests per second greater than 0' }).max(10000).meta({ description: 'Steady-state requests per second per tenant.' }),
+  burstLimit: z.number().int().positive({ error: 'a whole number of requests greater than 0' }).max(5000).meta({ description: 'Burst bucket size per tenant.' }),
+});
+
+const S3_BUCKET_NAME = z
+  .string()
+  .min(3)
+  .max(63, { error: 'a bucket name of 3-63 characters' })
+  .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, { error: 'an S3 bucket name: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit' })
+  .refine((b) => !b.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(b) && !b.startsWith('xn--') && !b.endsWith('-s3alias'), {
+    error: 'an S3 bucket name without "..", not an IP address, not starting with xn-- or ending with -s3alias',
+  });
+
+export const SettingsSchema = z
+  .strictObject({
+    apiVersion: z.literal(SETTINGS_API_VERSION, { error: `apiVersion: ${SETTINGS_API_VERSION}` }),
+    kind: z.literal('LandingZone', { error: 'kind: LandingZone' }),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9]{1,7}$/, { error: 'a short prefix of 2-8 lowercase letters and digits, starting with a letter, e.g. kpz' })
+      .meta({ description: 'Prefix of every AWS name the landing zone derives.', examples: ['kpz'] }),
+    organization: z.strictObject({
+      id: z.string().regex(/^o-[a-z0-9]{10,32}$/, { error: 'an organization id such as o-a1b2c3d4e5' }),
+      rootId: z.string().regex(/^r-[0-9a-z]{4,32}$/, { error: 'an organization root id such as r-ab12' }),
+      managementAccountId: AWS_ACCOUNT_ID,
+      platformAccountId: AWS_ACCOUNT_ID,
+    }),
+    regions: z.strictObject({
+      home: AWS_REGION.meta({ description: 'Region of the platform and of the pooled (L1) data.' }),
+      allowed: z.array(AWS_REGION).min(1).meta({ description: 'Regions tenants may use; service control policies deny the rest.' }),
+    }),
+    state: z.strictObject({
+      bucket: S3_BUCKET_NAME.meta({ description: 'S3 bucket holding every stack state (created by the bootstrap stack).' }),
+      region: AWS_REGION,
+    }),
+    organizationalUnits: z
+      .strictObject({
+        platform: OU_NAME.default('Platform'),
+        tenantsL2: OU_NAME.default('Tenants-L2'),
+        tenantsL3: OU_NAME.default('Tenants-L3'),
+        suspended: OU_NAME.default('Suspended'),
+      })
+      .prefault({}),
+    roles: z
+      .strictObject({
+        deployment: IAM_ROLE_NAME.default('LandingZoneDeployment').meta({ description: 'Role the pipeline assumes in every account; created with each new account.' }),
+        breakGlass: IAM_ROLE_NAME.default('LandingZoneBreakGlass').meta({ description: 'Emergency role exempted from the guardrail SCPs.' }),
+        pipeline: IAM_ROLE_NAME.default('LandingZonePipeline').meta({
+          description: 'Role the CI pipeline signs in to (OIDC) in the management account: reads and writes state, assumes the deployment roles.',
+        }),
+      })
+      .prefault({}),
+    platform: z.strictObject({
+      appVersion: SEMVER.meta({ description: 'App version the platform runs; L3 tenants may pin another.' }),
+      logRetentionDays: z
+        .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
+          error: `one of the CloudWatch Logs retention values: ${LOG_RETENTION_DAYS.join(', ')}`,
+        })
+        .default(365),
+      backup: z
+        .strictObject({
+          schedule: BACKUP_CRON.default('cron(0 2 * * ? *)'),
+          retentionDays: z.number().int().min(7).max(36500).default(35),
+        })
+        .prefault({})
+        .meta({ description: 'Daily backup of the pooled (L1) data.' }),
+      identity: z
+        .strictObject({
+          passwordMinimumLength: z.number().int().min(8, { error: 'at least 8' }).max(99, { error: 'at most 99' }).default(12),
+          requireSymbols: z.boolean().default(true),
+          temporaryPasswordValidityDays: z.number().int().min(1).max(365).default(3),
+          mfa: z.enum(['OFF', 'OPTIONAL', 'ON']).default('ON'),
+          selfSignUp: z.boolean().default(false).meta({ description: 'Allow users to sign up themselves; their tenant is never chosen by them.' }),
+        })
+        .prefault({}),
+      throttling: z
+        .strictObject({
+          L1: THROTTLE.prefault({ rateLimit: 50, burstLimit: 100 }),
+          L2: THROTTLE.prefault({ rateLimit: 200, burstLimit: 400 }),
+          L3: THROTTLE.prefault({ rateLimit: 500, burstLimit: 1000 }),
+        })
+        .prefault({}),
+      alarmEmail: EMAIL.optional().meta({ description: 'Address subscribed to the platform alarm topic.' }),
+    }),
+    tags: TAGS.optional(),
+  })
+  .meta({ title: 'Landing-zone settings', description: 'Where the landing zone lives: organization, accounts, regions, state, names.' });
+
+export type LandingZoneSettings = z.output<typeof SettingsSchema>;

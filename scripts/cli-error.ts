@@ -1,0 +1,24 @@
+/** Exit codes of `lz`. */
+export const EXIT_OK = 0;
+export const EXIT_INVALID_INPUT = 1;
+export const EXIT_USAGE = 2;
+/** An unexpected failure: a bug or an environment problem, printed with its stack. */
+export const EXIT_INTERNAL = 3;
+
+/** A mistake of the user's: printed as a message only, never with a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_INVALID_INPUT,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_USAGE);
+    this.name = 'UsageError';
+  }
+}

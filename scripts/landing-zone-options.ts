@@ -1,0 +1,47 @@
+import * as path from 'path';
+import { Command } from 'commander';
+import { formatDiagnostic, hasErrors, ValidationFailed } from '../model/diagnostics';
+import { PendingManifest } from '../model/load';
+import { LandingZone, validateLandingZone, ValidationResult } from '../model/validate';
+import { CliIO } from './io';
+
+/** The global options every command shares: where the settings and manifests are. */
+export interface LandingZoneOptions {
+  /** Directory paths in messages are relative to. */
+  readonly cwd: string;
+  readonly settings: string;
+  readonly tenants: string;
+  /** Git revision for the history checks; `false` with --no-history. */
+  readonly base: string | false;
+}
+
+export function addLandingZoneOptions(program: Command): Command {
+  return program
+    .option('--settings <file>', 'landing-zone settings file', 'landing-zone.yaml')
+    .option('--tenants <dir>', 'directory of tenant manifests', 'tenants')
+    .option('--base <ref>', 'git revision the change starts from, for tier-downgrade and removed-manifest checks (default: $LZ_BASE_REF or HEAD)')
+    .option('--no-history', 'skip the checks that compare with the base revision');
+}
+
+export function landingZoneOptions(cmd: Command, io: CliIO): LandingZoneOptions {
+  const o = cmd.optsWithGlobals() as { settings: string; tenants: string; base?: string; history: boolean };
+  return {
+    cwd: io.cwd,
+    settings: path.resolve(io.cwd, o.settings),
+    tenants: path.resolve(io.cwd, o.tenants),
+    base: o.history === false ? false : (o.base ?? io.env.LZ_BASE_REF ?? 'HEAD'),
+  };
+}
+
+export function validate(opts: LandingZoneOptions, pending?: ReadonlyArray<PendingManifest>): ValidationResult {
+  return validateLandingZone({ settingsFile: opts.settings, tenantsDir: opts.tenants, baseRef: opts.base, pending, cwd: opts.cwd });
+}
+
+/** Validates and returns the landing zone, or prints every diagnostic and throws ValidationFailed. */
+export function loadValidLandingZone(opts: LandingZoneOptions, io: CliIO): LandingZone {
+  const result = validate(opts);
+  const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
+  if (hasErrors(result.diagnostics) || !result.landingZone) throw new ValidationFailed(result.diagnostics);
+  for (const w of warnings) io.err(formatDiagnostic(w));
+  return result.landingZone;
+}

@@ -1,0 +1,89 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct } from 'constructs';
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { StackSpec } from '../model/inventory';
+import { LandingZoneSettings } from '../model/schema/settings';
+import { TenantManifest } from '../model/schema/tenant';
+import { applyStackRules } from '../modules/stack-rules';
+
+export interface LandingZoneStackProps {
+  readonly settings: LandingZoneSettings;
+  readonly spec: StackSpec;
+  /** The tenant, for account and tenant stacks. */
+  readonly tenant?: TenantManifest;
+  /**
+   * Keep this stack's state in a local file instead of the state bucket. Only for the very
+   * first apply of the bootstrap stack, which creates the bucket.
+   * @default false
+   */
+  readonly localState?: boolean;
+}
+
+export interface ProviderOptions {
+  readonly accountId: string;
+  readonly region: string;
+  /** Provider alias; `undefined` for the default provider. */
+  readonly alias?: string;
+}
+
+/**
+ * Base of every stack: the S3 backend under the stack's own key, the providers (always
+ * assuming the deployment role of a named account and refusing to run anywhere else), the
+ * common tags, and the rules every stack obeys (modules/stack-rules.ts).
+ */
+export abstract class LandingZoneStack extends TerraformStack {
+  readonly settings: LandingZoneSettings;
+  readonly spec: StackSpec;
+  readonly tenant?: TenantManifest;
+
+  constructor(scope: Construct, props: LandingZoneStackProps) {
+    super(scope, props.spec.name);
+    this.settings = props.settings;
+    this.spec = props.spec;
+    this.tenant = props.tenant;
+    if (props.localState) {
+      new LocalBackend(this, { path: '../../../.lz/bootstrap.tfstate' });
+    } else {
+      const backend = new S3Backend(this, {
+        bucket: props.settings.state.bucket,
+        key: props.spec.stateKey,
+        region: props.settings.state.region,
+        encrypt: true,
+      });
+      // S3-native locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it yet.
+      backend.addOverride('use_lockfile', true);
+    }
+    applyStackRules(this);
+  }
+
+  /** Tags every resource of this stack carries, through the providers' default_tags. */
+  get commonTags(): Record<string, string> {
+    const tags: Record<string, string> = {
+      ...(this.settings.tags ?? {}),
+      ...(this.tenant?.tags ?? {}),
+      ManagedBy: 'tenant-landing-zone',
+      LandingZone: this.settings.name,
+      Stack: this.spec.name,
+    };
+    if (this.tenant) {
+      tags.TenantId = this.tenant.id;
+      tags.Tier = this.tenant.tier;
+    }
+    return tags;
+  }
+
+  deploymentRoleArn(accountId: string): string {
+    return `arn:aws:iam::${accountId}:role/${this.settings.roles.deployment}`;
+  }
+
+  /** An AWS provider working in `accountId` through its deployment role. */
+  protected awsProvider(id: string, opts: ProviderOptions): AwsProvider {
+    return new AwsProvider(this, id, {
+      alias: opts.alias,
+      region: opts.region,
+      allowedAccountIds: [opts.accountId],
+      assumeRole: [{ roleArn: this.deploymentRoleArn(opts.accountId), sessionName: `lz-${this.spec.name}`.slice(0, 64) }],
+      defaultTags: [{ tags: this.commonTags }],
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LandingZone, validateLandingZone } from '../../model/validate';
+import { SynthResult, synthesizeLandingZone, SynthOptions } from '../../stacks/synthesize';
+import { EXAMPLE_SETTINGS, EXAMPLE_TENANTS } from './fixture';
+
+export function exampleLandingZone(): LandingZone {
+  const r = validateLandingZone({ settingsFile: EXAMPLE_SETTINGS, tenantsDir: EXAMPLE_TENANTS, baseRef: false });
+  if (!r.landingZone) throw new Error(`examples invalid: ${JSON.stringify(r.diagnostics)}`);
+  return r.landingZone;
+}
+
+export function tempDir(prefix = 'lz-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function synthTo(lz: LandingZone, opts: Partial<SynthOptions> = {}): SynthResult {
+  return synthesizeLandingZone(lz, { outdir: path.join(tempDir(), 'cdktf.out'), ...opts });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TfJson = Record<string, any>;
+
+export function stackJson(result: SynthResult, name: string): TfJson {
+  const s = result.stacks.find((x) => x.spec.name === name);
+  if (!s) throw new Error(`stack ${name} not synthesized`);
+  return JSON.parse(fs.readFileSync(path.join(result.outdir, s.file), 'utf8'));
+}
+
+/** All resources of a type in a synthesized stack, by name. */
+export function resources(json: TfJson, type: string): Record<string, TfJson> {
+  return json.resource?.[type] ?? {};
+}
+
+export function onlyResource(json: TfJson, type: string): TfJson {
+  const all = Object.values(resources(json, type));
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** Every file under a directory, relative path to content. */
+export function readTree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}

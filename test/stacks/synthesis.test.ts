@@ -1,0 +1,108 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { stackInventory } from '../../model/inventory';
+import { synthesizeLandingZone } from '../../stacks/synthesize';
+import { exampleLandingZone, readTree, stackJson, synthTo, tempDir, onlyResource } from '../helpers/synth';
+
+const lz = exampleLandingZone();
+const result = synthTo(lz);
+
+describe('synthesis of the example landing zone', () => {
+  test('writes manifest.json and one cdk.tf.json per stack of the inventory', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(result.outdir, 'manifest.json'), 'utf8'));
+    const inventory = stackInventory(lz.tenants.map((t) => t.manifest));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(inventory.map((s) => s.name).sort());
+    for (const spec of inventory) {
+      const entry = manifest.stacks[spec.name];
+      expect(entry.dependencies).toEqual(spec.dependsOn);
+      expect(fs.existsSync(path.join(result.outdir, entry.synthesizedStackPath))).toBe(true);
+    }
+    expect(manifest.version).toBe('0.21.0');
+  });
+
+  test('every stack has its own S3 backend key, encrypted, with S3 native locking', () => {
+    const keys = new Set<string>();
+    for (const s of result.stacks) {
+      const backend = stackJson(result, s.spec.name).terraform.backend.s3;
+      expect(backend).toEqual({ bucket: lz.settings.state.bucket, key: s.spec.stateKey, region: lz.settings.state.region, encrypt: true, use_lockfile: true });
+      keys.add(backend.key);
+      if (s.spec.tenantId) expect(backend.key.startsWith(`tenants/${s.spec.tenantId}/`)).toBe(true);
+    }
+    expect(keys.size).toBe(result.stacks.length);
+  });
+
+  test('providers assume the deployment role of a named account and carry the common tags', () => {
+    for (const s of result.stacks) {
+      const providers = stackJson(result, s.spec.name).provider.aws as Array<Record<string, any>>;
+      expect(providers.length).toBeGreaterThan(0);
+      for (const p of providers) {
+        expect(p.allowed_account_ids).toHaveLength(1);
+        expect(p.assume_role[0].role_arn).toMatch(/^arn:aws:iam::(\d{12}|\$\{.+\}):role\/LandingZoneDeployment$/);
+        expect(p.default_tags[0].tags).toMatchObject({ ManagedBy: 'tenant-landing-zone', LandingZone: 'kpz', Stack: s.spec.name });
+        if (s.spec.tenantId) expect(p.default_tags[0].tags).toMatchObject({ TenantId: s.spec.tenantId, Tier: s.spec.tier });
+      }
+    }
+  });
+
+  test('L2/L3 tenant stacks reach the tenant account: literal id when adopted, else from the account stack state', () => {
+    const adopted = stackJson(result, 'tenant-atlas-insurance').provider.aws.find((p: any) => p.alias === 'tenant');
+    expect(adopted.allowed_account_ids).toEqual(['345678901234']);
+    const created = stackJson(result, 'tenant-harbor-logistics');
+    expect(created.data.terraform_remote_state['account-state'].config).toMatchObject({ key: 'tenants/harbor-logistics/account.tfstate' });
+    expect(created.provider.aws.find((p: any) => p.alias === 'tenant').allowed_account_ids).toEqual(['${data.terraform_remote_state.account-state.outputs.account_id}']);
+  });
+
+  test('account stacks: tier OU, no closure on deletion, protected, adoption by import', () => {
+    const adopted = stackJson(result, 'account-atlas-insurance');
+    const account = onlyResource(adopted, 'aws_organizations_account');
+    expect(account).toMatchObject({ close_on_deletion: false, email: 'aws+atlas-insurance@keypiz.example', lifecycle: { prevent_destroy: true, ignore_changes: ['role_name', 'iam_user_access_to_billing'] } });
+    expect(adopted.import).toEqual([{ id: '345678901234', to: 'aws_organizations_account.account' }]);
+    expect(adopted.data.aws_organizations_organizational_unit['parent-ou'].name).toBe('Tenants-L2');
+    expect(stackJson(result, 'account-meridian-bank').data.aws_organizations_organizational_unit['parent-ou'].name).toBe('Tenants-L3');
+    expect(stackJson(result, 'account-harbor-logistics').import).toBeUndefined();
+  });
+
+  test('two syntheses of the same manifests are byte-identical', () => {
+    const again = synthTo(lz);
+    const a = readTree(result.outdir);
+    const b = readTree(again.outdir);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [file, content] of a) expect(b.get(file)!.equals(content)).toBe(true);
+  });
+
+  test('batch size does not change the output', () => {
+    const small = synthTo(lz, { batchSize: 1 });
+    const a = readTree(result.outdir);
+    for (const [file, content] of readTree(small.outdir)) expect(content.equals(a.get(file)!)).toBe(true);
+  });
+
+  test('--tenant synthesizes only what that tenant needs', () => {
+    const one = synthTo(lz, { tenantIds: ['harbor-logistics'] });
+    expect(one.stacks.map((s) => s.spec.name)).toEqual(['bootstrap', 'organization', 'account-harbor-logistics', 'platform', 'tenant-harbor-logistics']);
+    expect(fs.readdirSync(path.join(one.outdir, 'stacks')).sort()).toEqual(['account-harbor-logistics', 'bootstrap', 'organization', 'platform', 'tenant-harbor-logistics']);
+    // Same content as in the full synthesis.
+    expect(fs.readFileSync(path.join(one.outdir, 'stacks/tenant-harbor-logistics/cdk.tf.json'))).toEqual(fs.readFileSync(path.join(result.outdir, 'stacks/tenant-harbor-logistics/cdk.tf.json')));
+  });
+
+  test('the bootstrap stack can keep its first state locally', () => {
+    const local = synthTo(lz, { tenantIds: ['cedar-dental'], bootstrapLocalState: true });
+    const backend = stackJson(local, 'bootstrap').terraform.backend;
+    expect(backend).toEqual({ local: { path: '../../../.lz/bootstrap.tfstate' } });
+    expect(stackJson(local, 'organization').terraform.backend.s3).toBeDefined();
+  });
+
+  test('refuses to replace a directory that is not synthesis output, and keeps old output when synthesis fails', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'important.txt'), 'keep me');
+    expect(() => synthesizeLandingZone(lz, { outdir: dir })).toThrow(/refusing to replace/);
+    expect(fs.readFileSync(path.join(dir, 'important.txt'), 'utf8')).toBe('keep me');
+
+    const out = path.join(tempDir(), 'cdktf.out');
+    synthesizeLandingZone(lz, { outdir: out, tenantIds: ['cedar-dental'] });
+    const before = readTree(out);
+    const broken = { ...lz, tenants: lz.tenants.map((t) => (t.manifest.id === 'harbor-logistics' ? { ...t, manifest: { ...t.manifest, id: 'x'.repeat(80) } } : t)) };
+    expect(() => synthesizeLandingZone(broken, { outdir: out })).toThrow();
+    expect(readTree(out)).toEqual(before);
+    expect(fs.readdirSync(path.dirname(out)).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+});
