@@ -63,6 +63,9 @@ export function platformNames(settings: Pick<LandingZoneSettings, 'name'>) {
     backupVault: derive('backupVaultName', `${p}-platform-vault`),
     backupPlan: derive('backupPlanName', `${p}-platform-daily`),
     backupRole: derive('iamRoleName', `${p}-platform-backup`),
+    backupSelection: derive('backupSelectionName', `${p}-pooled-data`),
+    /** Includes account and region: bucket names are global. */
+    pooledBucket: (accountId: string, region: string) => derive('s3BucketName', `${p}-pooled-${accountId}-${region}`),
     stateBucket: (bucket: string) => derive('s3BucketName', bucket),
     scp: (what: string) => derive('scpName', `${p}-${what}`),
   };

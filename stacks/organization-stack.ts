@@ -1,26 +1,49 @@
 import { OrganizationsOrganizationalUnit } from '@cdktf/provider-aws/lib/organizations-organizational-unit';
+import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
+import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { platformNames } from '../model/names';
+import { GuardrailName, GuardrailProps, GUARDRAILS, OU_GUARDRAILS } from '../modules/guardrails/service-control-policies';
+import { policyJson } from '../modules/iam/policy-document';
 import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
 
-export type OuKey = 'platform' | 'tenantsL2' | 'tenantsL3' | 'suspended';
+export type OuKey = keyof typeof OU_GUARDRAILS;
 export const OU_KEYS: ReadonlyArray<OuKey> = ['platform', 'tenantsL2', 'tenantsL3', 'suspended'];
 
 /**
  * The organization's structure in the management account: the organizational units under
- * the root and the guardrail service control policies attached to them.
+ * the root and the guardrail service control policies attached to them. Service control
+ * policies must be enabled on the organization (a one-time setting of the management account).
  */
 export class OrganizationStack extends LandingZoneStack {
   readonly organizationalUnits: Record<OuKey, OrganizationsOrganizationalUnit>;
 
   constructor(scope: Construct, props: LandingZoneStackProps) {
     super(scope, props);
-    const { organization, regions, organizationalUnits } = this.settings;
+    const { organization, regions, organizationalUnits, roles } = this.settings;
     this.awsProvider('aws', { accountId: organization.managementAccountId, region: regions.home });
+    const names = platformNames(this.settings);
+    const guardrailProps: GuardrailProps = { allowedRegions: regions.allowed, breakGlassRole: roles.breakGlass, deploymentRole: roles.deployment };
+
+    const policies = {} as Record<GuardrailName, OrganizationsPolicy>;
+    for (const [name, guardrail] of Object.entries(GUARDRAILS) as Array<[GuardrailName, (typeof GUARDRAILS)[GuardrailName]]>) {
+      policies[name] = new OrganizationsPolicy(this, `scp-${name}`, {
+        name: names.scp(`guardrail-${name}`),
+        description: guardrail.description,
+        type: 'SERVICE_CONTROL_POLICY',
+        content: policyJson(guardrail.document(guardrailProps)),
+        skipDestroy: true,
+      });
+    }
+
     const ous = {} as Record<OuKey, OrganizationsOrganizationalUnit>;
     for (const key of OU_KEYS) {
       ous[key] = new OrganizationsOrganizationalUnit(this, `ou-${key}`, { name: organizationalUnits[key], parentId: organization.rootId });
       new TerraformOutput(this, `ou-${key}-id`, { value: ous[key].id });
+      for (const guardrail of OU_GUARDRAILS[key]) {
+        new OrganizationsPolicyAttachment(this, `scp-${guardrail}-on-${key}`, { policyId: policies[guardrail].id, targetId: ous[key].id, skipDestroy: true });
+      }
     }
     this.organizationalUnits = ous;
   }

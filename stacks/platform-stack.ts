@@ -1,7 +1,25 @@
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { ITEM_KEY, USER_KEY } from '../functions/shared/contracts';
 import { platformNames } from '../model/names';
+import { TenantApp } from '../modules/app/tenant-app';
+import { BackupPlan } from '../modules/backup/backup-plan';
+import { TenantTable } from '../modules/data/tenant-table';
+import { EventBus } from '../modules/events/event-bus';
+import { policyDocument } from '../modules/iam/policy-document';
+import { Role } from '../modules/iam/role';
+import { tenantDataAccessStatements, tokenVendingTrust } from '../modules/iam/tenant-data-policies';
 import { CustomerManagedKey } from '../modules/kms/customer-managed-key';
+import { AlarmTopic } from '../modules/monitoring/alarm-topic';
+import { SecureBucket } from '../modules/secure-bucket';
 import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
+
+/** Names of the platform stack outputs that tenant stacks read through remote state. */
+export const PLATFORM_OUTPUTS = {
+  userPoolId: 'user_pool_id',
+  apiId: 'api_id',
+  usagePlanId: (tier: string) => `usage_plan_${tier.toLowerCase()}_id`,
+} as const;
 
 /**
  * The shared platform account: identity, the shared API and functions, pooled data, the
@@ -10,19 +28,99 @@ import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
  */
 export class PlatformStack extends LandingZoneStack {
   readonly platformKey: CustomerManagedKey;
+  readonly app: TenantApp;
 
   constructor(scope: Construct, props: LandingZoneStackProps) {
     super(scope, props);
-    const { organization, regions, roles } = this.settings;
+    const { organization, regions, roles, platform } = this.settings;
     const account = organization.platformAccountId;
-    this.awsProvider('aws', { accountId: account, region: regions.home });
+    const region = regions.home;
+    this.awsProvider('aws', { accountId: account, region });
     const names = platformNames(this.settings);
+
     this.platformKey = new CustomerManagedKey(this, 'platform-key', {
-      description: 'Platform CMK: pooled (L1) tenant data, logs, queues',
+      description: 'Platform CMK: pooled (L1) tenant data, registry, logs, queues, alarms',
       alias: names.kmsAlias,
       administrators: [this.deploymentRoleArn(account), `arn:aws:iam::${account}:role/${roles.breakGlass}`],
-      users: [`arn:aws:iam::${account}:role/${names.dataAccessRole}`],
+      users: [`arn:aws:iam::${account}:role/${names.dataAccessRole}`, `arn:aws:iam::${account}:role/${names.backupRole}`],
+      services: [
+        { service: `logs.${region}.amazonaws.com`, conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` } } },
+        { service: 'events.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], conditions: { StringEquals: { 'aws:SourceAccount': account } } },
+        { service: 'cloudwatch.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], conditions: { StringEquals: { 'aws:SourceAccount': account } } },
+      ],
       organizationId: organization.id,
     });
+    const keyArn = this.platformKey.keyArn;
+
+    const items = new TenantTable(this, 'items', { tableName: names.itemsTable, sortKey: ITEM_KEY, kmsKeyArn: keyArn, accountId: account, region });
+    const users = new TenantTable(this, 'users', { tableName: names.usersTable, sortKey: USER_KEY, kmsKeyArn: keyArn, accountId: account, region });
+    const registry = new TenantTable(this, 'registry', { tableName: names.registryTable, kmsKeyArn: keyArn, accountId: account, region, stream: false });
+    const bucket = new SecureBucket(this, 'pooled-data', { bucketName: names.pooledBucket(account, region), kmsKeyArn: keyArn, noncurrentVersionExpirationDays: 90 });
+
+    const alarms = new AlarmTopic(this, 'alarms', { topicName: names.alarmTopic, kmsKey: names.kmsAlias, accountId: account, region, email: platform.alarmEmail });
+
+    const bus = new EventBus(this, 'central-bus', {
+      busName: names.centralBus,
+      accountId: account,
+      region,
+      policy: (busArn) =>
+        policyDocument({
+          Sid: 'PutEventsFromTheOrganization',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'events:PutEvents',
+          Resource: busArn,
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': organization.id } },
+        }),
+      archive: { name: names.centralArchive, retentionDays: 365 },
+      deadLetterQueue: { name: names.eventsDlq, kmsKey: names.kmsAlias },
+    });
+
+    this.app = new TenantApp(this, 'app', {
+      names,
+      accountId: account,
+      region,
+      organizationId: organization.id,
+      appVersion: platform.appVersion,
+      codeFor: (fn) => ({ kind: 'bundle', name: fn }),
+      registryTable: { name: registry.tableName, arn: registry.tableArn },
+      eventBus: { name: bus.busName, arn: bus.busArn },
+      dataAccessRoles: [
+        { arn: `arn:aws:iam::${account}:role/${names.dataAccessRole}` },
+        // Dedicated tenants' data-access roles, in their own accounts of this organization.
+        { arn: `arn:aws:iam::*:role/${this.settings.name}-*-data-access`, condition: { StringEquals: { 'aws:ResourceOrgID': organization.id } } },
+      ],
+      identity: platform.identity,
+      throttling: platform.throttling,
+      logKmsKeyArn: keyArn,
+      logRetentionDays: platform.logRetentionDays,
+      alarmTopicArn: alarms.topicArn,
+    });
+
+    new Role(this, 'data-access', {
+      roleName: names.dataAccessRole,
+      trustPolicy: tokenVendingTrust({ callerRoleArns: this.app.sessionVendingRoleArns }),
+      statements: tenantDataAccessStatements({ tableArns: [items.tableArn, users.tableArn], bucketArn: bucket.bucketArn, kmsKeyAlias: names.kmsAlias, region }),
+      // The trust policy names the app roles literally; IAM wants them to exist first.
+      dependsOn: Object.values(this.app.functions).map((f) => f.role.role),
+    });
+
+    new BackupPlan(this, 'backup', {
+      vaultName: names.backupVault,
+      planName: names.backupPlan,
+      selectionName: names.backupSelection,
+      roleName: names.backupRole,
+      kmsKeyArn: keyArn,
+      schedule: platform.backup.schedule,
+      retentionDays: platform.backup.retentionDays,
+      resourceArns: [items.tableArn, users.tableArn, registry.tableArn, bucket.bucketArn],
+      accountId: account,
+    });
+
+    new TerraformOutput(this, PLATFORM_OUTPUTS.userPoolId, { value: this.app.userPool.pool.id });
+    new TerraformOutput(this, PLATFORM_OUTPUTS.apiId, { value: this.app.api.api.id });
+    for (const [tier, plan] of Object.entries(this.app.api.usagePlans)) {
+      new TerraformOutput(this, PLATFORM_OUTPUTS.usagePlanId(tier), { value: plan.id });
+    }
   }
 }

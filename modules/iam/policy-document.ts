@@ -47,3 +47,22 @@ export function actionsOf(doc: PolicyDocument): string[] {
   }
   return out;
 }
+
+/**
+ * Policy JSON for a Terraform string attribute. IAM policy variables such as
+ * `${aws:PrincipalTag/TenantId}` must reach AWS literally, so their `${` is escaped as `$${`
+ * (Terraform's escape); CDKTF token placeholders (`${TfToken[...]}`) are left alone so that
+ * references still resolve.
+ */
+export function terraformPolicyJson(doc: PolicyDocument): string {
+  return escapeTerraformTemplate(policyJson(doc));
+}
+
+export function escapeTerraformTemplate(text: string): string {
+  return text.replace(/\$\{(?!TfToken\[)/g, () => '$${');
+}
+
+/** Reverses `escapeTerraformTemplate` on synthesized configuration (for the audit and tests). */
+export function unescapeTerraformTemplate(text: string): string {
+  return text.replace(/\$\$\{/g, () => '${');
+}

@@ -72,7 +72,7 @@ describe('derived AWS names fit their limits', () => {
       for (const [k, v] of Object.entries(names)) {
         if (typeof v === 'string') out.push([`${owner}.${k}`, v, v.length]);
         else if (typeof v === 'function' && k !== 'stateBucket') {
-          const value = (v as (...a: string[]) => string)(k === 'dataBucket' ? '123456789012' : 'pre-token-generation', longestRegion);
+          const value = (v as (...a: string[]) => string)(/Bucket$/.test(k) ? '123456789012' : 'pre-token-generation', longestRegion);
           out.push([`${owner}.${k}()`, value, value.length]);
         }
       }

@@ -1,0 +1,84 @@
+/**
+ * The contract between the infrastructure (stacks/) and the Lambda code (functions/):
+ * environment variable names, table keys, claim and tag names, registry item shape, event
+ * names. Plain TypeScript without the AWS SDK, imported by both sides so they cannot drift.
+ */
+
+/** Environment variables the stacks set on the functions. */
+export const ENV = {
+  /** Tenant registry table (platform account; in an L3 account, that account's own registry). */
+  REGISTRY_TABLE: 'REGISTRY_TABLE',
+  /** Event bus the functions publish to (the central bus, or the L3 tenant's bus). */
+  EVENT_BUS_NAME: 'EVENT_BUS_NAME',
+  /** "true" when the user pool allows self sign-up (users then never choose a tenant). */
+  SELF_SIGN_UP: 'SELF_SIGN_UP',
+  /** Version of the app the function belongs to, reported by the API. */
+  APP_VERSION: 'APP_VERSION',
+} as const;
+
+/** Cognito attributes; both immutable and in no app client's write attributes. */
+export const TENANT_ID_ATTRIBUTE = 'custom:tenant_id';
+export const TENANT_TIER_ATTRIBUTE = 'custom:tenant_tier';
+
+/** Claims the pre token generation trigger adds (to ID and access tokens). */
+export const TENANT_ID_CLAIM = 'tenant_id';
+export const TENANT_TIER_CLAIM = 'tenant_tier';
+
+/** The one session tag tenant-scoped sessions carry; policies read it as aws:PrincipalTag/TenantId. */
+export const TENANT_SESSION_TAG = 'TenantId';
+
+/** Partition key of every tenant-data table (pooled and dedicated have the same schema). */
+export const TENANT_KEY = 'tenantId';
+/** Sort key of the items table. */
+export const ITEM_KEY = 'itemId';
+/** Sort key of the users table (the Cognito `sub`). */
+export const USER_KEY = 'userId';
+/** Partition key of the registry table. */
+export const REGISTRY_KEY = 'tenantId';
+
+export type TenantTier = 'L1' | 'L2' | 'L3';
+export type TenantStatus = 'active' | 'suspended' | 'offboarding';
+
+/** Where a tenant's data lives and how to reach it. */
+export interface DataLocation {
+  /** pooled: the platform's shared tables and bucket prefix; dedicated: the tenant account's own. */
+  readonly mode: 'pooled' | 'dedicated';
+  readonly accountId: string;
+  readonly region: string;
+  readonly itemsTable: string;
+  readonly usersTable: string;
+  readonly bucket: string;
+  /** Role that tenant-scoped sessions assume, with the TenantId session tag. */
+  readonly dataAccessRoleArn: string;
+  /** External id the dedicated data-access role requires (the tenant id); absent for pooled. */
+  readonly externalId?: string;
+}
+
+/** A tenant registry item (written by the tenant stacks, read by the functions). */
+export interface RegistryEntry {
+  readonly tenantId: string;
+  readonly tier: TenantTier;
+  readonly status: TenantStatus;
+  readonly displayName: string;
+  readonly appVersion: string;
+  readonly data: DataLocation;
+  /** API Gateway API key id of the tenant; requests with another tenant's key are refused. */
+  readonly apiKeyId?: string;
+}
+
+/** Events on the buses. */
+export const EVENT_SOURCE = 'saas.platform';
+export const USER_CONFIRMED = 'UserConfirmed';
+
+export interface UserConfirmedDetail {
+  readonly tenantId: string;
+  readonly userId: string;
+}
+
+/** Routes of the tenant API (REST API resources and methods; the handler routes on `event.resource`). */
+export const TENANT_API_ROUTES: ReadonlyArray<{ readonly resource: string; readonly methods: ReadonlyArray<'GET' | 'PUT' | 'DELETE'> }> = [
+  { resource: '/tenant', methods: ['GET'] },
+  { resource: '/items', methods: ['GET'] },
+  { resource: '/items/{itemId}', methods: ['GET', 'PUT', 'DELETE'] },
+  { resource: '/files/{name}', methods: ['GET', 'PUT'] },
+];

@@ -1,0 +1,128 @@
+import { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { ENV } from '../../functions/shared/contracts';
+import { Tier } from '../../model/tiers';
+import { TenantApi, Throttle } from '../api/tenant-api';
+import { AppFunction, FunctionCode } from '../compute/app-function';
+import { IdentitySettings, TenantUserPool } from '../identity/tenant-user-pool';
+import { PolicyStatement } from '../iam/policy-document';
+
+/** The functions of the app; each is functions/<name>/handler.ts. */
+export const APP_FUNCTIONS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'tenant-api'] as const;
+export type AppFunctionName = (typeof APP_FUNCTIONS)[number];
+/** The functions that assume data-access roles on a tenant's behalf. */
+export const SESSION_VENDING_FUNCTIONS: ReadonlyArray<AppFunctionName> = ['post-confirmation', 'tenant-api'];
+
+export interface TenantAppNames {
+  readonly functionName: (fn: string) => string;
+  readonly appRole: (fn: string) => string;
+  readonly userPool: string;
+  readonly userPoolClient: string;
+  readonly api: string;
+}
+
+export interface TenantAppProps {
+  readonly names: TenantAppNames;
+  readonly accountId: string;
+  readonly region: string;
+  readonly organizationId: string;
+  /** Version the functions report; with `codeFor` deciding where the code comes from. */
+  readonly appVersion: string;
+  readonly codeFor: (fn: AppFunctionName) => FunctionCode;
+  /** The tenant registry the functions read (name and ARN). */
+  readonly registryTable: { readonly name: string; readonly arn: string };
+  /** The bus the functions publish to. */
+  readonly eventBus: { readonly name: string; readonly arn: string };
+  /** Data-access roles the app may vend tenant sessions for (ARN patterns), with a condition for patterns. */
+  readonly dataAccessRoles: ReadonlyArray<{ readonly arn: string; readonly condition?: PolicyStatement['Condition'] }>;
+  readonly identity: IdentitySettings;
+  readonly throttling: Readonly<Record<Tier, Throttle>>;
+  readonly logKmsKeyArn: string;
+  readonly logRetentionDays: number;
+  readonly alarmTopicArn?: string;
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * The tenant app: Cognito user pool with its three triggers, the tenant API and its handler.
+ * The platform runs one for all pooled and L2 tenants; every L3 tenant runs its own, from the
+ * same code, in its own account.
+ */
+export class TenantApp extends Construct {
+  readonly functions: Record<AppFunctionName, AppFunction>;
+  readonly userPool: TenantUserPool;
+  readonly api: TenantApi;
+
+  constructor(scope: Construct, id: string, props: TenantAppProps) {
+    super(scope, id);
+    const readRegistry: PolicyStatement = { Sid: 'ReadTenantRegistry', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: props.registryTable.arn };
+    const vendSessions: PolicyStatement[] = props.dataAccessRoles.map((r, i) => ({
+      Sid: `VendTenantSessions${i}`,
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Resource: r.arn,
+      ...(r.condition ? { Condition: r.condition } : {}),
+    }));
+    const publish: PolicyStatement = { Sid: 'PublishEvents', Effect: 'Allow', Action: 'events:PutEvents', Resource: props.eventBus.arn };
+    const statements: Record<AppFunctionName, PolicyStatement[]> = {
+      'pre-sign-up': [readRegistry],
+      'post-confirmation': [readRegistry, ...vendSessions, publish],
+      'pre-token-generation': [readRegistry],
+      'tenant-api': [readRegistry, ...vendSessions],
+    };
+    const descriptions: Record<AppFunctionName, string> = {
+      'pre-sign-up': 'Cognito pre sign-up: admin-created users of active tenants only; users never choose a tenant',
+      'post-confirmation': 'Cognito post confirmation: writes the user profile and publishes UserConfirmed',
+      'pre-token-generation': 'Cognito pre token generation: tenant id and tier claims from the registry',
+      'tenant-api': 'Tenant API: tenant from verified claims, data through tenant-scoped sessions',
+    };
+    const environment = {
+      [ENV.REGISTRY_TABLE]: props.registryTable.name,
+      [ENV.EVENT_BUS_NAME]: props.eventBus.name,
+      [ENV.SELF_SIGN_UP]: String(props.identity.selfSignUp),
+      [ENV.APP_VERSION]: props.appVersion,
+    };
+    this.functions = {} as Record<AppFunctionName, AppFunction>;
+    for (const fn of APP_FUNCTIONS) {
+      this.functions[fn] = new AppFunction(this, fn, {
+        functionName: props.names.functionName(fn),
+        roleName: props.names.appRole(fn),
+        code: props.codeFor(fn),
+        description: descriptions[fn],
+        accountId: props.accountId,
+        region: props.region,
+        environment,
+        statements: statements[fn],
+        logKmsKeyArn: props.logKmsKeyArn,
+        logRetentionDays: props.logRetentionDays,
+        timeoutSeconds: fn === 'tenant-api' ? 15 : 5,
+        alarmTopicArn: props.alarmTopicArn,
+        provider: props.provider,
+      });
+    }
+    this.userPool = new TenantUserPool(this, 'identity', {
+      poolName: props.names.userPool,
+      clientName: props.names.userPoolClient,
+      identity: props.identity,
+      triggers: { preSignUp: this.functions['pre-sign-up'], postConfirmation: this.functions['post-confirmation'], preTokenGeneration: this.functions['pre-token-generation'] },
+      provider: props.provider,
+    });
+    this.api = new TenantApi(this, 'api', {
+      apiName: props.names.api,
+      handler: this.functions['tenant-api'],
+      userPoolArn: this.userPool.pool.arn,
+      throttling: props.throttling,
+      logKmsKeyArn: props.logKmsKeyArn,
+      logRetentionDays: props.logRetentionDays,
+      accountId: props.accountId,
+      region: props.region,
+      alarmTopicArn: props.alarmTopicArn,
+      provider: props.provider,
+    });
+  }
+
+  /** ARNs of the roles that vend tenant sessions (trusted by the data-access roles). */
+  get sessionVendingRoleArns(): string[] {
+    return SESSION_VENDING_FUNCTIONS.map((fn) => this.functions[fn].roleArn);
+  }
+}

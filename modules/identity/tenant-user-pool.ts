@@ -1,0 +1,113 @@
+import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
+import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { TENANT_ID_ATTRIBUTE, TENANT_TIER_ATTRIBUTE } from '../../functions/shared/contracts';
+import { TENANT_ID_MAX_LENGTH } from '../../model/schema/tenant';
+import { AppFunction } from '../compute/app-function';
+
+export interface IdentitySettings {
+  readonly passwordMinimumLength: number;
+  readonly requireSymbols: boolean;
+  readonly temporaryPasswordValidityDays: number;
+  readonly mfa: 'OFF' | 'OPTIONAL' | 'ON';
+  readonly selfSignUp: boolean;
+}
+
+export interface TenantUserPoolProps {
+  readonly poolName: string;
+  readonly clientName: string;
+  readonly identity: IdentitySettings;
+  readonly triggers: {
+    readonly preSignUp: AppFunction;
+    readonly postConfirmation: AppFunction;
+    readonly preTokenGeneration: AppFunction;
+  };
+  readonly provider?: TerraformProvider;
+}
+
+/** Attributes the app client may read; the tenant attributes are among them. */
+export const CLIENT_READ_ATTRIBUTES = ['email', 'email_verified', 'name', TENANT_ID_ATTRIBUTE, TENANT_TIER_ATTRIBUTE] as const;
+/** Attributes users may change themselves: never the tenant attributes. */
+export const CLIENT_WRITE_ATTRIBUTES = ['email', 'name'] as const;
+
+/**
+ * The user pool of the app: one pool for all pooled tenants (and one per L3 tenant), with an
+ * immutable `custom:tenant_id` and `custom:tenant_tier`, admin-created users unless self
+ * sign-up is allowed (and then users still never pick a tenant: the pre sign-up trigger
+ * refuses it, and the attributes are not writable), and an app client limited to SRP and
+ * refresh tokens that can read but not write the tenant attributes.
+ */
+export class TenantUserPool extends Construct {
+  readonly pool: CognitoUserPool;
+  readonly client: CognitoUserPoolClient;
+
+  constructor(scope: Construct, id: string, props: TenantUserPoolProps) {
+    super(scope, id);
+    const provider = props.provider;
+    const { identity, triggers } = props;
+    this.pool = new CognitoUserPool(this, 'pool', {
+      name: props.poolName,
+      // Essentials: needed for access-token claims from the V2 pre token generation trigger.
+      userPoolTier: 'ESSENTIALS',
+      deletionProtection: 'ACTIVE',
+      usernameAttributes: ['email'],
+      autoVerifiedAttributes: ['email'],
+      mfaConfiguration: identity.mfa,
+      softwareTokenMfaConfiguration: identity.mfa === 'OFF' ? undefined : { enabled: true },
+      passwordPolicy: {
+        minimumLength: identity.passwordMinimumLength,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireNumbers: true,
+        requireSymbols: identity.requireSymbols,
+        temporaryPasswordValidityDays: identity.temporaryPasswordValidityDays,
+      },
+      adminCreateUserConfig: { allowAdminCreateUserOnly: !identity.selfSignUp },
+      accountRecoverySetting: { recoveryMechanism: [{ name: 'verified_email', priority: 1 }] },
+      userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdate: ['email'] },
+      schema: [TENANT_ID_ATTRIBUTE, TENANT_TIER_ATTRIBUTE].map((attr) => ({
+        name: attr.replace(/^custom:/, ''),
+        attributeDataType: 'String',
+        mutable: false,
+        developerOnlyAttribute: false,
+        required: false,
+        stringAttributeConstraints: { minLength: '2', maxLength: String(TENANT_ID_MAX_LENGTH) },
+      })),
+      lambdaConfig: {
+        preSignUp: triggers.preSignUp.functionArn,
+        postConfirmation: triggers.postConfirmation.functionArn,
+        preTokenGenerationConfig: { lambdaArn: triggers.preTokenGeneration.functionArn, lambdaVersion: 'V2_0' },
+      },
+      provider,
+    });
+    this.client = new CognitoUserPoolClient(this, 'client', {
+      name: props.clientName,
+      userPoolId: this.pool.id,
+      generateSecret: false,
+      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      preventUserExistenceErrors: 'ENABLED',
+      enableTokenRevocation: true,
+      readAttributes: [...CLIENT_READ_ATTRIBUTES],
+      writeAttributes: [...CLIENT_WRITE_ATTRIBUTES],
+      supportedIdentityProviders: ['COGNITO'],
+      accessTokenValidity: 60,
+      idTokenValidity: 60,
+      refreshTokenValidity: 30,
+      tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' }],
+      provider,
+    });
+    for (const [name, fn] of Object.entries(triggers)) {
+      new LambdaPermission(this, `invoke-${name}`, {
+        statementId: 'CognitoTrigger',
+        action: 'lambda:InvokeFunction',
+        functionName: fn.functionName,
+        principal: 'cognito-idp.amazonaws.com',
+        sourceArn: this.pool.arn,
+        dependsOn: [fn.function],
+        provider,
+      });
+    }
+  }
+}
