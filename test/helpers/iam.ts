@@ -54,7 +54,7 @@ export function policiesOf(json: TfJson): FoundPolicy[] {
 
 /** The policy of a resource found by a predicate on its synthesized block. */
 export function findPolicy(json: TfJson, type: string, attribute: string, match: (block: TfJson) => boolean): Doc {
-  const found = Object.entries(json.resource?.[type] ?? {}).filter(([, block]) => match(block as TfJson));
+  const found = Object.entries((json.resource?.[type] ?? {}) as Record<string, Record<string, unknown>>).filter(([, block]) => match(block as TfJson));
   if (found.length !== 1) throw new Error(`expected one ${type} matching, found ${found.length}`);
   return policiesInConfig({ resource: { [type]: Object.fromEntries(found) } }).find((p) => p.attribute === attribute)!.document;
 }
