@@ -75,6 +75,11 @@ export function checkAgainstBase(docs: ReadonlyArray<TenantDocument>, base: Base
   }
 
   for (const [id, doc] of current) {
+    const status = stringAt(doc.raw, ['status']) ?? 'active';
+    if (!base.tenants.has(id) && status !== 'active') {
+      // Onboarding registers the tenant and creates its first admin, which the sign-up guard only admits for active tenants.
+      out.push(locatedError(doc.source, ['status'], 'new-tenant-status', `new tenant "${id}" starts as ${status}`, 'status: active for a new tenant; suspend or offboard it in a later change'));
+    }
     if (!base.tenants.has(id) && getIn(doc.raw, ['acknowledgements', 'tierDowngrade']) !== undefined) {
       out.push(locatedError(doc.source, ['acknowledgements', 'tierDowngrade'], 'tier-downgrade', `tenant "${id}" is new: there is no tier to move down from`, 'no tierDowngrade acknowledgement', { severity: 'warning' }));
     }

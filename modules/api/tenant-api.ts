@@ -61,6 +61,8 @@ export class TenantApi extends Construct {
       description: 'Tenant API: the tenant comes only from verified token claims',
       endpointConfiguration: { types: ['REGIONAL'] },
       apiKeySource: 'HEADER',
+      // File bodies pass through as bytes; JSON stays text.
+      binaryMediaTypes: ['application/octet-stream'],
       provider,
     });
     const authorizer = new ApiGatewayAuthorizer(this, 'authorizer', {

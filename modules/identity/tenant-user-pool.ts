@@ -78,6 +78,8 @@ export class TenantUserPool extends Construct {
       lambdaConfig: {
         preSignUp: triggers.preSignUp.functionArn,
         postConfirmation: triggers.postConfirmation.functionArn,
+        // Admin-created users never confirm a sign-up: the same function records them at first sign-in.
+        postAuthentication: triggers.postConfirmation.functionArn,
         preTokenGenerationConfig: { lambdaArn: triggers.preTokenGeneration.functionArn, lambdaVersion: 'V2_0' },
       },
       provider,
@@ -98,6 +100,7 @@ export class TenantUserPool extends Construct {
       tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' }],
       provider,
     });
+    // One permission per function (post confirmation also serves post authentication).
     for (const [name, fn] of Object.entries(triggers)) {
       new LambdaPermission(this, `invoke-${name}`, {
         statementId: 'CognitoTrigger',

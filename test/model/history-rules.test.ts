@@ -99,6 +99,20 @@ describe('rules that compare with the base revision', () => {
     }
   });
 
+  test('a new tenant starts active', () => {
+    const fx = committed({ 'acme.yaml': l1('acme') });
+    try {
+      fx.write('beta.yaml', l1('beta', { status: 'suspended' }));
+      const errors = errorsOf(fx.validate({ baseRef: 'HEAD' }));
+      expect(errors.map((d) => [d.code, d.field, d.message])).toEqual([['new-tenant-status', 'status', 'new tenant "beta" starts as suspended']]);
+      fx.write('acme.yaml', l1('acme', { status: 'suspended' }));
+      fx.write('beta.yaml', l1('beta'));
+      expect(errorsOf(fx.validate({ baseRef: 'HEAD' }))).toEqual([]);
+    } finally {
+      fx.cleanup();
+    }
+  });
+
   test('without git history the checks are skipped with a warning, not silently', () => {
     const fx = makeFixture({ tenants: { 'acme.yaml': l1('acme') } });
     try {

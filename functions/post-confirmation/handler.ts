@@ -1,0 +1,117 @@
+/**
+ * Cognito PostConfirmation trigger: records the confirmed user's profile in the tenant's users
+ * table (with tenant-scoped credentials), then announces the user on the event bus. Throwing
+ * makes Cognito retry; the profile write is idempotent, so a retry after a failed publish is safe.
+ *
+ * Users created by an administrator (every tenant user: onboarding creates them) never pass
+ * through PostConfirmation, so the same function is also the PostAuthentication trigger: on a
+ * sign-in it records the profile if there is none yet and announces the user only then.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PostAuthenticationTriggerEvent, PostConfirmationTriggerEvent } from 'aws-lambda';
+import {
+  ENV,
+  EVENT_SOURCE,
+  TENANT_ID_ATTRIBUTE,
+  USER_CONFIRMED,
+  type UserConfirmedDetail,
+} from '../shared/contracts';
+import { requireEnv, type EnvSource } from '../shared/env';
+import { jsonLogger, type Logger } from '../shared/logger';
+import { TenantRegistry } from '../shared/registry';
+import { TenantScopedClients, type TenantDataClientFactory } from '../shared/tenant-clients';
+import { createTenantData } from '../shared/tenant-data';
+import { TenantSessions } from '../shared/tenant-session';
+
+export interface PostConfirmationEnv {
+  readonly registryTable: string;
+  readonly eventBusName: string;
+}
+
+export interface PostConfirmationDeps {
+  /** Reads the registry with the function's own role. */
+  readonly registryClient: DynamoDBDocumentClient;
+  /** Assumes the tenant's data-access role. */
+  readonly sts: STSClient;
+  /** Publishes with the function's own role. */
+  readonly eventBridge: EventBridgeClient;
+  /** Builds the tenant-scoped data clients. @default createTenantDataClients */
+  readonly tenantClientFactory?: TenantDataClientFactory;
+  readonly env: PostConfirmationEnv;
+  /** @default Date.now */
+  readonly now?: () => number;
+  /** @default jsonLogger */
+  readonly logger?: Logger;
+}
+
+export type UserRecordingEvent = PostConfirmationTriggerEvent | PostAuthenticationTriggerEvent;
+export type PostConfirmationHandler = <E extends UserRecordingEvent>(event: E) => Promise<E>;
+
+export function postConfirmationEnv(source: EnvSource = process.env): PostConfirmationEnv {
+  return {
+    registryTable: requireEnv(ENV.REGISTRY_TABLE, source),
+    eventBusName: requireEnv(ENV.EVENT_BUS_NAME, source),
+  };
+}
+
+export function createHandler(deps: PostConfirmationDeps): PostConfirmationHandler {
+  const registry = new TenantRegistry({ client: deps.registryClient, tableName: deps.env.registryTable, now: deps.now });
+  const tenantClients = new TenantScopedClients({
+    credentials: new TenantSessions({ sts: deps.sts, now: deps.now }),
+    factory: deps.tenantClientFactory,
+  });
+  const logger = deps.logger ?? jsonLogger;
+
+  return async (event) => {
+    const firstSignIn = event.triggerSource === 'PostAuthentication_Authentication';
+    if (event.triggerSource !== 'PostConfirmation_ConfirmSignUp' && !firstSignIn) return event;
+
+    const attributes = event.request.userAttributes;
+    const tenantId = attributes[TENANT_ID_ATTRIBUTE];
+    if (!tenantId) {
+      logger.info('confirmed user belongs to no tenant; no profile recorded', { userName: event.userName });
+      return event;
+    }
+    const userId = attributes.sub;
+    const email = attributes.email;
+    if (!userId || !email) throw new Error('Confirmed user has no sub or no email attribute');
+
+    const entry = await registry.getEntry(tenantId);
+    const clients = await tenantClients.clientsFor(tenantId, entry.data);
+    const data = createTenantData({ clients, location: entry.data, now: deps.now });
+    const { created } = await data.putUserProfile(tenantId, userId, email, entry.tier);
+    // A sign-in of a user already on record announces nothing.
+    if (firstSignIn && !created) return event;
+
+    const detail: UserConfirmedDetail = { tenantId, userId };
+    const result = await deps.eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: deps.env.eventBusName, Source: EVENT_SOURCE, DetailType: USER_CONFIRMED, Detail: JSON.stringify(detail) },
+        ],
+      }),
+    );
+    if ((result.FailedEntryCount ?? 0) > 0) {
+      const failure = result.Entries?.find((entry) => entry.ErrorCode);
+      throw new Error(`Publishing ${USER_CONFIRMED} failed: ${failure?.ErrorCode ?? 'unknown'} ${failure?.ErrorMessage ?? ''}`.trim());
+    }
+
+    logger.info('user confirmed', { tenantId, userId, profileCreated: created });
+    return event;
+  };
+}
+
+let defaultHandler: PostConfirmationHandler | undefined;
+
+export const handler: PostConfirmationHandler = <E extends UserRecordingEvent>(event: E): Promise<E> => {
+  defaultHandler ??= createHandler({
+    registryClient: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+    sts: new STSClient({}),
+    eventBridge: new EventBridgeClient({}),
+    env: postConfirmationEnv(),
+  });
+  return defaultHandler(event);
+};

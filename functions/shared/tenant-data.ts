@@ -1,0 +1,332 @@
+/**
+ * The tenant data path: items and user profiles in DynamoDB, files in S3. Built on clients the
+ * caller passes in, which carry tenant-scoped credentials (tenant-clients.ts). Every key starts
+ * with the caller's tenant id: items and users are read by partition key only (Query, never
+ * Scan), files live under `<tenantId>/files/`.
+ */
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ITEM_KEY, TENANT_KEY, USER_KEY, type DataLocation, type TenantTier } from './contracts';
+import {
+  InvalidInputError,
+  InvalidPaginationTokenError,
+  ItemConflictError,
+  isConditionalCheckFailed,
+} from './errors';
+import type { TenantDataClients } from './tenant-clients';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+export const MAX_FILE_NAME_LENGTH = 200;
+/** Below DynamoDB's 400 KB item limit, leaving room for the keys and bookkeeping attributes. */
+export const MAX_ITEM_DATA_BYTES = 350_000;
+/** DynamoDB nests at most 32 levels; `data` itself is one. */
+const MAX_ITEM_DATA_DEPTH = 30;
+const ITEM_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_PAGE_TOKEN_LENGTH = 1024;
+const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+export type ItemData = Readonly<Record<string, unknown>>;
+
+export interface TenantItem {
+  readonly itemId: string;
+  readonly data: ItemData;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ListItemsOptions {
+  /** 1 to MAX_PAGE_SIZE. @default DEFAULT_PAGE_SIZE */
+  readonly limit?: number;
+  /** From the previous page's nextToken. */
+  readonly nextToken?: string;
+}
+
+export interface ItemPage {
+  readonly items: readonly TenantItem[];
+  /** Absent on the last page. */
+  readonly nextToken?: string;
+}
+
+export interface PutItemResult {
+  readonly created: boolean;
+  readonly item: TenantItem;
+}
+
+export interface StoredFile {
+  readonly body: Uint8Array;
+  readonly contentType: string;
+}
+
+export interface TenantData {
+  listItems(tenantId: string, options?: ListItemsOptions): Promise<ItemPage>;
+  getItem(tenantId: string, itemId: string): Promise<TenantItem | undefined>;
+  /**
+   * Creates the item (version 1) when `expectedVersion` is absent, else replaces its data if it is
+   * at that version. Throws ItemConflictError when the condition fails.
+   */
+  putItem(tenantId: string, itemId: string, data: ItemData, expectedVersion?: number): Promise<PutItemResult>;
+  /** False when there was no such item. */
+  deleteItem(tenantId: string, itemId: string): Promise<boolean>;
+  putFile(tenantId: string, name: string, body: Uint8Array, contentType?: string): Promise<void>;
+  getFile(tenantId: string, name: string): Promise<StoredFile | undefined>;
+  /** Records the profile once; an existing profile is left as it is (`created: false`). */
+  putUserProfile(tenantId: string, userId: string, email: string, tier: TenantTier): Promise<{ readonly created: boolean }>;
+}
+
+export interface TenantDataOptions {
+  readonly clients: Pick<TenantDataClients, 'db' | 's3'>;
+  readonly location: Pick<DataLocation, 'itemsTable' | 'usersTable' | 'bucket'>;
+  /** Milliseconds since the epoch, for timestamps. @default Date.now */
+  readonly now?: () => number;
+}
+
+export function createTenantData(options: TenantDataOptions): TenantData {
+  const { db, s3 } = options.clients;
+  const { itemsTable, usersTable, bucket } = options.location;
+  const now = options.now ?? Date.now;
+  const timestamp = (): string => new Date(now()).toISOString();
+
+  return {
+    async listItems(tenantId, { limit = DEFAULT_PAGE_SIZE, nextToken } = {}) {
+      checkTenantId(tenantId);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+        throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+      }
+      const startKey = nextToken === undefined ? undefined : decodePageToken(tenantId, nextToken);
+      const { Items = [], LastEvaluatedKey } = await db.send(
+        new QueryCommand({
+          TableName: itemsTable,
+          KeyConditionExpression: '#tenant = :tenant',
+          ExpressionAttributeNames: { '#tenant': TENANT_KEY },
+          ExpressionAttributeValues: { ':tenant': tenantId },
+          Limit: limit,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      return {
+        items: Items.map(toTenantItem),
+        ...(LastEvaluatedKey ? { nextToken: encodePageToken(LastEvaluatedKey) } : {}),
+      };
+    },
+
+    async getItem(tenantId, itemId) {
+      checkTenantId(tenantId);
+      checkItemId(itemId);
+      const { Item } = await db.send(
+        new GetCommand({ TableName: itemsTable, Key: itemKey(tenantId, itemId), ConsistentRead: true }),
+      );
+      return Item ? toTenantItem(Item) : undefined;
+    },
+
+    async putItem(tenantId, itemId, data, expectedVersion) {
+      checkTenantId(tenantId);
+      checkItemId(itemId);
+      checkItemData(data);
+      if (expectedVersion !== undefined && !(Number.isSafeInteger(expectedVersion) && expectedVersion >= 1)) {
+        throw new InvalidInputError('version must be a positive integer');
+      }
+      const at = timestamp();
+      try {
+        if (expectedVersion === undefined) {
+          const item = { [TENANT_KEY]: tenantId, [ITEM_KEY]: itemId, data, version: 1, createdAt: at, updatedAt: at };
+          await db.send(
+            new PutCommand({
+              TableName: itemsTable,
+              Item: item,
+              ConditionExpression: 'attribute_not_exists(#item)',
+              ExpressionAttributeNames: { '#item': ITEM_KEY },
+            }),
+          );
+          return { created: true, item: toTenantItem(item) };
+        }
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: itemsTable,
+            Key: itemKey(tenantId, itemId),
+            UpdateExpression: 'SET #data = :data, #version = :next, #updatedAt = :now',
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#data': 'data', '#version': 'version', '#updatedAt': 'updatedAt' },
+            ExpressionAttributeValues: { ':data': data, ':next': expectedVersion + 1, ':now': at, ':expected': expectedVersion },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        if (!Attributes) throw new Error(`UpdateItem on ${itemId} returned no attributes`);
+        return { created: false, item: toTenantItem(Attributes) };
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) throw new ItemConflictError(itemId, expectedVersion);
+        throw error;
+      }
+    },
+
+    async deleteItem(tenantId, itemId) {
+      checkTenantId(tenantId);
+      checkItemId(itemId);
+      try {
+        await db.send(
+          new DeleteCommand({
+            TableName: itemsTable,
+            Key: itemKey(tenantId, itemId),
+            ConditionExpression: 'attribute_exists(#item)',
+            ExpressionAttributeNames: { '#item': ITEM_KEY },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async putFile(tenantId, name, body, contentType = DEFAULT_CONTENT_TYPE) {
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: fileKey(tenantId, name), Body: body, ContentType: contentType }),
+      );
+    },
+
+    async getFile(tenantId, name) {
+      const key = fileKey(tenantId, name);
+      try {
+        const { Body, ContentType } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return {
+          body: Body ? await Body.transformToByteArray() : new Uint8Array(),
+          contentType: ContentType ?? DEFAULT_CONTENT_TYPE,
+        };
+      } catch (error) {
+        if (error instanceof Error && error.name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
+
+    async putUserProfile(tenantId, userId, email, tier) {
+      checkTenantId(tenantId);
+      if (userId.length === 0 || userId.length > 128) throw new InvalidInputError('userId must be 1-128 characters');
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: usersTable,
+            Item: { [TENANT_KEY]: tenantId, [USER_KEY]: userId, email, tier, createdAt: timestamp() },
+            ConditionExpression: 'attribute_not_exists(#user)',
+            ExpressionAttributeNames: { '#user': USER_KEY },
+          }),
+        );
+        return { created: true };
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return { created: false };
+        throw error;
+      }
+    },
+  };
+}
+
+function itemKey(tenantId: string, itemId: string): Record<string, string> {
+  return { [TENANT_KEY]: tenantId, [ITEM_KEY]: itemId };
+}
+
+/** The S3 key of a tenant file; the name can never leave the tenant's `files/` prefix. */
+export function fileKey(tenantId: string, name: string): string {
+  checkTenantId(tenantId);
+  checkFileName(name);
+  return `${tenantId}/files/${name}`;
+}
+
+function checkTenantId(tenantId: string): void {
+  // The tenant id prefixes S3 keys, so it must not carry separators of its own.
+  if (!TENANT_ID.test(tenantId)) throw new InvalidInputError('tenant id is not valid');
+}
+
+export function checkItemId(itemId: string): void {
+  if (!ITEM_ID.test(itemId)) {
+    throw new InvalidInputError('item id must be 1-128 characters of letters, digits, ".", "_" and "-"');
+  }
+}
+
+export function checkFileName(name: string): void {
+  if (
+    name.length === 0 ||
+    name.length > MAX_FILE_NAME_LENGTH ||
+    name.includes('/') ||
+    name.includes('\\') ||
+    name.includes('..') ||
+    /[\u0000-\u001f\u007f]/.test(name)
+  ) {
+    throw new InvalidInputError(
+      `file name must be 1-${MAX_FILE_NAME_LENGTH} characters without "/", "\\", ".." or control characters`,
+    );
+  }
+}
+
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Refuses data that DynamoDB or the marshaller would reject, as a caller error rather than a crash. */
+export function checkItemData(data: unknown): asserts data is ItemData {
+  if (!isRecord(data)) throw new InvalidInputError('data must be a JSON object');
+  if (Buffer.byteLength(JSON.stringify(data), 'utf8') > MAX_ITEM_DATA_BYTES) {
+    throw new InvalidInputError(`data must be at most ${MAX_ITEM_DATA_BYTES} bytes of JSON`);
+  }
+  const problem = storageProblem(data, 1);
+  if (problem) throw new InvalidInputError(`data cannot be stored: ${problem}`);
+}
+
+function storageProblem(value: unknown, depth: number): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') {
+    const magnitude = Math.abs(value);
+    // The marshaller refuses non-finite and unsafe numbers; DynamoDB refuses magnitudes below 1e-130.
+    if (!Number.isFinite(value) || magnitude > Number.MAX_SAFE_INTEGER || (magnitude !== 0 && magnitude < 1e-130)) {
+      return `number ${value} is out of range`;
+    }
+    return undefined;
+  }
+  if (typeof value !== 'object') return `${typeof value} values are not supported`;
+  if (depth > MAX_ITEM_DATA_DEPTH) return `nesting deeper than ${MAX_ITEM_DATA_DEPTH} levels`;
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  for (const [key, child] of entries) {
+    if (key === '') return 'object keys must not be empty';
+    const problem = storageProblem(child, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function toTenantItem(record: Readonly<Record<string, unknown>>): TenantItem {
+  return {
+    itemId: String(record[ITEM_KEY]),
+    data: isRecord(record.data) ? record.data : {},
+    version: Number(record.version),
+    createdAt: String(record.createdAt),
+    updatedAt: String(record.updatedAt),
+  };
+}
+
+/** Pagination tokens are the LastEvaluatedKey, base64url-encoded JSON. */
+export function encodePageToken(lastEvaluatedKey: Readonly<Record<string, unknown>>): string {
+  return Buffer.from(JSON.stringify(lastEvaluatedKey), 'utf8').toString('base64url');
+}
+
+/** The start key in a token, if the token is well-formed and was issued to this tenant. */
+export function decodePageToken(tenantId: string, token: string): Record<string, string> {
+  if (token.length === 0 || token.length > MAX_PAGE_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) {
+    throw new InvalidPaginationTokenError();
+  }
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidPaginationTokenError();
+  }
+  if (
+    !isRecord(key) ||
+    Object.keys(key).length !== 2 ||
+    key[TENANT_KEY] !== tenantId ||
+    typeof key[ITEM_KEY] !== 'string' ||
+    !ITEM_ID.test(key[ITEM_KEY])
+  ) {
+    throw new InvalidPaginationTokenError();
+  }
+  return { [TENANT_KEY]: tenantId, [ITEM_KEY]: key[ITEM_KEY] };
+}

@@ -1,0 +1,109 @@
+/**
+ * The tenant API (REST API, Lambda proxy integration, Cognito user pool authorizer). The caller's
+ * tenant is the verified `tenant_id` claim and nothing else; tenant names in the path, query,
+ * headers or body are never read. Data calls use tenant-scoped credentials in the data's region.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ENV } from '../shared/contracts';
+import { requireEnv, type EnvSource } from '../shared/env';
+import { InvalidInputError, ItemConflictError, TenantNotFoundError } from '../shared/errors';
+import { errorResponse } from '../shared/http';
+import { describeError, jsonLogger, type Logger } from '../shared/logger';
+import { TenantRegistry } from '../shared/registry';
+import { TenantScopedClients, type TenantDataClientFactory } from '../shared/tenant-clients';
+import { createTenantData } from '../shared/tenant-data';
+import { TenantSessions } from '../shared/tenant-session';
+import { tenantIdFromClaims } from './request';
+import { ROUTES } from './routes';
+
+export interface TenantApiEnv {
+  readonly registryTable: string;
+  /** Reported by `GET /tenant`. */
+  readonly appVersion: string;
+}
+
+export interface TenantApiDeps {
+  /** Reads the registry with the function's own role. */
+  readonly registryClient: DynamoDBDocumentClient;
+  /** Assumes the tenants' data-access roles. */
+  readonly sts: STSClient;
+  /** Builds the tenant-scoped data clients. @default createTenantDataClients */
+  readonly tenantClientFactory?: TenantDataClientFactory;
+  readonly env: TenantApiEnv;
+  /** @default Date.now */
+  readonly now?: () => number;
+  /** @default jsonLogger */
+  readonly logger?: Logger;
+}
+
+export type TenantApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+export function tenantApiEnv(source: EnvSource = process.env): TenantApiEnv {
+  return { registryTable: requireEnv(ENV.REGISTRY_TABLE, source), appVersion: requireEnv(ENV.APP_VERSION, source) };
+}
+
+const forbidden = (): APIGatewayProxyResult => errorResponse(403, 'forbidden', 'Forbidden');
+
+export function createHandler(deps: TenantApiDeps): TenantApiHandler {
+  const registry = new TenantRegistry({ client: deps.registryClient, tableName: deps.env.registryTable, now: deps.now });
+  const tenantClients = new TenantScopedClients({
+    credentials: new TenantSessions({ sts: deps.sts, now: deps.now }),
+    factory: deps.tenantClientFactory,
+  });
+  const logger = deps.logger ?? jsonLogger;
+
+  return async (event) => {
+    const requestId = event.requestContext.requestId;
+    const route = `${event.httpMethod} ${event.resource}`;
+    const refuse = (reason: string, fields: Record<string, unknown> = {}): APIGatewayProxyResult => {
+      logger.warn('request refused', { requestId, route, reason, ...fields });
+      return forbidden();
+    };
+
+    try {
+      const tenantId = tenantIdFromClaims(event);
+      if (tenantId === undefined) return refuse('no tenant claim');
+
+      const tenant = await registry.getEntry(tenantId).catch((error: unknown) => {
+        if (error instanceof TenantNotFoundError) return undefined;
+        throw error;
+      });
+      if (tenant === undefined) return refuse('tenant not registered', { tenantId });
+      if (tenant.status !== 'active') return refuse(`tenant is ${tenant.status}`, { tenantId });
+      const apiKeyId = event.requestContext.identity?.apiKeyId ?? undefined;
+      if (tenant.apiKeyId !== undefined && apiKeyId !== tenant.apiKeyId) {
+        return refuse('API key is not the tenant’s', { tenantId, apiKeyId });
+      }
+
+      const handle = Object.hasOwn(ROUTES, route) ? ROUTES[route] : undefined;
+      if (!handle) return errorResponse(404, 'not_found', 'No such route');
+
+      const data = async () =>
+        createTenantData({ clients: await tenantClients.clientsFor(tenant.tenantId, tenant.data), location: tenant.data, now: deps.now });
+      try {
+        return await handle({ event, tenant, data, appVersion: deps.env.appVersion });
+      } catch (error) {
+        if (error instanceof InvalidInputError) return errorResponse(400, 'bad_request', error.message);
+        if (error instanceof ItemConflictError) return errorResponse(409, 'conflict', error.message);
+        throw error;
+      }
+    } catch (error) {
+      logger.error('request failed', { requestId, route, ...describeError(error) });
+      return errorResponse(500, 'internal_error', 'Internal server error');
+    }
+  };
+}
+
+let defaultHandler: TenantApiHandler | undefined;
+
+export const handler: TenantApiHandler = (event) => {
+  defaultHandler ??= createHandler({
+    registryClient: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+    sts: new STSClient({}),
+    env: tenantApiEnv(),
+  });
+  return defaultHandler(event);
+};
