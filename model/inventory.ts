@@ -25,6 +25,16 @@ export interface StackSpec {
   readonly dependsOn: ReadonlyArray<string>;
   /** Deployment order class: 0 bootstrap, 1 organization, 2 platform and accounts, 3 tenants. */
   readonly wave: number;
+  /**
+   * Deployment environment whose reviewers must approve applying this stack: the tenant's
+   * change approvers (L3 only). The pipeline runs the apply inside it.
+   */
+  readonly approvalEnvironment?: string;
+}
+
+/** Name of the deployment environment that gates an L3 tenant's changes. */
+export function approvalEnvironmentName(tenantId: string): string {
+  return `tenant-${tenantId}`;
 }
 
 export const BOOTSTRAP_STACK = 'bootstrap';
@@ -62,9 +72,10 @@ export function sharedStacks(): StackSpec[] {
 
 export function tenantStacks(tenant: Pick<TenantManifest, 'id' | 'tier'>): StackSpec[] {
   const { id, tier } = tenant;
+  const approval = tier === 'L3' ? { approvalEnvironment: approvalEnvironmentName(id) } : {};
   const out: StackSpec[] = [];
   if (isDedicated(tier)) {
-    out.push({ name: accountStackName(id), kind: 'account', target: 'management', tenantId: id, tier, stateKey: accountStateKey(id), dependsOn: [ORGANIZATION_STACK], wave: 2 });
+    out.push({ name: accountStackName(id), kind: 'account', target: 'management', tenantId: id, tier, stateKey: accountStateKey(id), dependsOn: [ORGANIZATION_STACK], wave: 2, ...approval });
   }
   out.push({
     name: tenantStackName(id),
@@ -75,6 +86,7 @@ export function tenantStacks(tenant: Pick<TenantManifest, 'id' | 'tier'>): Stack
     stateKey: tenantStateKey(id),
     dependsOn: isDedicated(tier) ? [PLATFORM_STACK, accountStackName(id)] : [PLATFORM_STACK],
     wave: 3,
+    ...approval,
   });
   return out;
 }

@@ -4,7 +4,7 @@ import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { StackSpec } from '../model/inventory';
 import { LandingZoneSettings } from '../model/schema/settings';
 import { TenantManifest } from '../model/schema/tenant';
-import { applyStackRules } from '../modules/stack-rules';
+import { allowDataDestruction, applyStackRules } from '../modules/stack-rules';
 
 export interface LandingZoneStackProps {
   readonly settings: LandingZoneSettings;
@@ -54,6 +54,8 @@ export abstract class LandingZoneStack extends TerraformStack {
       backend.addOverride('use_lockfile', true);
     }
     applyStackRules(this);
+    // The one way to lift destroy protection: an offboarding tenant with an explicit, approved acknowledgement.
+    if (this.tenant?.status === 'offboarding' && this.tenant.acknowledgements?.dataDestruction) allowDataDestruction(this);
   }
 
   /** Tags every resource of this stack carries, through the providers' default_tags. */

@@ -49,6 +49,10 @@ export function checkTenantDocument(doc: TenantDocument, settings: LandingZoneSe
     err(['offboarding'], 'status', `an offboarding section is only valid with status: offboarding (status is ${status})`, 'status: offboarding, or no offboarding section', true);
   }
 
+  if (getIn(raw, ['acknowledgements', 'dataDestruction']) !== undefined && status !== 'offboarding') {
+    err(['acknowledgements', 'dataDestruction'], 'data-destruction', `data destruction can only be acknowledged for an offboarding tenant (status is ${status})`, 'status: offboarding with an offboarding section, or no dataDestruction acknowledgement', true);
+  }
+
   const tags = getIn(raw, ['tags']);
   if (tags && typeof tags === 'object' && !Array.isArray(tags)) {
     for (const key of Object.keys(tags)) {

@@ -175,6 +175,10 @@ const OFFBOARDING = z
   })
   .meta({ description: 'Offboarding details; required with status: offboarding.' });
 
+export const GITHUB_HANDLE = z
+  .string()
+  .regex(/^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]{1,100})?$/, { error: 'a GitHub user (@jane) or team (@org/team)' });
+
 const ACKNOWLEDGEMENTS = z
   .strictObject({
     tierDowngrade: z
@@ -184,12 +188,19 @@ const ACKNOWLEDGEMENTS = z
       })
       .optional()
       .meta({ description: 'Explicit acknowledgement that this change moves the tenant to a lower tier.' }),
+    dataDestruction: z
+      .strictObject({
+        reason: REASON,
+        approvedBy: z.array(GITHUB_HANDLE).min(1, { error: 'at least one approver' }).meta({ description: 'Who approved destroying the data (GitHub users or teams).' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Only with status: offboarding, after the retention period: lifts the destroy protection of the tenant\'s data-bearing resources so that a change may delete or replace them. Without it, plans that would do so fail.',
+      }),
   })
   .meta({ description: 'Explicit acknowledgements of changes that are refused without one.' });
 
-export const GITHUB_HANDLE = z
-  .string()
-  .regex(/^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]{1,100})?$/, { error: 'a GitHub user (@jane) or team (@org/team)' });
 
 export const TenantSchema = z
   .strictObject({
