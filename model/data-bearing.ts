@@ -22,6 +22,23 @@ export function isProtectedResourceType(type: string): type is ProtectedResource
 }
 
 /**
+ * Attributes whose change makes Terraform replace (destroy and re-create) a protected
+ * resource, per the AWS provider 6.x documentation ("Forces new resource"). Used where no
+ * real plan is available (offline plans, tier-change checks) to tell a replace from an update.
+ */
+export const REPLACEMENT_ATTRIBUTES: Readonly<Record<ProtectedResourceType, ReadonlyArray<string>>> = {
+  aws_organizations_account: ['email', 'iam_user_access_to_billing', 'role_name', 'create_govcloud'],
+  aws_dynamodb_table: ['name', 'hash_key', 'range_key', 'local_secondary_index'],
+  aws_s3_bucket: ['bucket', 'bucket_prefix', 'object_lock_enabled'],
+  aws_kms_key: ['customer_master_key_spec', 'key_usage', 'multi_region', 'custom_key_store_id', 'xks_key_id'],
+  aws_kms_external_key: ['key_spec', 'key_usage', 'multi_region'],
+  aws_cognito_user_pool: ['name', 'alias_attributes', 'username_attributes', 'username_configuration'],
+  aws_backup_vault: ['name', 'kms_key_arn'],
+  aws_cloudwatch_log_group: ['name', 'name_prefix', 'log_group_class'],
+  aws_sqs_queue: ['name', 'name_prefix', 'fifo_queue'],
+};
+
+/**
  * Where each encryptable data-bearing resource names its KMS key, as a path into the
  * resource's Terraform configuration (snake_case, list blocks indexed). S3 buckets name
  * theirs in a separate `aws_s3_bucket_server_side_encryption_configuration` resource.

@@ -35,10 +35,18 @@ export type NameKind = keyof typeof NAME_LIMITS;
 
 export class NameTooLongError extends Error {}
 
-export function derive(kind: NameKind, name: string): string {
+export function derive(kind: NameKind, name: string, measuredAs: string = name): string {
   const limit = NAME_LIMITS[kind];
-  if (name.length > limit) throw new NameTooLongError(`${kind} "${name}" is ${name.length} characters; AWS allows ${limit}`);
+  if (measuredAs.length > limit) throw new NameTooLongError(`${kind} "${measuredAs}" is ${measuredAs.length} characters; AWS allows ${limit}`);
   return name;
+}
+
+/**
+ * An account id inside a name may be a Terraform reference (an account created in the same
+ * run); its length is checked as the 12 digits it will be.
+ */
+function accountPart(accountId: string): string {
+  return /^\d{12}$/.test(accountId) ? accountId : '000000000000';
 }
 
 /** Names in the shared (platform and management) accounts. */
@@ -65,7 +73,7 @@ export function platformNames(settings: Pick<LandingZoneSettings, 'name'>) {
     backupRole: derive('iamRoleName', `${p}-platform-backup`),
     backupSelection: derive('backupSelectionName', `${p}-pooled-data`),
     /** Includes account and region: bucket names are global. */
-    pooledBucket: (accountId: string, region: string) => derive('s3BucketName', `${p}-pooled-${accountId}-${region}`),
+    pooledBucket: (accountId: string, region: string) => derive('s3BucketName', `${p}-pooled-${accountId}-${region}`, `${p}-pooled-${accountPart(accountId)}-${region}`),
     stateBucket: (bucket: string) => derive('s3BucketName', bucket),
     scp: (what: string) => derive('scpName', `${p}-${what}`),
   };
@@ -81,7 +89,7 @@ export function tenantNames(settings: Pick<LandingZoneSettings, 'name'>, tenantI
     itemsTable: derive('dynamodbTableName', `${p}-items`),
     usersTable: derive('dynamodbTableName', `${p}-users`),
     /** Includes account and region: bucket names are global. */
-    dataBucket: (accountId: string, region: string) => derive('s3BucketName', `${p}-${accountId}-${region}`),
+    dataBucket: (accountId: string, region: string) => derive('s3BucketName', `${p}-${accountId}-${region}`, `${p}-${accountPart(accountId)}-${region}`),
     tenantBus: derive('eventBusName', `${p}-bus`),
     toCentralRule: derive('eventRuleName', `${p}-to-central`),
     fromTenantRule: derive('eventRuleName', `${p}-from-tenant`),
@@ -90,6 +98,10 @@ export function tenantNames(settings: Pick<LandingZoneSettings, 'name'>, tenantI
     eventsQueue: derive('sqsQueueName', `${p}-events`),
     eventsDlq: derive('sqsQueueName', `${p}-events-dlq`),
     forwardRole: derive('iamRoleName', `${p}-event-forward`),
+    deliverRole: derive('iamRoleName', `${p}-event-deliver`),
+    byokKmsAlias: derive('kmsAliasName', `alias/${settings.name}/tenant/${tenantId}/byok`),
+    lockedBackupVault: derive('backupVaultName', `${p}-vault-locked`),
+    registryTable: derive('dynamodbTableName', `${p}-tenant-registry`),
     dataAccessRole: derive('iamRoleName', `${p}-data-access`),
     backupVault: derive('backupVaultName', `${p}-vault`),
     backupPlan: derive('backupPlanName', `${p}-plan`),

@@ -100,17 +100,16 @@ export class PlatformStack extends LandingZoneStack {
     new Role(this, 'data-access', {
       roleName: names.dataAccessRole,
       trustPolicy: tokenVendingTrust({ callerRoleArns: this.app.sessionVendingRoleArns }),
-      statements: tenantDataAccessStatements({ tableArns: [items.tableArn, users.tableArn], bucketArn: bucket.bucketArn, kmsKeyAlias: names.kmsAlias, region }),
+      statements: tenantDataAccessStatements({ tableArns: [items.tableArn, users.tableArn], bucketArn: bucket.bucketArn, kmsKey: { alias: names.kmsAlias }, region }),
       // The trust policy names the app roles literally; IAM wants them to exist first.
       dependsOn: Object.values(this.app.functions).map((f) => f.role.role),
     });
 
     new BackupPlan(this, 'backup', {
-      vaultName: names.backupVault,
+      vault: { name: names.backupVault, kmsKeyArn: keyArn },
       planName: names.backupPlan,
       selectionName: names.backupSelection,
       roleName: names.backupRole,
-      kmsKeyArn: keyArn,
       schedule: platform.backup.schedule,
       retentionDays: platform.backup.retentionDays,
       resourceArns: [items.tableArn, users.tableArn, registry.tableArn, bucket.bucketArn],

@@ -103,6 +103,11 @@ function checkAgainstSettings(doc: TenantDocument, settings: LandingZoneSettings
     err(['account', 'id'], 'account-id', `account ${accountId} is ${shared[accountId]}, which no tenant may own`, 'the id of an AWS account that belongs to this tenant only');
   }
 
+  const pinned = stringAt(raw, ['appVersion']);
+  if (pinned !== undefined && pinned !== settings.platform.appVersion && !settings.platform.artifactsBucket) {
+    err(['appVersion'], 'app-version', `app version ${pinned} differs from the platform's ${settings.platform.appVersion}, and no artifacts bucket holds released builds`, `appVersion: ${settings.platform.appVersion}, or platform.artifactsBucket in the settings`);
+  }
+
   const keyArn = stringAt(raw, ['encryption', 'keyArn']);
   const m = keyArn ? KMS_KEY_ARN_PATTERN.exec(keyArn) : null;
   if (m) {

@@ -100,6 +100,9 @@ export const SettingsSchema = z
           L3: THROTTLE.prefault({ rateLimit: 500, burstLimit: 1000 }),
         })
         .prefault({}),
+      artifactsBucket: S3_BUCKET_NAME.optional().meta({
+        description: 'Bucket of released app builds (app/<version>/<function>.zip), readable by the organization; needed when an L3 tenant pins an app version other than appVersion.',
+      }),
       alarmEmail: EMAIL.optional().meta({ description: 'Address subscribed to the platform alarm topic.' }),
     }),
     tags: TAGS.optional(),

@@ -7,13 +7,24 @@ import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Role, serviceTrust } from '../iam/role';
 
+export interface BackupVaultProps {
+  readonly name: string;
+  /** Key of the vault (recovery points are encrypted with it). IMPORTANT: changing it replaces the vault. */
+  readonly kmsKeyArn: string;
+}
+
 export interface BackupPlanProps {
-  readonly vaultName: string;
+  /** The vault, always created. */
+  readonly vault: BackupVaultProps;
+  /**
+   * A second vault, locked, that the plan targets instead (L3: encrypted with the tenant's
+   * own key). The first vault is kept for the recovery points already in it.
+   * @default the plan targets `vault`
+   */
+  readonly lockedVault?: BackupVaultProps & { readonly changeableForDays: number };
   readonly planName: string;
   readonly selectionName: string;
   readonly roleName: string;
-  /** Key of the vault (recovery points are encrypted with it). */
-  readonly kmsKeyArn: string;
   /** AWS cron expression. */
   readonly schedule: string;
   readonly retentionDays: number;
@@ -21,21 +32,20 @@ export interface BackupPlanProps {
   readonly coldStorageAfterDays?: number;
   /** Resources to back up (table and bucket ARNs). */
   readonly resourceArns: ReadonlyArray<string>;
-  /**
-   * Lock the vault (WORM): recovery points cannot be deleted before `minRetentionDays`, and
-   * after the grace period the lock itself cannot be removed.
-   * IMPORTANT: once the grace period has passed, nobody (not even the root user) can undo it.
-   * @default no lock
-   * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
-   */
-  readonly vaultLock?: { readonly changeableForDays: number };
   readonly accountId: string;
   readonly provider?: TerraformProvider;
 }
 
-/** AWS Backup: an encrypted vault, a plan with one rule from the schedule and retention, its role and the selection. */
+/**
+ * AWS Backup: an encrypted vault (and optionally a locked one, which the plan then targets), a
+ * plan with one rule from the schedule and retention, its role and the selection. The lock is
+ * WORM: recovery points cannot be deleted before the retention, and once `changeableForDays`
+ * has passed nobody, not even the root user, can remove the lock.
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
+ */
 export class BackupPlan extends Construct {
-  readonly vaultName: string;
+  /** Name of the vault the plan writes to. */
+  readonly targetVaultName: string;
 
   constructor(scope: Construct, id: string, props: BackupPlanProps) {
     super(scope, id);
@@ -43,27 +53,30 @@ export class BackupPlan extends Construct {
       throw new Error(`BackupPlan ${id}: retentionDays must be at least coldStorageAfterDays + 90 (${props.coldStorageAfterDays + 90}); got ${props.retentionDays}`);
     }
     if (props.resourceArns.length === 0) throw new Error(`BackupPlan ${id}: resourceArns must name at least one resource`);
-    if (props.vaultLock && (props.vaultLock.changeableForDays < 3 || !Number.isInteger(props.vaultLock.changeableForDays))) {
-      throw new Error(`BackupPlan ${id}: vaultLock.changeableForDays must be a whole number >= 3 (AWS minimum); got ${props.vaultLock.changeableForDays}`);
+    const locked = props.lockedVault;
+    if (locked && (locked.changeableForDays < 3 || !Number.isInteger(locked.changeableForDays))) {
+      throw new Error(`BackupPlan ${id}: lockedVault.changeableForDays must be a whole number >= 3 (AWS minimum); got ${locked.changeableForDays}`);
     }
+    if (locked && locked.name === props.vault.name) throw new Error(`BackupPlan ${id}: lockedVault.name must differ from vault.name (${locked.name})`);
     const provider = props.provider;
-    this.vaultName = props.vaultName;
-    const vault = new BackupVault(this, 'vault', { name: props.vaultName, kmsKeyArn: props.kmsKeyArn, forceDestroy: false, provider });
-    if (props.vaultLock) {
+    let target = new BackupVault(this, 'vault', { name: props.vault.name, kmsKeyArn: props.vault.kmsKeyArn, forceDestroy: false, provider });
+    if (locked) {
+      target = new BackupVault(this, 'locked-vault', { name: locked.name, kmsKeyArn: locked.kmsKeyArn, forceDestroy: false, provider });
       new BackupVaultLockConfiguration(this, 'lock', {
-        backupVaultName: vault.name,
+        backupVaultName: target.name,
         minRetentionDays: Math.min(props.retentionDays, 36500),
         maxRetentionDays: 36500,
-        changeableForDays: props.vaultLock.changeableForDays,
+        changeableForDays: locked.changeableForDays,
         provider,
       });
     }
+    this.targetVaultName = locked ? locked.name : props.vault.name;
     const plan = new AwsBackupPlan(this, 'plan', {
       name: props.planName,
       rule: [
         {
           ruleName: 'scheduled',
-          targetVaultName: vault.name,
+          targetVaultName: target.name,
           schedule: props.schedule,
           startWindow: 60,
           completionWindow: 360,

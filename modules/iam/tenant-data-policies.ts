@@ -26,8 +26,11 @@ export const TENANT_OBJECT_ACTIONS = ['s3:DeleteObject', 's3:GetObject', 's3:Put
 export interface TenantDataAccessProps {
   readonly tableArns: ReadonlyArray<string>;
   readonly bucketArn: string;
-  /** Alias of the key that encrypts the bucket (`alias/...`). */
-  readonly kmsKeyAlias: string;
+  /**
+   * The key that encrypts the bucket: by alias (`alias/...`, keys of this landing zone) or by
+   * ARN (a customer-owned key in another account, which has no alias here).
+   */
+  readonly kmsKey: { readonly alias: string } | { readonly arn: string };
   readonly region: string;
 }
 
@@ -61,9 +64,9 @@ export function tenantDataAccessStatements(props: TenantDataAccessProps): Policy
       Sid: 'BucketKeyThroughS3',
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: '*',
+      Resource: 'arn' in props.kmsKey ? props.kmsKey.arn : '*',
       Condition: {
-        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [props.kmsKeyAlias] },
+        ...('alias' in props.kmsKey ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [props.kmsKey.alias] } } : {}),
         StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` },
       },
     },

@@ -21,6 +21,12 @@ export interface AppMembershipProps {
   readonly appVersion: string;
   /** Where the tenant's data lives. */
   readonly data: DataLocation;
+  /**
+   * Give the tenant an API key and an admin user in this app. False for an app that only keeps
+   * the tenant in its registry (the platform, for an L3 tenant that runs its own app).
+   * @default true
+   */
+  readonly access?: boolean;
   readonly provider?: TerraformProvider;
 }
 
@@ -39,7 +45,8 @@ export class AppMembership extends Construct {
     const { tenant, provider } = props;
     const active = tenant.status === 'active';
     let apiKeyId: string | undefined;
-    if (tenant.status !== 'offboarding') {
+    const access = props.access ?? true;
+    if (access && tenant.status !== 'offboarding') {
       const key = new ApiGatewayApiKey(this, 'api-key', { name: props.namePrefix, description: `API key of tenant ${tenant.id}`, enabled: active, provider });
       new ApiGatewayUsagePlanKey(this, 'usage-plan-key', { keyId: key.id, keyType: 'API_KEY', usagePlanId: props.usagePlanId, provider });
       apiKeyId = key.id;
@@ -59,6 +66,7 @@ export class AppMembership extends Construct {
       item: JSON.stringify(marshall({ ...this.registryEntry, ...(tenant.offboarding ? { offboarding: tenant.offboarding } : {}) }, { removeUndefinedValues: true })),
       provider,
     });
+    if (!access) return;
     const owner = tenant.contacts.find((c) => c.role === 'owner') ?? tenant.contacts[0];
     new CognitoUser(this, 'admin-user', {
       userPoolId: props.userPoolId,

@@ -4,18 +4,23 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '../../functions/shared/contracts';
 import { policyDocument, terraformPolicyJson } from '../iam/policy-document';
 
-export interface PooledEventRoutingProps {
+export interface TenantEventQueueProps {
   readonly tenantId: string;
+  /**
+   * Which events on the central bus are this tenant's. Pooled tenants: events the platform
+   * published for them. Dedicated tenants: events from their account, by the `account` field
+   * that AWS sets (never a tenant id in `detail`, which any sender could write).
+   */
+  readonly eventPattern: Record<string, unknown>;
   readonly ruleName: string;
   readonly queueName: string;
   readonly busName: string;
   readonly deadLetterQueueArn: string;
   /** Key (alias) of the queue. */
   readonly kmsKey: string;
-  /** The platform account: pooled tenants' events are published there by the platform app. */
+  /** The platform account, which holds the central bus and the queue. */
   readonly accountId: string;
   readonly region: string;
   /**
@@ -27,16 +32,16 @@ export interface PooledEventRoutingProps {
 }
 
 /**
- * A pooled tenant's route on the central bus: events the platform app published for this
- * tenant (the platform sets `detail.tenantId` from verified claims, and `account` must be the
- * platform account, which AWS sets) go to the tenant's encrypted queue; failed deliveries go
- * to the central dead-letter queue.
+ * A tenant's route on the central bus into its encrypted queue in the platform account (for
+ * the platform's consumers of that tenant's events); failed deliveries go to the central
+ * dead-letter queue. The queue is the same for every tier, so a tier move keeps it and its
+ * messages; only the rule's pattern changes.
  */
-export class PooledEventRouting extends Construct {
+export class TenantEventQueue extends Construct {
   readonly queueArn: string;
   readonly ruleArn: string;
 
-  constructor(scope: Construct, id: string, props: PooledEventRoutingProps) {
+  constructor(scope: Construct, id: string, props: TenantEventQueueProps) {
     super(scope, id);
     const provider = props.provider;
     this.queueArn = `arn:aws:sqs:${props.region}:${props.accountId}:${props.queueName}`;
@@ -59,9 +64,9 @@ export class PooledEventRouting extends Construct {
     if (props.enabled === false) return;
     const rule = new CloudwatchEventRule(this, 'rule', {
       name: props.ruleName,
-      description: `Events of pooled tenant ${props.tenantId}`,
+      description: `Events of tenant ${props.tenantId}`,
       eventBusName: props.busName,
-      eventPattern: JSON.stringify({ source: [EVENT_SOURCE], account: [props.accountId], detail: { tenantId: [props.tenantId] } }),
+      eventPattern: JSON.stringify(props.eventPattern),
       provider,
     });
     new CloudwatchEventTarget(this, 'target', {
