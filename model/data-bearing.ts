@@ -22,23 +22,6 @@ export function isProtectedResourceType(type: string): type is ProtectedResource
 }
 
 /**
- * Attributes whose change makes Terraform replace (destroy and re-create) a protected
- * resource, per the AWS provider 6.x documentation ("Forces new resource"). Used where no
- * real plan is available (offline plans, tier-change checks) to tell a replace from an update.
- */
-export const REPLACEMENT_ATTRIBUTES: Readonly<Record<ProtectedResourceType, ReadonlyArray<string>>> = {
-  aws_organizations_account: ['email', 'iam_user_access_to_billing', 'role_name', 'create_govcloud'],
-  aws_dynamodb_table: ['name', 'hash_key', 'range_key', 'local_secondary_index'],
-  aws_s3_bucket: ['bucket', 'bucket_prefix', 'object_lock_enabled'],
-  aws_kms_key: ['customer_master_key_spec', 'key_usage', 'multi_region', 'custom_key_store_id', 'xks_key_id'],
-  aws_kms_external_key: ['key_spec', 'key_usage', 'multi_region'],
-  aws_cognito_user_pool: ['name', 'alias_attributes', 'username_attributes', 'username_configuration'],
-  aws_backup_vault: ['name', 'kms_key_arn'],
-  aws_cloudwatch_log_group: ['name', 'name_prefix', 'log_group_class'],
-  aws_sqs_queue: ['name', 'name_prefix', 'fifo_queue'],
-};
-
-/**
  * Where each encryptable data-bearing resource names its KMS key, as a path into the
  * resource's Terraform configuration (snake_case, list blocks indexed). S3 buckets name
  * theirs in a separate `aws_s3_bucket_server_side_encryption_configuration` resource.
@@ -61,4 +44,36 @@ export function readConfigPath(config: unknown, path: ReadonlyArray<string | num
     cur = (cur as Record<string | number, unknown>)[p];
   }
   return Array.isArray(cur) && cur.length === 1 ? cur[0] : cur;
+}
+
+/**
+ * Arguments of each protected type whose change makes Terraform replace the resource (the AWS
+ * provider marks them ForceNew), as attribute paths: a changed path that starts with one of
+ * them (list indices ignored) means replace, not update. The offline plan, which has only the
+ * desired configuration and no provider schema, uses this to tell a replacement of a
+ * data-bearing resource from an in-place update. Unsure cases are listed: a false "replace"
+ * fails a plan that a human then reads; a false "update" would let a replacement through.
+ * @see https://registry.terraform.io/providers/hashicorp/aws/latest/docs
+ */
+export const REPLACEMENT_ATTRIBUTES: Readonly<Record<ProtectedResourceType, ReadonlyArray<string>>> = {
+  aws_organizations_account: ['name', 'email', 'iam_user_access_to_billing', 'role_name'],
+  aws_dynamodb_table: ['name', 'hash_key', 'range_key', 'local_secondary_index'],
+  aws_s3_bucket: ['bucket', 'bucket_prefix', 'object_lock_enabled'],
+  aws_kms_key: ['customer_master_key_spec', 'key_usage', 'multi_region', 'custom_key_store_id', 'xks_key_id'],
+  aws_kms_external_key: ['key_material_base64', 'key_spec', 'key_usage', 'multi_region'],
+  aws_cognito_user_pool: ['name', 'alias_attributes', 'username_attributes', 'username_configuration.case_sensitive'],
+  aws_backup_vault: ['name', 'kms_key_arn'],
+  aws_cloudwatch_log_group: ['name', 'name_prefix', 'log_group_class'],
+  aws_sqs_queue: ['name', 'name_prefix', 'fifo_queue'],
+};
+
+/**
+ * The attributes of `changedPaths` (dotted, `[n]` indices) that force a replacement of a
+ * protected resource of `type`; empty for an in-place update or an unprotected type.
+ */
+export function replacementCauses(type: string, changedPaths: ReadonlyArray<string>): string[] {
+  if (!isProtectedResourceType(type)) return [];
+  const forcing = REPLACEMENT_ATTRIBUTES[type];
+  const bare = (p: string) => p.replace(/\[\d+\]/g, '');
+  return changedPaths.filter((p) => forcing.some((f) => bare(p) === f || bare(p).startsWith(`${f}.`) || f.startsWith(`${bare(p)}.`)));
 }

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { formatDiagnostic, ValidationFailed } from '../model/diagnostics';
 import { CliError, EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from './cli-error';
+import { registerByokPolicy } from './commands/byok-policy';
+import { registerCodeowners } from './commands/codeowners';
 import { registerList } from './commands/list';
 import { registerNewTenant } from './commands/new-tenant';
 import { registerRun } from './commands/run';
@@ -21,6 +23,8 @@ export function buildProgram(io: CliIO): Command {
   registerList(program, io);
   registerNewTenant(program, io);
   registerRun(program, io);
+  registerCodeowners(program, io);
+  registerByokPolicy(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

@@ -73,7 +73,9 @@ export class TenantEventQueue extends Construct {
       rule: rule.name,
       eventBusName: props.busName,
       targetId: 'tenant-queue',
-      arn: queue.arn,
+      // Literal ARN: the route reads the same in the synthesized JSON, the plan and the state.
+      arn: this.queueArn,
+      dependsOn: [queue],
       deadLetterConfig: { arn: props.deadLetterQueueArn },
       retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 20 },
       provider,

@@ -52,3 +52,17 @@ export function readTree(dir: string): Map<string, Buffer> {
   walk(dir);
   return out;
 }
+
+/** The landing zone with one tenant replaced or added (manifest fields merged over `base`). */
+export function withTenant(lz: LandingZone, manifest: LandingZone['tenants'][number]['manifest']): LandingZone {
+  const others = lz.tenants.filter((t) => t.manifest.id !== manifest.id);
+  const template = lz.tenants[0];
+  return { ...lz, tenants: [...others, { ...template, manifest, fileName: `${manifest.id}.yaml` }].sort((a, b) => (a.manifest.id < b.manifest.id ? -1 : 1)) };
+}
+
+/** Address (`type.name`) to block, for every resource of a synthesized stack. */
+export function resourceBlocks(json: TfJson): Map<string, TfJson> {
+  const out = new Map<string, TfJson>();
+  for (const [type, byName] of Object.entries(json.resource ?? {})) for (const [name, block] of Object.entries(byName as Record<string, TfJson>)) out.set(`${type}.${name}`, block);
+  return out;
+}
