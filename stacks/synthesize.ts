@@ -96,7 +96,30 @@ export function synthesizeLandingZone(lz: LandingZone, opts: SynthOptions): Synt
   }
 }
 
+/**
+ * CDKTF records a full stack trace for every token it creates, only to quote it in errors
+ * about that token; with source maps installed (ts-node) formatting those traces is the
+ * largest single cost of synthesis. While synthesizing, traces captured into plain objects
+ * (the token case) are left unformatted; real errors keep their formatted stack.
+ */
+function withoutTokenStackTraces<T>(fn: () => T): T {
+  const original = Error.prepareStackTrace;
+  Error.prepareStackTrace = (target, frames) => {
+    if (!(target instanceof Error)) return '';
+    return original ? original(target, frames) : `${target}\n${frames.map((f) => `    at ${f}`).join('\n')}`;
+  };
+  try {
+    return fn();
+  } finally {
+    Error.prepareStackTrace = original;
+  }
+}
+
 function synthesizeInto(outdir: string, selected: ReadonlyArray<StackSpec>, lz: LandingZone, opts: SynthOptions): SynthesizedStack[] {
+  return withoutTokenStackTraces(() => synthesizeStacks(outdir, selected, lz, opts));
+}
+
+function synthesizeStacks(outdir: string, selected: ReadonlyArray<StackSpec>, lz: LandingZone, opts: SynthOptions): SynthesizedStack[] {
   const batchSize = Math.max(1, opts.batchSize ?? 100);
   const manifestStacks: Record<string, Record<string, unknown>> = {};
   let version = '';
