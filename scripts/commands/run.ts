@@ -2,8 +2,18 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { LandingZone } from '../../model/validate';
 import { TIER_DESCRIPTIONS, TIERS } from '../../model/tiers';
+import { computeAffected } from '../../pipeline/affected';
+import { GitError } from '../../pipeline/git';
+import { guardContext } from '../../pipeline/guards';
+import { runPlan } from '../../pipeline/plan';
+import { reportPassed } from '../../pipeline/report';
+import { renderText } from '../../pipeline/report-text';
+import { RevisionSynthesisError } from '../../pipeline/revision-synthesis';
+import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses } from '../../pipeline/workspace';
+import { CliError } from '../cli-error';
 import { CliIO } from '../io';
 import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
+import { baseRefOf } from './pipeline-options';
 import { stackTable, synthesize } from './synth';
 
 function tenantsByTier(lz: LandingZone): string {
@@ -14,15 +24,18 @@ function tenantsByTier(lz: LandingZone): string {
 }
 
 /**
- * The main job, offline: validate, synthesize every stack and print a summary a platform
- * engineer can read. Needs no cloud account and no Terraform binary.
+ * The main job, offline: validate, synthesize every stack, print a summary a platform
+ * engineer can read, and end with the offline plan of the working tree against the base
+ * revision (default HEAD, the last commit). Needs no cloud account and no Terraform binary;
+ * fails only on invalid input or a plan that a guard refuses.
  */
 export function registerRun(program: Command, io: CliIO): void {
   program
     .command('run')
     .description('the main job, offline: validate, synthesize every stack and print a summary')
     .option('--out <dir>', 'output directory', 'cdktf.out')
-    .action((opts: { out: string }, cmd: Command) => {
+    .option('--work-dir <dir>', 'where the base revision is synthesized for the offline plan', DEFAULT_WORK_DIR)
+    .action(async (opts: { out: string; workDir: string }, cmd: Command) => {
       const lzOpts = landingZoneOptions(cmd, io);
       const t0 = Date.now();
       const lz = loadValidLandingZone(lzOpts, io);
@@ -38,5 +51,30 @@ export function registerRun(program: Command, io: CliIO): void {
       io.out(stackTable(lz, result));
       io.out(`\nState: bucket s3://${settings.state.bucket} (${settings.state.region}), one key per stack, tenant stacks under tenants/<id>/, S3 native locking`);
       io.out('Order: bootstrap → organization → platform and account stacks → tenant stacks');
+
+      const baseRef = baseRefOf(cmd, io);
+      io.out(`\nOffline plan of the working tree against ${baseRef} (desired state; no Terraform, no credentials)`);
+      let syntheses: Syntheses;
+      try {
+        syntheses = await prepareSyntheses({ lz, settingsFile: lzOpts.settings, tenantsDir: lzOpts.tenants, baseRef, workDir: path.resolve(io.cwd, opts.workDir), headDir: result.outdir });
+      } catch (e) {
+        // Outside a clone, or before the first commit, there is nothing to compare with.
+        if (e instanceof GitError) {
+          io.out(`  skipped: ${e.message}`);
+          return;
+        }
+        if (e instanceof RevisionSynthesisError) throw new CliError(e.message);
+        throw e;
+      }
+      const affected = computeAffected(syntheses.base, syntheses.head);
+      const report = await runPlan({
+        syntheses,
+        ctx: guardContext(lz),
+        settings,
+        selection: affected.stacks.map((a) => ({ spec: a.spec, change: a.change })),
+        mode: { kind: 'offline', reason: 'the main job plans offline' },
+      });
+      io.out(renderText(report));
+      if (!reportPassed(report)) throw new CliError('the offline plan of the working tree fails its guards (see above)');
     });
 }

@@ -1,0 +1,95 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The few git operations the pipeline needs; every failure names the command and git's reason. */
+export class GitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+function git(cwd: string, args: ReadonlyArray<string>): string {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  if (r.error) throw new GitError(`git ${args.join(' ')}: ${r.error.message}`);
+  if (r.status !== 0) throw new GitError(`git ${args.join(' ')} failed in ${cwd}: ${r.stderr.trim() || `exit ${r.status}`}`);
+  return r.stdout;
+}
+
+/** Top directory of the repository that contains `dir`, real path; undefined outside git. */
+export function gitToplevel(dir: string): string | undefined {
+  let start = path.resolve(dir);
+  while (!fs.existsSync(start)) start = path.dirname(start);
+  const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: start, encoding: 'utf8' });
+  return r.status === 0 ? fs.realpathSync(r.stdout.trim()) : undefined;
+}
+
+/** The commit a revision names; throws with what would be valid. */
+export function resolveCommit(top: string, ref: string): string {
+  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: top, encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new GitError(`git revision "${ref}" does not exist in ${top} (a branch, tag or commit is valid; in CI fetch the history, e.g. actions/checkout with fetch-depth: 0)`);
+  }
+  return r.stdout.trim();
+}
+
+/** HEAD's commit, or undefined in a repository without commits. */
+export function headCommit(top: string): string | undefined {
+  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: top, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Whether tracked or untracked (not ignored) files differ from HEAD. */
+export function isDirty(top: string): boolean {
+  return git(top, ['status', '--porcelain', '--untracked-files=normal']).trim() !== '';
+}
+
+/** Path of `target` relative to the repository top, with `/` separators; throws if outside. */
+export function repoRelative(top: string, target: string): string {
+  const real = realpathOrSelf(target);
+  const rel = path.relative(top, real).split(path.sep).join('/');
+  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new GitError(`${target} is not inside the git repository ${top}`);
+  return rel === '' ? '.' : rel;
+}
+
+function realpathOrSelf(p: string): string {
+  const abs = path.resolve(p);
+  if (fs.existsSync(abs)) return fs.realpathSync(abs);
+  return path.join(realpathOrSelf(path.dirname(abs)), path.basename(abs));
+}
+
+/** A detached worktree of `commit` at `dir`. */
+export function addWorktree(top: string, commit: string, dir: string): void {
+  git(top, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+}
+
+/** Removes a worktree made by addWorktree, and its administrative files. Never throws. */
+export function removeWorktree(top: string, dir: string): void {
+  spawnSync('git', ['worktree', 'remove', '--force', '--force', dir], { cwd: top, encoding: 'utf8' });
+  fs.rmSync(dir, { recursive: true, force: true });
+  spawnSync('git', ['worktree', 'prune'], { cwd: top, encoding: 'utf8' });
+}
+
+/**
+ * Writes the files under `relPaths` (files or directories, repository-relative) as they are at
+ * `commit` into `dest`, keeping their relative paths; returns the paths that exist there.
+ */
+export function extractAtCommit(top: string, commit: string, relPaths: ReadonlyArray<string>, dest: string): string[] {
+  const files = git(top, ['ls-tree', '-r', '--name-only', '-z', commit, '--', ...relPaths])
+    .split('\0')
+    .filter((f) => f !== '');
+  if (files.length === 0) return [];
+  const batch = execFileSync('git', ['cat-file', '--batch'], { cwd: top, input: files.map((f) => `${commit}:${f}`).join('\n') + '\n', maxBuffer: 1024 * 1024 * 1024 });
+  let offset = 0;
+  for (const file of files) {
+    // Each entry: "<sha> <type> <size>\n<size bytes>\n".
+    const nl = batch.indexOf(0x0a, offset);
+    const size = Number(batch.subarray(offset, nl).toString('utf8').split(' ')[2]);
+    const target = path.join(dest, ...file.split('/'));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, batch.subarray(nl + 1, nl + 1 + size));
+    offset = nl + 1 + size + 1;
+  }
+  return relPaths.filter((p) => files.some((f) => f === p || f.startsWith(`${p}/`)));
+}

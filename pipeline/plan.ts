@@ -1,0 +1,85 @@
+import { PGraph } from 'p-graph';
+import { PipelineReport, RunMode, StackReport } from './report';
+import { SelectedStack, offlinePlanOf, planViolations, removedReport, reportFor, runnerFor, StackContext, terraformPlan, warmPluginCache } from './stack-plan';
+import { StackTerraform, TerraformConfig } from './terraform';
+
+/**
+ * `lz plan`: the plan of every selected stack, by Terraform (bounded parallelism, one state
+ * and one data directory per stack, shared plugin cache, a time limit per stack) or offline
+ * (desired-state diff between base and head), judged by the guards.
+ */
+export type PlanMode = { readonly kind: 'offline'; readonly reason: string } | { readonly kind: 'terraform'; readonly config: TerraformConfig; readonly version?: string };
+
+export interface PlanRunOptions extends StackContext {
+  readonly selection: ReadonlyArray<SelectedStack>;
+  readonly mode: PlanMode;
+  /** Stacks planned at the same time. @default 4 */
+  readonly parallelism?: number;
+  readonly progress?: (line: string) => void;
+}
+
+export async function runPlan(o: PlanRunOptions): Promise<PipelineReport> {
+  const reports = new Map<string, StackReport>();
+  const viaTerraform: SelectedStack[] = [];
+  for (const sel of o.selection) {
+    if (sel.change === 'removed') {
+      reports.set(sel.spec.name, removedReport(sel, o));
+      continue;
+    }
+    // Terraform cannot plan against a stack that this change creates (e.g. a new tenant
+    // account that its tenant stack's provider must assume a role in): plan those offline.
+    const newDeps = sel.spec.dependsOn.filter((d) => o.syntheses.head.stacks.has(d) && !o.syntheses.base.stacks.has(d));
+    if (o.mode.kind === 'terraform' && newDeps.length === 0) {
+      viaTerraform.push(sel);
+      continue;
+    }
+    const sourceNote = o.mode.kind === 'terraform' ? `depends on ${newDeps.join(', ')}, new in this change: Terraform can plan it once ${newDeps.length === 1 ? 'that is' : 'those are'} applied` : undefined;
+    const plan = offlinePlanOf(sel.spec.name, o.syntheses);
+    const violations = planViolations(sel.spec, plan.changes, [], o.ctx);
+    const status = plan.changes.length > 0 || plan.notes.length > 0 ? 'planned' : 'no-changes';
+    reports.set(sel.spec.name, reportFor(sel, o, { status, source: 'offline', ...(sourceNote ? { sourceNote } : {}), plan: { ...plan, violations } }));
+  }
+
+  if (o.mode.kind === 'terraform' && viaTerraform.length > 0) {
+    const cfg = o.mode.config;
+    const runners = new Map<string, StackTerraform>(viaTerraform.map((s) => [s.spec.name, runnerFor(cfg, o, s.spec.name)]));
+    const inits = await warmPluginCache(
+      viaTerraform.map((s) => s.spec.name),
+      o,
+      runners,
+      o.progress,
+    );
+    const byName = new Map(viaTerraform.map((s) => [s.spec.name, s]));
+    await new PGraph(Object.fromEntries(viaTerraform.map((s) => [s.spec.name, {}])), []).run({
+      concurrency: o.parallelism ?? 4,
+      run: async (name) => {
+        const sel = byName.get(name)!;
+        o.progress?.(`plan ${name}`);
+        const r = await terraformPlan(runners.get(name)!, cfg, inits.get(name));
+        if (!r.ok) {
+          reports.set(name, reportFor(sel, o, { status: r.status, source: 'terraform', error: r.error }));
+          return;
+        }
+        const violations = planViolations(sel.spec, r.changes, r.unrecognized, o.ctx);
+        reports.set(name, reportFor(sel, o, { status: r.changes.length > 0 || r.unrecognized.length > 0 ? 'planned' : 'no-changes', source: 'terraform', plan: { changes: r.changes, notes: [], violations } }));
+      },
+    });
+  }
+
+  const stacks = o.selection.map((s) => reports.get(s.spec.name)!);
+  return {
+    formatVersion: 1,
+    command: 'plan',
+    mode: runMode(o.mode.kind, stacks),
+    ...(o.mode.kind === 'offline' ? { modeReason: o.mode.reason } : {}),
+    ...(o.mode.kind === 'terraform' && o.mode.version ? { terraformVersion: o.mode.version } : {}),
+    base: { ref: o.syntheses.baseRevision.ref, commit: o.syntheses.baseRevision.commit },
+    head: { ...(o.syntheses.headRevision.commit ? { commit: o.syntheses.headRevision.commit } : {}), dirty: o.syntheses.headRevision.dirty },
+    stacks,
+  };
+}
+
+export function runMode(kind: 'offline' | 'terraform', stacks: ReadonlyArray<StackReport>): RunMode {
+  if (kind === 'offline') return 'offline';
+  return stacks.some((s) => s.source === 'offline') ? 'mixed' : 'terraform';
+}

@@ -1,0 +1,187 @@
+import { StackKind } from '../model/inventory';
+import { addCounts, ChangeCounts, compareStrings, countChanges, emptyCounts, ResourceChange } from './changes';
+import { StackChange } from './affected';
+import { ApprovalRequirement, GuardViolation } from './guards';
+
+/**
+ * The report of `lz plan` and `lz apply`: one JSON document (this shape) from which the
+ * Markdown PR comment and the terminal text are rendered. Matrix jobs each write one; `lz
+ * report` merges them.
+ */
+export type StackStatus =
+  /** plan: changes planned */
+  | 'planned'
+  /** plan or apply: nothing to change */
+  | 'no-changes'
+  /** apply: applied */
+  | 'applied'
+  /** Terraform failed (init, plan, show, apply) or its plan could not be read */
+  | 'failed'
+  /** killed at the per-stack time limit */
+  | 'timed-out'
+  /** apply: a guard refused the plan, nothing applied */
+  | 'refused'
+  /** apply: an L3 stack outside its approval environment */
+  | 'not-approved'
+  /** apply --without-approval: left to the tenant's approval job */
+  | 'deferred'
+  /** apply: not run because a dependency did not succeed */
+  | 'blocked'
+  /** the stack left the configuration: never planned or applied, its state and resources stay */
+  | 'removed';
+
+export const FAILING_STATUSES: ReadonlyArray<StackStatus> = ['failed', 'timed-out', 'refused', 'not-approved', 'blocked'];
+
+export interface StackError {
+  readonly phase: 'init' | 'plan' | 'show' | 'apply' | 'read-plan' | 'report';
+  readonly message: string;
+  readonly exitCode?: number;
+  /** The end of Terraform's output (stderr first). */
+  readonly output?: string;
+}
+
+export interface StackReport {
+  readonly stack: string;
+  readonly kind: StackKind;
+  readonly tenantId?: string;
+  readonly tier?: string;
+  /** Deployment order class (0 bootstrap ... 3 tenants): reports sort by it, then by name. */
+  readonly wave: number;
+  readonly change: StackChange | 'unchanged';
+  readonly status: StackStatus;
+  /** Where the resource changes come from. */
+  readonly source: 'terraform' | 'offline' | 'none';
+  /** Why this stack's plan is offline when the run is not. */
+  readonly sourceNote?: string;
+  readonly counts: ChangeCounts;
+  readonly changes: ReadonlyArray<ResourceChange>;
+  /** Changes outside resources (offline plan), e.g. provider default tags. */
+  readonly notes: ReadonlyArray<string>;
+  readonly violations: ReadonlyArray<GuardViolation>;
+  readonly approval?: ApprovalRequirement;
+  readonly error?: StackError;
+  /** The dependencies that did not succeed (blocked, deferred). */
+  readonly blockedBy?: ReadonlyArray<string>;
+  readonly state: string;
+}
+
+export type RunMode = 'terraform' | 'offline' | 'mixed';
+
+export interface PipelineReport {
+  readonly formatVersion: 1;
+  readonly command: 'plan' | 'apply';
+  readonly mode: RunMode;
+  /** Why the run is offline (no binary, no credentials, --offline). */
+  readonly modeReason?: string;
+  readonly terraformVersion?: string;
+  readonly base: { readonly ref: string; readonly commit: string };
+  readonly head: { readonly commit?: string; readonly dirty: boolean };
+  readonly stacks: ReadonlyArray<StackReport>;
+}
+
+export interface ReportTotals {
+  readonly stacks: number;
+  readonly counts: ChangeCounts;
+  readonly violations: number;
+  readonly failed: number;
+  readonly byStatus: Readonly<Record<StackStatus, number>>;
+  readonly byChange: Readonly<Record<StackReport['change'], number>>;
+  /** Stacks with changes that need an approval, and their tenants. */
+  readonly needsApproval: number;
+  readonly approvalTenants: number;
+}
+
+export function stackReport(fields: Omit<StackReport, 'counts'>): StackReport {
+  return { ...fields, counts: countChanges(fields.changes) };
+}
+
+export function compareStackReports(a: Pick<StackReport, 'wave' | 'stack'>, b: Pick<StackReport, 'wave' | 'stack'>): number {
+  return a.wave - b.wave || compareStrings(a.stack, b.stack);
+}
+
+export function needsApproval(s: StackReport): boolean {
+  return s.approval !== undefined && s.status !== 'removed' && s.status !== 'no-changes' && s.status !== 'applied';
+}
+
+export function totals(report: PipelineReport): ReportTotals {
+  const byStatus = Object.fromEntries(
+    (['planned', 'no-changes', 'applied', 'failed', 'timed-out', 'refused', 'not-approved', 'deferred', 'blocked', 'removed'] as StackStatus[]).map((s) => [s, 0]),
+  ) as Record<StackStatus, number>;
+  const byChange: Record<StackReport['change'], number> = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+  let counts = emptyCounts();
+  let violations = 0;
+  const approvalTenants = new Set<string>();
+  let approval = 0;
+  for (const s of report.stacks) {
+    byStatus[s.status]++;
+    byChange[s.change]++;
+    counts = addCounts(counts, s.counts);
+    violations += s.violations.length;
+    if (needsApproval(s)) {
+      approval++;
+      approvalTenants.add(s.approval!.environment);
+    }
+  }
+  const failed = FAILING_STATUSES.reduce((n, st) => n + byStatus[st], 0);
+  return { stacks: report.stacks.length, counts, violations, failed, byStatus, byChange, needsApproval: approval, approvalTenants: approvalTenants.size };
+}
+
+/** A report passes when no guard was violated and no stack failed, timed out or was held back. */
+export function reportPassed(report: PipelineReport): boolean {
+  const t = totals(report);
+  return t.violations === 0 && t.failed === 0;
+}
+
+export class ReportMergeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportMergeError';
+  }
+}
+
+/**
+ * One report from the reports of several jobs of the same run (same command and base). A stack
+ * in several reports keeps its last entry in argument order; `expected` stacks that no report
+ * covers become failed entries, so a crashed job cannot make the summary pass.
+ */
+export function mergeReports(reports: ReadonlyArray<PipelineReport>, expected: ReadonlyArray<ExpectedStack> = []): PipelineReport {
+  if (reports.length === 0 && expected.length === 0) throw new ReportMergeError('no reports to merge');
+  const first = reports[0];
+  for (const r of reports) {
+    if (r.formatVersion !== 1) throw new ReportMergeError(`unsupported report formatVersion ${String(r.formatVersion)} (this lz reads 1)`);
+    if (first && (r.command !== first.command || r.base.commit !== first.base.commit)) {
+      throw new ReportMergeError(`reports of different runs: ${first.command} against ${first.base.commit.slice(0, 12)} and ${r.command} against ${r.base.commit.slice(0, 12)}`);
+    }
+  }
+  const byStack = new Map<string, StackReport>();
+  for (const r of reports) for (const s of r.stacks) byStack.set(s.stack, s);
+  for (const e of expected) {
+    if (byStack.has(e.stack)) continue;
+    // Removed stacks are never planned; any other stack without a report is a failure.
+    const missing = e.change === 'removed' ? { status: 'removed' as const } : { status: 'failed' as const, error: { phase: 'report' as const, message: 'no report for this stack: its job failed or was cancelled before it wrote one' } };
+    byStack.set(e.stack, stackReport({ ...e, source: 'none', changes: [], notes: [], violations: [], ...missing }));
+  }
+  const modes = new Set(reports.map((r) => r.mode));
+  const mode: RunMode = modes.size === 1 ? [...modes][0] : modes.size === 0 ? 'offline' : 'mixed';
+  return {
+    formatVersion: 1,
+    command: first?.command ?? 'plan',
+    mode,
+    ...(reports.find((r) => r.modeReason) ? { modeReason: reports.find((r) => r.modeReason)!.modeReason } : {}),
+    ...(reports.find((r) => r.terraformVersion) ? { terraformVersion: reports.find((r) => r.terraformVersion)!.terraformVersion } : {}),
+    base: first?.base ?? { ref: 'unknown', commit: 'unknown' },
+    head: first?.head ?? { dirty: false },
+    stacks: [...byStack.values()].sort(compareStackReports),
+  };
+}
+
+/** A stack a merged report must cover (from `lz affected --format json`). */
+export interface ExpectedStack {
+  readonly stack: string;
+  readonly kind: StackKind;
+  readonly tenantId?: string;
+  readonly tier?: string;
+  readonly wave: number;
+  readonly change: StackChange;
+  readonly state: string;
+}

@@ -1,0 +1,88 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command } from 'commander';
+import { runApply } from '../../pipeline/apply';
+import { DEPLOYMENT_ENVIRONMENT_VARIABLE, guardContext } from '../../pipeline/guards';
+import { PipelineReport } from '../../pipeline/report';
+import { terraformVersion } from '../../pipeline/terraform';
+import { CliError } from '../cli-error';
+import { CliIO } from '../io';
+import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
+import {
+  addReportOptions,
+  addSelectionOptions,
+  addTerraformOptions,
+  addWorkOptions,
+  baseRefOf,
+  emitReport,
+  loadSyntheses,
+  parseParallelism,
+  ReportOutputOptions,
+  resolveTerraform,
+  selectStacks,
+  SelectionOptions,
+  TerraformCliOptions,
+  WorkOptions,
+} from './pipeline-options';
+
+/**
+ * `lz apply`: the affected (or named) stacks in dependency order, each planned again, judged by
+ * the guards and applied from its saved plan; dependants of a stack that did not succeed are
+ * not run. L3 stacks run only inside their approval environment ($LZ_DEPLOYMENT_ENVIRONMENT).
+ */
+export interface ApplyCommandOptions extends WorkOptions, SelectionOptions, TerraformCliOptions, ReportOutputOptions {
+  readonly withoutApproval?: boolean;
+  readonly after?: string[];
+}
+
+export function registerApply(program: Command, io: CliIO): void {
+  const cmd = program.command('apply').description('apply the affected (or named) stacks in dependency order; needs Terraform and credentials');
+  addSelectionOptions(cmd);
+  cmd
+    .option('--without-approval', 'leave stacks that need approval (L3) to their environment job instead of failing them')
+    .option('--after <report>', 'JSON report of an earlier apply job of this run: affected dependencies must have been applied there (repeatable)', (v: string, p: string[] = []) => [...p, v]);
+  addTerraformOptions(cmd, true);
+  addWorkOptions(cmd);
+  addReportOptions(cmd);
+  cmd.action(async (opts: ApplyCommandOptions, c: Command) => {
+    const parallelism = parseParallelism(opts.parallelism);
+    const tf = resolveTerraform(opts, opts, io);
+    if ('missing' in tf) throw new CliError(`lz apply needs Terraform: ${tf.missing}`);
+    const previous = (opts.after ?? []).map((f) => readReport(path.resolve(io.cwd, f)));
+    const lzOpts = landingZoneOptions(c, io);
+    const lz = loadValidLandingZone(lzOpts, io);
+    const syntheses = await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io);
+    const selection = selectStacks(syntheses, opts, true);
+    const runEnvironment = io.env[DEPLOYMENT_ENVIRONMENT_VARIABLE] || undefined;
+    io.err(`applying ${selection.stacks.length} stack${selection.stacks.length === 1 ? '' : 's'}${runEnvironment ? ` in environment ${runEnvironment}` : ''}, ${parallelism} at a time`);
+    const report = await runApply({
+      syntheses,
+      ctx: guardContext(lz),
+      settings: lz.settings,
+      selection: selection.stacks,
+      config: tf.config,
+      terraformVersion: await terraformVersion(tf.config, io.cwd),
+      parallelism,
+      runEnvironment,
+      withoutApproval: opts.withoutApproval,
+      previous,
+      affected: new Set(selection.affected!.stacks.map((s) => s.spec.name)),
+      progress: (l) => io.err(`  ${l}`),
+    });
+    emitReport(report, opts, io);
+  });
+}
+
+export function readReport(file: string): PipelineReport {
+  if (!fs.existsSync(file)) throw new CliError(`report ${file} does not exist`);
+  let doc: PipelineReport;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8')) as PipelineReport;
+  } catch (e) {
+    throw new CliError(`report ${file} is not JSON: ${(e as Error).message}`);
+  }
+  if (doc?.formatVersion !== 1 || !Array.isArray(doc.stacks) || (doc.command !== 'plan' && doc.command !== 'apply')) {
+    throw new CliError(`${file} is not an lz plan or apply report (formatVersion 1 with command and stacks)`);
+  }
+  return doc;
+}

@@ -1,0 +1,194 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command, Option } from 'commander';
+import ms from 'ms';
+import { StackSpec } from '../../model/inventory';
+import { stableStringify } from '../../model/stable-json';
+import { LandingZone } from '../../model/validate';
+import { AffectedResult, computeAffected, stackDiffers } from '../../pipeline/affected';
+import { GitError } from '../../pipeline/git';
+import { PipelineReport, reportPassed, totals } from '../../pipeline/report';
+import { renderMarkdown } from '../../pipeline/report-markdown';
+import { renderText } from '../../pipeline/report-text';
+import { RevisionSynthesisError } from '../../pipeline/revision-synthesis';
+import { SelectedStack } from '../../pipeline/stack-plan';
+import { resolveExecutable, TerraformConfig } from '../../pipeline/terraform';
+import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses, WorkspaceError } from '../../pipeline/workspace';
+import { CliError, UsageError } from '../cli-error';
+import { CliIO } from '../io';
+import { LandingZoneOptions } from '../landing-zone-options';
+
+/** Options and helpers that `lz affected`, `lz plan` and `lz apply` share. */
+export interface WorkOptions {
+  readonly workDir: string;
+  readonly reuseSynth?: boolean;
+}
+
+export function addWorkOptions(cmd: Command): Command {
+  return cmd
+    .option('--work-dir <dir>', 'where the base and head syntheses, plans and logs go', DEFAULT_WORK_DIR)
+    .option('--reuse-synth', 'use the syntheses an earlier `lz affected` left in --work-dir (checked against the base and HEAD commits) instead of synthesizing again');
+}
+
+/** The base revision: --base, else $LZ_BASE_REF, else HEAD (also with --no-history). */
+export function baseRefOf(cmd: Command, io: CliIO): string {
+  const o = cmd.optsWithGlobals() as { base?: string };
+  return o.base ?? io.env.LZ_BASE_REF ?? 'HEAD';
+}
+
+export async function loadSyntheses(lz: LandingZone, lzOpts: LandingZoneOptions, baseRef: string, work: WorkOptions, io: CliIO, headDir?: string): Promise<Syntheses> {
+  try {
+    return await prepareSyntheses({ lz, settingsFile: lzOpts.settings, tenantsDir: lzOpts.tenants, baseRef, workDir: path.resolve(io.cwd, work.workDir), reuse: work.reuseSynth, headDir });
+  } catch (e) {
+    if (e instanceof GitError || e instanceof WorkspaceError || e instanceof RevisionSynthesisError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+export interface SelectionOptions {
+  readonly affected?: boolean;
+  readonly stack?: string[];
+  readonly tenant?: string[];
+}
+
+export function addSelectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--affected', 'the stacks whose synthesized configuration differs from the base revision (the default without --stack)')
+    .option('--stack <name...>', 'these stacks (repeatable, or several names after one flag)', collect)
+    .option('--tenant <id...>', "only these tenants' stacks (repeatable)", collect);
+}
+
+export function collect(value: string | string[], previous: string[] = []): string[] {
+  return [...previous, ...(Array.isArray(value) ? value : [value])].flatMap((v) => v.split(/\s+/)).filter(Boolean);
+}
+
+export interface Selection {
+  readonly stacks: ReadonlyArray<SelectedStack>;
+  /** The whole change, when it was computed (always with --affected). */
+  readonly affected?: AffectedResult;
+}
+
+/** The selected stacks, in dependency order, each with how it changed. */
+export function selectStacks(s: Syntheses, opts: SelectionOptions, needAffected = false): Selection {
+  if (opts.affected && opts.stack) throw new UsageError('--affected and --stack exclude each other: choose the affected stacks or name them');
+  let affected: AffectedResult | undefined;
+  let stacks: SelectedStack[];
+  if (!opts.stack || needAffected) affected = computeAffected(s.base, s.head);
+  if (!opts.stack) {
+    stacks = affected!.stacks.map((a) => ({ spec: a.spec, change: a.change }));
+  } else {
+    const known = new Set([...s.head.stacks.keys(), ...s.base.stacks.keys()]);
+    const unknown = opts.stack.filter((n) => !known.has(n));
+    if (unknown.length > 0) {
+      const list = [...s.head.stacks.keys()];
+      throw new CliError(`unknown stack${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (known: ${list.slice(0, 20).join(', ')}${list.length > 20 ? `, … ${list.length - 20} more` : ''})`);
+    }
+    const wanted = new Set(opts.stack);
+    const ordered: StackSpec[] = [...[...s.head.stacks.values()].map((x) => x.spec), ...[...s.base.stacks.values()].filter((x) => !s.head.stacks.has(x.spec.name)).map((x) => x.spec)].sort(
+      (a, b) => a.wave - b.wave || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    );
+    stacks = ordered
+      .filter((spec) => wanted.has(spec.name))
+      .map((spec) => {
+        const b = s.base.stacks.get(spec.name);
+        const h = s.head.stacks.get(spec.name);
+        return { spec, change: !b ? 'added' : !h ? 'removed' : stackDiffers(b, h) ? 'changed' : 'unchanged' };
+      });
+  }
+  if (opts.tenant) {
+    const tenantIds = new Set(opts.tenant);
+    const known = new Set([...s.head.stacks.values(), ...s.base.stacks.values()].map((x) => x.spec.tenantId).filter(Boolean));
+    const unknown = opts.tenant.filter((t) => !known.has(t));
+    if (unknown.length > 0) throw new CliError(`unknown tenant${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (no stack of the base or head belongs to ${unknown.length > 1 ? 'them' : 'it'})`);
+    stacks = stacks.filter((x) => x.spec.tenantId !== undefined && tenantIds.has(x.spec.tenantId));
+  }
+  return { stacks, affected };
+}
+
+export interface TerraformCliOptions {
+  readonly terraformBin?: string;
+  readonly initArg?: string[];
+  readonly planArg?: string[];
+  readonly applyArg?: string[];
+  readonly timeout: string;
+  readonly killGrace: string;
+  readonly parallelism: string;
+  readonly pluginCache?: string;
+}
+
+export function addTerraformOptions(cmd: Command, withApply: boolean): Command {
+  cmd
+    .option('--terraform-bin <path>', 'Terraform or OpenTofu binary (a path or a command on PATH; default: $LZ_TERRAFORM_BIN, else terraform)')
+    .option('--init-arg <arg>', 'extra argument for init (repeatable), e.g. --init-arg=-upgrade', (v: string, p: string[] = []) => [...p, v])
+    .option('--plan-arg <arg>', 'extra argument for plan (repeatable), e.g. --plan-arg=-lock-timeout=5m', (v: string, p: string[] = []) => [...p, v]);
+  if (withApply) cmd.option('--apply-arg <arg>', 'extra argument for apply (repeatable)', (v: string, p: string[] = []) => [...p, v]);
+  return cmd
+    .option('--timeout <duration>', 'time limit per stack (all its Terraform commands), e.g. 90s, 30m, 1h', '30m')
+    .option('--kill-grace <duration>', 'at the time limit, SIGINT first and SIGKILL after this long', '30s')
+    .option('--parallelism <n>', 'stacks run at the same time', '4')
+    .option('--plugin-cache <dir>', 'shared provider plugin cache (default: $TF_PLUGIN_CACHE_DIR, else <work-dir>/plugin-cache)');
+}
+
+export function parseDuration(flag: string, value: string): number {
+  const v = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : ms(value.trim() as ms.StringValue);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new UsageError(`${flag}: expected a duration such as 90s, 30m or 1h (a plain number is seconds), got "${value}"`);
+  return v;
+}
+
+export function parseParallelism(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--parallelism: expected a whole number from 1 to 64, got "${value}"`);
+  return n;
+}
+
+export type TerraformResolution = { readonly config: TerraformConfig } | { readonly missing: string };
+
+/** The Terraform configuration, or why there is no usable binary. */
+export function resolveTerraform(opts: TerraformCliOptions, work: WorkOptions, io: CliIO): TerraformResolution {
+  const timeoutMs = parseDuration('--timeout', opts.timeout);
+  const killGraceMs = parseDuration('--kill-grace', opts.killGrace);
+  const name = opts.terraformBin ?? io.env.LZ_TERRAFORM_BIN ?? 'terraform';
+  const binary = resolveExecutable(name, io.env, io.cwd);
+  if (!binary) return { missing: `no Terraform binary: "${name}" is ${name.includes('/') ? 'not an executable file' : 'not on PATH'} (set --terraform-bin or LZ_TERRAFORM_BIN, e.g. to tofu)` };
+  return {
+    config: {
+      binary,
+      initArgs: opts.initArg ?? [],
+      planArgs: opts.planArg ?? [],
+      applyArgs: opts.applyArg ?? [],
+      timeoutMs,
+      killGraceMs,
+      env: io.env,
+      pluginCacheDir: path.resolve(io.cwd, opts.pluginCache ?? io.env.TF_PLUGIN_CACHE_DIR ?? path.join(work.workDir, 'plugin-cache')),
+    },
+  };
+}
+
+export function addReportOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--format <format>', 'what to print').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--report-json <file>', 'also write the JSON report here')
+    .option('--report-md <file>', 'also write the Markdown summary (the pull-request comment) here');
+}
+
+export interface ReportOutputOptions {
+  readonly format: 'text' | 'markdown' | 'json';
+  readonly reportJson?: string;
+  readonly reportMd?: string;
+}
+
+/** Prints the report in the chosen format, writes the requested files, fails the command if the report does. */
+export function emitReport(report: PipelineReport, opts: ReportOutputOptions, io: CliIO): void {
+  if (opts.reportJson) writeFile(path.resolve(io.cwd, opts.reportJson), stableStringify(report) + '\n');
+  if (opts.reportMd) writeFile(path.resolve(io.cwd, opts.reportMd), renderMarkdown(report));
+  io.out(opts.format === 'json' ? stableStringify(report) : opts.format === 'markdown' ? renderMarkdown(report) : renderText(report));
+  if (!reportPassed(report)) {
+    const t = totals(report);
+    throw new CliError(`${report.command} failed: ${t.violations} guard violation${t.violations === 1 ? '' : 's'}, ${t.failed} stack${t.failed === 1 ? '' : 's'} failed or held back`);
+  }
+}
+
+function writeFile(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}

@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command, Option } from 'commander';
+import { stableStringify } from '../../model/stable-json';
+import { ExpectedStack, mergeReports, ReportMergeError, reportPassed, totals } from '../../pipeline/report';
+import { renderMarkdown } from '../../pipeline/report-markdown';
+import { renderText } from '../../pipeline/report-text';
+import { CliError } from '../cli-error';
+import { CliIO } from '../io';
+import { readReport } from './apply';
+
+/**
+ * `lz report`: one summary from the JSON reports of several jobs (the plan matrix, the apply
+ * jobs). With --expect (the output of `lz affected --format json`), every affected stack
+ * without a report is a failure, so a job that died early cannot make the summary pass.
+ */
+export interface ReportCommandOptions {
+  readonly expect?: string;
+  readonly format: 'text' | 'markdown' | 'json';
+  readonly out?: string;
+}
+
+export function registerReport(program: Command, io: CliIO): void {
+  program
+    .command('report')
+    .description('merge JSON reports of plan or apply jobs into one summary (Markdown for the pull-request comment)')
+    .argument('<reports...>', 'JSON reports (lz plan/apply --report-json)')
+    .option('--expect <file>', 'lz affected --format json output: every stack it lists must be covered')
+    .addOption(new Option('--format <format>', 'what to print').choices(['text', 'markdown', 'json']).default('markdown'))
+    .option('--out <file>', 'write the summary here instead of printing it')
+    .action((files: string[], opts: ReportCommandOptions) => {
+      const reports = files.map((f) => readReport(path.resolve(io.cwd, f)));
+      const expected = opts.expect ? expectedStacks(path.resolve(io.cwd, opts.expect)) : [];
+      let merged;
+      try {
+        merged = mergeReports(reports, expected);
+      } catch (e) {
+        if (e instanceof ReportMergeError) throw new CliError(e.message);
+        throw e;
+      }
+      const text = opts.format === 'json' ? stableStringify(merged) : opts.format === 'markdown' ? renderMarkdown(merged) : renderText(merged);
+      if (opts.out) fs.writeFileSync(path.resolve(io.cwd, opts.out), text.endsWith('\n') ? text : `${text}\n`);
+      else io.out(text);
+      if (!reportPassed(merged)) {
+        const t = totals(merged);
+        throw new CliError(`${merged.command} failed: ${t.violations} guard violation${t.violations === 1 ? '' : 's'}, ${t.failed} stack${t.failed === 1 ? '' : 's'} failed, held back or without a report`);
+      }
+    });
+}
+
+function expectedStacks(file: string): ExpectedStack[] {
+  if (!fs.existsSync(file)) throw new CliError(`--expect: ${file} does not exist`);
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { stacks?: Array<Record<string, unknown>> };
+  if (!Array.isArray(doc.stacks)) throw new CliError(`--expect: ${file} is not the output of lz affected --format json (no "stacks" list)`);
+  return doc.stacks.map((s) => ({
+    stack: String(s.name),
+    kind: s.kind as ExpectedStack['kind'],
+    ...(s.tenantId ? { tenantId: String(s.tenantId), tier: String(s.tier) } : {}),
+    wave: Number(s.wave),
+    change: s.change as ExpectedStack['change'],
+    state: String(s.state),
+  }));
+}
