@@ -19,7 +19,8 @@ export interface MarkdownOptions {
 
 interface Detail {
   readonly resourcesPerStack: number;
-  readonly resourceSections: boolean;
+  /** Which stacks get a (collapsed) list of their resource changes. */
+  readonly resourceSections: 'all' | 'notable' | 'none';
   readonly violationRows: number;
   readonly outputChars: number;
   readonly failureSections: number;
@@ -28,10 +29,12 @@ interface Detail {
 }
 
 const LEVELS: ReadonlyArray<Detail> = [
-  { resourcesPerStack: 30, resourceSections: true, violationRows: 100, outputChars: 2000, failureSections: 30, stackRows: Infinity },
-  { resourcesPerStack: 10, resourceSections: true, violationRows: 50, outputChars: 800, failureSections: 20, stackRows: Infinity },
-  { resourcesPerStack: 3, resourceSections: true, violationRows: 30, outputChars: 300, failureSections: 10, stackRows: Infinity },
-  { resourcesPerStack: 0, resourceSections: false, violationRows: 30, outputChars: 300, failureSections: 10, stackRows: Infinity },
+  { resourcesPerStack: 30, resourceSections: 'all', violationRows: 100, outputChars: 2000, failureSections: 30, stackRows: Infinity },
+  { resourcesPerStack: 10, resourceSections: 'all', violationRows: 50, outputChars: 800, failureSections: 20, stackRows: Infinity },
+  { resourcesPerStack: 3, resourceSections: 'all', violationRows: 30, outputChars: 300, failureSections: 10, stackRows: Infinity },
+  { resourcesPerStack: 10, resourceSections: 'notable', violationRows: 30, outputChars: 300, failureSections: 10, stackRows: Infinity },
+  { resourcesPerStack: 3, resourceSections: 'notable', violationRows: 30, outputChars: 300, failureSections: 10, stackRows: Infinity },
+  { resourcesPerStack: 0, resourceSections: 'none', violationRows: 30, outputChars: 300, failureSections: 10, stackRows: Infinity },
 ];
 
 const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', replace: '±', delete: '−', import: '⇲', forget: '⊘' };
@@ -43,7 +46,7 @@ export function renderMarkdown(report: PipelineReport, opts: MarkdownOptions = {
     if (text.length <= limit) return text;
   }
   // Last resort: as many stack rows as fit (binary search), everything else at its minimum.
-  const minimal: Detail = { resourcesPerStack: 0, resourceSections: false, violationRows: 10, outputChars: 0, failureSections: 0, stackRows: 0 };
+  const minimal: Detail = { resourcesPerStack: 0, resourceSections: 'none', violationRows: 10, outputChars: 0, failureSections: 0, stackRows: 0 };
   let lo = 0;
   let hi = report.stacks.length;
   while (lo < hi) {
@@ -108,10 +111,10 @@ function render(report: PipelineReport, d: Detail): string {
     out.push('', '</details>');
   }
 
-  if (d.resourceSections) {
-    const withChanges = stacks.filter((st) => st.changes.length > 0 || st.notes.length > 0);
+  if (d.resourceSections !== 'none') {
+    const withChanges = stacks.filter((st) => (d.resourceSections === 'all' ? st.changes.length > 0 || st.notes.length > 0 : isNotable(st)));
     if (withChanges.length > 0) {
-      out.push('', '### Resource changes', '');
+      out.push('', d.resourceSections === 'all' ? '### Resource changes' : `### Notable resource changes (destructive or data-bearing; all ${n(stacks.filter((st) => st.changes.length > 0).length)} stacks in the JSON report)`, '');
       for (const st of withChanges) {
         const c = st.counts;
         out.push(`<details><summary><code>${html(st.stack)}</code> +${c.create} ~${c.update} ±${c.replace} −${c.delete}${c.import ? ` ⇲${c.import}` : ''}${st.violations.length ? ' ❌' : ''}</summary>`, '');
@@ -177,6 +180,11 @@ function stackRow(st: StackReport): string {
   if (st.status === 'removed') notes.push(`not destroyed: state stays at ${st.state}`);
   if (c.import) notes.push(`${c.import} import${s(c.import)}`);
   return `| \`${code(st.stack)}\` | ${st.change} | ${st.status} | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${md(notes.join('; '))} |`;
+}
+
+/** A stack whose changes a reviewer must see: guard violations, destruction, data-bearing resources. */
+function isNotable(st: StackReport): boolean {
+  return st.violations.length > 0 || st.changes.some((c) => c.dataBearing || c.action === 'delete' || c.action === 'replace');
 }
 
 /** Destructive changes, then data-bearing ones, then the rest (each already sorted). */
