@@ -84,7 +84,7 @@ export async function runApply(o: ApplyRunOptions): Promise<PipelineReport> {
   );
 
   const byName = new Map(o.selection.map((s) => [s.spec.name, s]));
-  const nodes = Object.fromEntries(o.selection.filter((s) => s.change !== 'removed').map((s) => [s.spec.name, {}]));
+  const nodes = Object.fromEntries(o.selection.filter((s) => s.change !== 'removed').map((s, i, all) => [s.spec.name, { priority: all.length - i }]));
   const edges: Array<[string, string]> = [];
   for (const s of o.selection) for (const d of s.spec.dependsOn) if (nodes[d] && nodes[s.spec.name]) edges.push([d, s.spec.name]);
   try {

@@ -50,7 +50,8 @@ export async function runPlan(o: PlanRunOptions): Promise<PipelineReport> {
       o.progress,
     );
     const byName = new Map(viaTerraform.map((s) => [s.spec.name, s]));
-    await new PGraph(Object.fromEntries(viaTerraform.map((s) => [s.spec.name, {}])), []).run({
+    // Priorities make the pool start stacks in dependency order.
+    await new PGraph(Object.fromEntries(viaTerraform.map((s, i) => [s.spec.name, { priority: viaTerraform.length - i }])), []).run({
       concurrency: o.parallelism ?? 4,
       run: async (name) => {
         const sel = byName.get(name)!;

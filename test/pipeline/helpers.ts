@@ -24,7 +24,7 @@ export function commitAll(root: string, message: string): string {
 export function gitFixture(tenants: Record<string, Manifest | string>): Fixture {
   const fx = makeFixture({ tenants });
   git(fx.root, 'init', '-q');
-  fs.writeFileSync(path.join(fx.root, '.gitignore'), '.lz/\nout/\ncdktf.out/\n');
+  fs.writeFileSync(path.join(fx.root, '.gitignore'), '.lz/\nout/\ncdktf.out/\nreports/\n');
   commitAll(fx.root, 'base');
   return fx;
 }
