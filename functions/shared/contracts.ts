@@ -82,3 +82,9 @@ export const TENANT_API_ROUTES: ReadonlyArray<{ readonly resource: string; reado
   { resource: '/items/{itemId}', methods: ['GET', 'PUT', 'DELETE'] },
   { resource: '/files/{name}', methods: ['GET', 'PUT'] },
 ];
+
+/** The functions of the app; each is functions/<name>/handler.ts. */
+export const APP_FUNCTIONS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'tenant-api'] as const;
+export type AppFunctionName = (typeof APP_FUNCTIONS)[number];
+/** The functions that assume data-access roles on a tenant's behalf (token vending). */
+export const SESSION_VENDING_FUNCTIONS: ReadonlyArray<AppFunctionName> = ['post-confirmation', 'tenant-api'];

@@ -1,17 +1,14 @@
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { ENV } from '../../functions/shared/contracts';
+import { APP_FUNCTIONS, AppFunctionName, ENV, SESSION_VENDING_FUNCTIONS } from '../../functions/shared/contracts';
 import { Tier } from '../../model/tiers';
 import { TenantApi, Throttle } from '../api/tenant-api';
 import { AppFunction, FunctionCode } from '../compute/app-function';
 import { IdentitySettings, TenantUserPool } from '../identity/tenant-user-pool';
 import { PolicyStatement } from '../iam/policy-document';
 
-/** The functions of the app; each is functions/<name>/handler.ts. */
-export const APP_FUNCTIONS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'tenant-api'] as const;
-export type AppFunctionName = (typeof APP_FUNCTIONS)[number];
-/** The functions that assume data-access roles on a tenant's behalf. */
-export const SESSION_VENDING_FUNCTIONS: ReadonlyArray<AppFunctionName> = ['post-confirmation', 'tenant-api'];
+export { APP_FUNCTIONS, SESSION_VENDING_FUNCTIONS };
+export type { AppFunctionName };
 
 export interface TenantAppNames {
   readonly functionName: (fn: string) => string;

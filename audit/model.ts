@@ -1,0 +1,87 @@
+/**
+ * The audit's data model: what rules produce and what the reports render. Plain data, JSON-
+ * serializable, so the JSON report is this model and the other formats are views of it.
+ */
+import { Tier } from '../model/tiers';
+
+export type RuleStatus = 'pass' | 'fail' | 'not-applicable' | 'error';
+export type Severity = 'high' | 'medium' | 'low';
+export const SEVERITIES: ReadonlyArray<Severity> = ['high', 'medium', 'low'];
+
+/** Which evidence a result rests on. */
+export type EvidenceSource = 'state' | 'show-json' | 'desired' | 'live';
+
+/** One fact a rule looked at: where it is and what it says. */
+export interface Evidence {
+  /** Stack the resource belongs to (e.g. `tenant-acme`). */
+  readonly stack: string;
+  /** Terraform address (`aws_dynamodb_table.items_table_1A2B`) or an AWS identifier for live checks. */
+  readonly address: string;
+  readonly attribute: string;
+  /** The value found, as JSON-compatible data (policies parsed, long strings kept whole). */
+  readonly value: unknown;
+}
+
+export interface RuleResult {
+  readonly ruleId: string;
+  readonly status: RuleStatus;
+  /** One sentence: what was found. */
+  readonly message: string;
+  readonly evidence: ReadonlyArray<Evidence>;
+}
+
+/** A rule as the pack defines it (the function lives in its own module). */
+export interface RuleInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly tiers: ReadonlyArray<Tier>;
+  /** Point of the isolation contract (DESIGN.md) the rule checks, e.g. "4. Keys". */
+  readonly contract: string;
+  /** Why it matters, for the report. */
+  readonly rationale: string;
+}
+
+export interface TenantAudit {
+  readonly tenantId: string;
+  readonly tier: Tier;
+  readonly status: string;
+  readonly source: EvidenceSource;
+  /** Where the evidence came from (files or S3 keys), for the auditor. */
+  readonly inputs: ReadonlyArray<string>;
+  readonly results: ReadonlyArray<RuleResult>;
+  /** Problems reading this tenant's evidence (corrupt state, missing stacks); the rules that needed it report `error`. */
+  readonly problems: ReadonlyArray<string>;
+}
+
+export interface AuditTotals {
+  readonly tenants: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly notApplicable: number;
+  readonly error: number;
+  /** Tenants with at least one fail or error. */
+  readonly tenantsFailing: number;
+}
+
+export interface AuditReport {
+  readonly landingZone: string;
+  /** ISO time of the run (reports only; never part of the evaluation). */
+  readonly generatedAt: string;
+  readonly source: EvidenceSource;
+  readonly rules: ReadonlyArray<RuleInfo>;
+  readonly tenants: ReadonlyArray<TenantAudit>;
+  readonly totals: AuditTotals;
+}
+
+export function totalsOf(tenants: ReadonlyArray<TenantAudit>): AuditTotals {
+  const all = tenants.flatMap((t) => t.results);
+  return {
+    tenants: tenants.length,
+    pass: all.filter((r) => r.status === 'pass').length,
+    fail: all.filter((r) => r.status === 'fail').length,
+    notApplicable: all.filter((r) => r.status === 'not-applicable').length,
+    error: all.filter((r) => r.status === 'error').length,
+    tenantsFailing: tenants.filter((t) => t.results.some((r) => r.status === 'fail' || r.status === 'error')).length,
+  };
+}

@@ -1,0 +1,22 @@
+import { accountStackName, tenantStackName, tenantStatePrefix } from '../../model/inventory';
+import { Evidence } from '../model';
+import { AuditRule, verdict } from '../rule';
+
+/** The tenant's state lives under its own prefix, so that its audit reads nobody else's state. */
+export const stateKey: AuditRule = {
+  id: 'state-key',
+  tiers: ['L1', 'L2', 'L3'],
+  check(ctx) {
+    const prefix = tenantStatePrefix(ctx.tenant.id);
+    const stacks = [tenantStackName(ctx.tenant.id), ...(ctx.tenant.tier === 'L1' ? [] : [accountStackName(ctx.tenant.id)])];
+    const problems: string[] = [];
+    const evidence: Evidence[] = [];
+    for (const name of stacks) {
+      const stack = ctx.stack(name);
+      evidence.push({ stack: name, address: 'terraform.backend.s3', attribute: 'key', value: stack.stateKey ?? null });
+      if (!stack.stateKey) problems.push(`${name}: the state key is not known`);
+      else if (!stack.stateKey.startsWith(prefix)) problems.push(`${name}: state key ${stack.stateKey} is outside ${prefix}`);
+    }
+    return verdict(problems, `state of ${stacks.join(' and ')} under ${prefix}`, evidence);
+  },
+};
