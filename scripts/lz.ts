@@ -5,6 +5,7 @@ import { registerByokPolicy } from './commands/byok-policy';
 import { registerCodeowners } from './commands/codeowners';
 import { registerAffected } from './commands/affected';
 import { registerApply } from './commands/apply';
+import { registerAudit } from './commands/audit';
 import { registerList } from './commands/list';
 import { registerNewTenant } from './commands/new-tenant';
 import { registerPlan } from './commands/plan';
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIO): Command {
   registerPlan(program, io);
   registerApply(program, io);
   registerReport(program, io);
+  registerAudit(program, io);
   registerCodeowners(program, io);
   registerByokPolicy(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
