@@ -33,7 +33,7 @@ export function addWorkOptions(cmd: Command): Command {
 /** The base revision: --base, else $LZ_BASE_REF, else HEAD (also with --no-history). */
 export function baseRefOf(cmd: Command, io: CliIO): string {
   const o = cmd.optsWithGlobals() as { base?: string };
-  return o.base ?? io.env.LZ_BASE_REF ?? 'HEAD';
+  return o.base ?? (io.env.LZ_BASE_REF || 'HEAD');
 }
 
 export async function loadSyntheses(lz: LandingZone, lzOpts: LandingZoneOptions, baseRef: string, work: WorkOptions, io: CliIO, headDir?: string): Promise<Syntheses> {
