@@ -139,13 +139,21 @@ export class ReportMergeError extends Error {
   }
 }
 
+/** What a merged report says about the run when no job report does (all were lost or none ran). */
+export interface MergeContext {
+  readonly command: PipelineReport['command'];
+  readonly base: PipelineReport['base'];
+  readonly head: PipelineReport['head'];
+}
+
 /**
  * One report from the reports of several jobs of the same run (same command and base). A stack
- * in several reports keeps its last entry in argument order; `expected` stacks that no report
+ * in several reports keeps its last entry in argument order, except that `deferred` (left to
+ * another job) never replaces what that other job reported; `expected` stacks that no report
  * covers become failed entries, so a crashed job cannot make the summary pass.
  */
-export function mergeReports(reports: ReadonlyArray<PipelineReport>, expected: ReadonlyArray<ExpectedStack> = []): PipelineReport {
-  if (reports.length === 0 && expected.length === 0) throw new ReportMergeError('no reports to merge');
+export function mergeReports(reports: ReadonlyArray<PipelineReport>, expected: ReadonlyArray<ExpectedStack> = [], context?: MergeContext): PipelineReport {
+  if (reports.length === 0 && !context) throw new ReportMergeError('no reports to merge');
   const first = reports[0];
   for (const r of reports) {
     if (r.formatVersion !== 1) throw new ReportMergeError(`unsupported report formatVersion ${String(r.formatVersion)} (this lz reads 1)`);
@@ -154,7 +162,12 @@ export function mergeReports(reports: ReadonlyArray<PipelineReport>, expected: R
     }
   }
   const byStack = new Map<string, StackReport>();
-  for (const r of reports) for (const s of r.stacks) byStack.set(s.stack, s);
+  for (const r of reports) {
+    for (const s of r.stacks) {
+      if (s.status === 'deferred' && byStack.has(s.stack)) continue;
+      byStack.set(s.stack, s);
+    }
+  }
   for (const e of expected) {
     if (byStack.has(e.stack)) continue;
     // Removed stacks are never planned; any other stack without a report is a failure.
@@ -162,15 +175,16 @@ export function mergeReports(reports: ReadonlyArray<PipelineReport>, expected: R
     byStack.set(e.stack, stackReport({ ...e, source: 'none', changes: [], notes: [], violations: [], ...missing }));
   }
   const modes = new Set(reports.map((r) => r.mode));
+  const command = first?.command ?? context!.command;
   const mode: RunMode = modes.size === 1 ? [...modes][0] : modes.size === 0 ? 'offline' : 'mixed';
   return {
     formatVersion: 1,
-    command: first?.command ?? 'plan',
+    command,
     mode,
     ...(reports.find((r) => r.modeReason) ? { modeReason: reports.find((r) => r.modeReason)!.modeReason } : {}),
     ...(reports.find((r) => r.terraformVersion) ? { terraformVersion: reports.find((r) => r.terraformVersion)!.terraformVersion } : {}),
-    base: first?.base ?? { ref: 'unknown', commit: 'unknown' },
-    head: first?.head ?? { dirty: false },
+    base: first?.base ?? context!.base,
+    head: first?.head ?? context!.head,
     stacks: [...byStack.values()].sort(compareStackReports),
   };
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { stableStringify } from '../../model/stable-json';
-import { ExpectedStack, mergeReports, ReportMergeError, reportPassed, totals } from '../../pipeline/report';
+import { ExpectedStack, mergeReports, PipelineReport, ReportMergeError, reportPassed, totals } from '../../pipeline/report';
 import { renderMarkdown } from '../../pipeline/report-markdown';
 import { renderText } from '../../pipeline/report-text';
 import { CliError } from '../cli-error';
@@ -24,16 +24,17 @@ export function registerReport(program: Command, io: CliIO): void {
   program
     .command('report')
     .description('merge JSON reports of plan or apply jobs into one summary (Markdown for the pull-request comment)')
-    .argument('<reports...>', 'JSON reports (lz plan/apply --report-json)')
+    .argument('[reports...]', 'JSON reports (lz plan/apply --report-json); none when no job wrote one')
     .option('--expect <file>', 'lz affected --format json output: every stack it lists must be covered')
     .addOption(new Option('--format <format>', 'what to print').choices(['text', 'markdown', 'json']).default('markdown'))
     .option('--out <file>', 'write the summary here instead of printing it')
     .action((files: string[], opts: ReportCommandOptions) => {
       const reports = files.map((f) => readReport(path.resolve(io.cwd, f)));
-      const expected = opts.expect ? expectedStacks(path.resolve(io.cwd, opts.expect)) : [];
+      const affected = opts.expect ? readAffected(path.resolve(io.cwd, opts.expect)) : undefined;
+      if (reports.length === 0 && !affected) throw new CliError('no reports to merge: name JSON reports, or --expect with the affected stacks');
       let merged;
       try {
-        merged = mergeReports(reports, expected);
+        merged = mergeReports(reports, affected?.expected ?? [], affected && { command: reports[0]?.command ?? 'plan', base: affected.base, head: affected.head });
       } catch (e) {
         if (e instanceof ReportMergeError) throw new CliError(e.message);
         throw e;
@@ -48,11 +49,11 @@ export function registerReport(program: Command, io: CliIO): void {
     });
 }
 
-function expectedStacks(file: string): ExpectedStack[] {
+function readAffected(file: string): { expected: ExpectedStack[]; base: PipelineReport['base']; head: PipelineReport['head'] } {
   if (!fs.existsSync(file)) throw new CliError(`--expect: ${file} does not exist`);
-  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { stacks?: Array<Record<string, unknown>> };
-  if (!Array.isArray(doc.stacks)) throw new CliError(`--expect: ${file} is not the output of lz affected --format json (no "stacks" list)`);
-  return doc.stacks.map((s) => ({
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { stacks?: Array<Record<string, unknown>>; base?: { ref: string; commit: string }; head?: PipelineReport['head'] };
+  if (!Array.isArray(doc.stacks) || !doc.base || !doc.head) throw new CliError(`--expect: ${file} is not the output of lz affected --format json (it needs "base", "head" and "stacks")`);
+  const expected = doc.stacks.map((s) => ({
     stack: String(s.name),
     kind: s.kind as ExpectedStack['kind'],
     ...(s.tenantId ? { tenantId: String(s.tenantId), tier: String(s.tier) } : {}),
@@ -60,4 +61,5 @@ function expectedStacks(file: string): ExpectedStack[] {
     change: s.change as ExpectedStack['change'],
     state: String(s.state),
   }));
+  return { expected, base: { ref: doc.base.ref, commit: doc.base.commit }, head: doc.head };
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { generatedManifest, writeTenantSet } from '../../bench/tenant-set';
 import { lz } from '../helpers/cli';
-import { Fixture, l1, REPO_ROOT } from '../helpers/fixture';
+import { Fixture, REPO_ROOT } from '../helpers/fixture';
 import { tempDir } from '../helpers/synth';
 import { commitAll, fixtureArgs, git, gitFixture } from './helpers';
 

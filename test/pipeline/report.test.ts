@@ -1,8 +1,12 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { makeChange } from '../../pipeline/changes';
 import { GuardViolation } from '../../pipeline/guards';
 import { mergeReports, PipelineReport, reportPassed, StackReport, stackReport, totals } from '../../pipeline/report';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../pipeline/report-markdown';
 import { renderText } from '../../pipeline/report-text';
+import { lz } from '../helpers/cli';
+import { tempDir } from '../helpers/synth';
 
 function stack(i: number, opts: { violations?: number; failed?: boolean; l3?: boolean; resources?: number; dataBearing?: boolean } = {}): StackReport {
   const name = `tenant-t${String(i).padStart(5, '0')}-with-a-rather-long-name`;
@@ -103,5 +107,37 @@ describe('plan report', () => {
     expect(merged.stacks[3].error?.message).toMatch(/no report for this stack/);
     expect(totals(merged).failed).toBe(1);
     expect(() => mergeReports([a, { ...b, base: { ref: 'x', commit: 'c'.repeat(40) } }])).toThrow(/reports of different runs/);
+  });
+});
+
+describe('lz report', () => {
+  test('an apply job that applied an L3 stack wins over the shared job that deferred it, whatever the file order', async () => {
+    const dir = tempDir();
+    const applied = stack(1, { l3: true });
+    const deferred = stackReport({ ...applied, status: 'deferred', changes: [] });
+    fs.writeFileSync(path.join(dir, 'apply-a-tenant.json'), JSON.stringify({ ...report([stackReport({ ...applied, status: 'applied' })]), command: 'apply' }));
+    fs.writeFileSync(path.join(dir, 'apply-shared.json'), JSON.stringify({ ...report([deferred, stack(2)]), command: 'apply' }));
+    const r = await lz(['report', 'apply-a-tenant.json', 'apply-shared.json', '--format', 'json'], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).stacks.map((s: StackReport) => [s.stack, s.status])).toEqual([
+      [applied.stack, 'applied'],
+      [stack(2).stack, 'planned'],
+    ]);
+  });
+
+  test('--expect: no reports for no affected stacks passes; an affected stack without a report fails', async () => {
+    const dir = tempDir();
+    const affected = (stacks: unknown[]) => JSON.stringify({ base: { ref: 'main', commit: 'a'.repeat(40), source: 'worktree' }, head: { commit: 'b'.repeat(40), dirty: false }, stacks });
+    fs.writeFileSync(path.join(dir, 'none.json'), affected([]));
+    const none = await lz(['report', '--expect', 'none.json', '--out', 'summary.md'], dir);
+    expect(none.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'summary.md'), 'utf8')).toMatch(/## ✅ Landing zone plan: no stack changes/);
+    fs.writeFileSync(path.join(dir, 'one.json'), affected([{ name: 'tenant-x', change: 'added', kind: 'tenant', tenantId: 'x', tier: 'L1', wave: 3, state: 's3://b/k' }]));
+    const missing = await lz(['report', '--expect', 'one.json'], dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/`tenant-x`: failed in report: no report for this stack/);
+    expect(missing.stderr).toMatch(/plan failed: 0 guard violations, 1 stack failed, held back or without a report/);
+    const nothing = await lz(['report'], dir);
+    expect([nothing.code, nothing.stderr]).toEqual([1, expect.stringMatching(/no reports to merge/)]);
   });
 });
