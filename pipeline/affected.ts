@@ -40,11 +40,14 @@ export function computeAffected(base: Synthesis, head: Synthesis): AffectedResul
   for (const [name, b] of base.stacks) {
     if (!head.stacks.has(name)) affected.set(name, { spec: b.spec, change: 'removed', resources: b.resources });
   }
-  // Order the whole head inventory plus the removed stacks, so that every dependency resolves.
+  return { stacks: allStacksInOrder(base, head).filter((s) => affected.has(s.name)).map((s) => affected.get(s.name)!), unchanged, headStacks: head.stacks.size };
+}
+
+/** Every stack of the head, then the stacks only the base has, in dependency order. */
+export function allStacksInOrder(base: Synthesis, head: Synthesis): StackSpec[] {
   const specs = [...[...head.stacks.values()].map((s) => s.spec), ...[...base.stacks.values()].filter((s) => !head.stacks.has(s.spec.name)).map((s) => s.spec)];
   const known = new Set(specs.map((s) => s.name));
-  const ordered = orderByDependencies(specs.map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => known.has(d)) })));
-  return { stacks: ordered.filter((s) => affected.has(s.name)).map((s) => affected.get(s.name)!), unchanged, headStacks: head.stacks.size };
+  return orderByDependencies(specs.map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => known.has(d)) })));
 }
 
 export function stackDiffers(base: IndexedStack, head: IndexedStack): boolean {

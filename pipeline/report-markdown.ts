@@ -1,6 +1,6 @@
 import { ChangeAction, ResourceChange } from './changes';
 import { GuardViolation } from './guards';
-import { compareStackReports, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
+import { compareStackReports, isHeldBack, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
 
 /**
  * The pull-request comment: totals first, then guard violations, failures and approvals, then
@@ -79,7 +79,7 @@ function render(report: PipelineReport, d: Detail): string {
     if (violations.length > d.violationRows) out.push('', `… and ${n(violations.length - d.violationRows)} more in the JSON report.`);
   }
 
-  const failures = report.stacks.filter((st) => st.error || st.status === 'blocked' || st.status === 'not-approved' || st.status === 'refused');
+  const failures = report.stacks.filter(isHeldBack);
   if (failures.length > 0) {
     out.push('', `### ❌ Failed or held back (${n(failures.length)})`, '');
     failures.forEach((st, i) => {
@@ -167,7 +167,7 @@ function groupApprovals(stacks: ReadonlyArray<StackReport>): Array<{ environment
 
 /** Stacks needing attention first (violations, failures), then in dependency order. */
 function byAttention(a: StackReport, b: StackReport): number {
-  const rank = (st: StackReport) => (st.violations.length > 0 ? 0 : st.error || st.status === 'blocked' || st.status === 'not-approved' || st.status === 'refused' ? 1 : 2);
+  const rank = (st: StackReport) => (st.violations.length > 0 ? 0 : isHeldBack(st) ? 1 : 2);
   return rank(a) - rank(b) || compareStackReports(a, b);
 }
 

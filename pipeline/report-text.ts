@@ -1,6 +1,6 @@
 import { table } from '../scripts/io';
 import { CHANGE_ACTIONS, ResourceChange } from './changes';
-import { compareStackReports, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
+import { compareStackReports, isHeldBack, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
 
 /** The report for a terminal: the same content as the Markdown comment, without collapsing. */
 export interface TextOptions {
@@ -26,7 +26,7 @@ export function renderText(report: PipelineReport, opts: TextOptions = {}): stri
     out.push('', '✗ Guard violations');
     for (const v of violations) out.push(`  ${v.stack}: ${v.message}`, `      to pass: ${v.remedy}`);
   }
-  const failed = report.stacks.filter((s) => s.error || s.status === 'blocked' || s.status === 'not-approved' || s.status === 'refused');
+  const failed = report.stacks.filter(isHeldBack);
   if (failed.length) {
     out.push('', '✗ Failed or held back');
     for (const s of failed) {

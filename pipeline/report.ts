@@ -99,6 +99,11 @@ export function compareStackReports(a: Pick<StackReport, 'wave' | 'stack'>, b: P
   return a.wave - b.wave || compareStrings(a.stack, b.stack);
 }
 
+/** A stack that did not get through: failed, timed out, refused, not approved or blocked. */
+export function isHeldBack(s: StackReport): boolean {
+  return FAILING_STATUSES.includes(s.status);
+}
+
 export function needsApproval(s: StackReport): boolean {
   return s.approval !== undefined && s.status !== 'removed' && s.status !== 'no-changes' && s.status !== 'applied';
 }

@@ -2,10 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import ms from 'ms';
-import { StackSpec } from '../../model/inventory';
 import { stableStringify } from '../../model/stable-json';
 import { LandingZone } from '../../model/validate';
-import { AffectedResult, computeAffected, stackDiffers } from '../../pipeline/affected';
+import { AffectedResult, allStacksInOrder, computeAffected, stackDiffers } from '../../pipeline/affected';
 import { GitError } from '../../pipeline/git';
 import { PipelineReport, reportPassed, totals } from '../../pipeline/report';
 import { renderMarkdown } from '../../pipeline/report-markdown';
@@ -84,10 +83,7 @@ export function selectStacks(s: Syntheses, opts: SelectionOptions, needAffected 
       throw new CliError(`unknown stack${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (known: ${list.slice(0, 20).join(', ')}${list.length > 20 ? `, … ${list.length - 20} more` : ''})`);
     }
     const wanted = new Set(opts.stack);
-    const ordered: StackSpec[] = [...[...s.head.stacks.values()].map((x) => x.spec), ...[...s.base.stacks.values()].filter((x) => !s.head.stacks.has(x.spec.name)).map((x) => x.spec)].sort(
-      (a, b) => a.wave - b.wave || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-    );
-    stacks = ordered
+    stacks = allStacksInOrder(s.base, s.head)
       .filter((spec) => wanted.has(spec.name))
       .map((spec) => {
         const b = s.base.stacks.get(spec.name);
