@@ -99,7 +99,8 @@ export function offlineStackPlan(base: TerraformJson | undefined, head: Terrafor
     const forget = forgotten.has(address);
     changes.push(makeChange({ address, type: b.type, action: forget ? 'forget' : 'delete', actions: forget ? ['forget'] : ['delete'] }));
   }
-  notes.push(...stackLevelNotes(base, head));
+  // A stack new or gone as a whole: its providers and outputs come and go with it.
+  if (base && head) notes.push(...stackLevelNotes(base, head));
   return { changes: sortChanges(changes), notes: [...new Set(notes)].sort(compareStrings) };
 }
 

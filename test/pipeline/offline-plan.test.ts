@@ -56,6 +56,7 @@ describe('offline plan: desired-state diff of one stack', () => {
     const c = config({ aws_kms_key: { k: { description: 'k' } }, aws_iam_role: { r: { name: 'r' } } });
     expect(summary(undefined, c)).toEqual([['aws_iam_role.r', 'create'], ['aws_kms_key.k', 'create']]);
     expect(summary(c, undefined)).toEqual([['aws_iam_role.r', 'delete'], ['aws_kms_key.k', 'delete']]);
+    expect(offlineStackPlan(undefined, c).notes).toEqual([]);
   });
 });
 
