@@ -128,10 +128,13 @@ describe('state inputs', () => {
   test.each([
     [['s3://bucket/tenants/acme/tenant.tfstate'], 'tenant-acme', 's3://bucket/tenants/acme/tenant.tfstate'],
     [['tenants/acme/account.tfstate', 'tenants/acme/tenant.tfstate'], 'account-acme', 'tenants/acme/account.tfstate'],
+    [['/state/tenants/acme/account.tfstate', '/state/tenants/acme/tenant.tfstate.json'], 'tenant-acme', '/state/tenants/acme/tenant.tfstate.json'],
+    [['cdktf.out/stacks/account-acme/cdk.tf.json', 'cdktf.out/stacks/tenant-acme/cdk.tf.json'], 'tenant-acme', 'cdktf.out/stacks/tenant-acme/cdk.tf.json'],
     [['out\\tenant-acme.show.json'], 'tenant-acme', 'out\\tenant-acme.show.json'],
     [['shared/platform.tfstate'], 'platform', 'shared/platform.tfstate'],
     [['tenants/acme/tenant.tfstate'], 'account-acme', undefined],
     [['tenants/other/tenant.tfstate'], 'tenant-acme', undefined],
+    [['tenants/acme/tenant.tfstate.bak'], 'tenant-acme', undefined],
   ])('inputs %j hold stack %s in %j', (inputs, stack, expected) => {
     expect(stateInputForStack({ ...tenant, inputs }, stack)).toBe(expected);
   });
@@ -139,7 +142,8 @@ describe('state inputs', () => {
   test.each([
     ['s3://bucket/tenants/acme/tenant.tfstate', 's3://bucket/tenants/acme/tenant.tfstate'],
     ['state dir/tenant #1?.tfstate', 'state%20dir/tenant%20%231%3F.tfstate'],
-    ['/abs/path/tenant-acme.tfstate', '/abs/path/tenant-acme.tfstate'],
+    ['/abs/state dir/tenant-acme.tfstate', 'file:///abs/state%20dir/tenant-acme.tfstate'],
+    ['state\\tenants\\acme\\tenant.tfstate', 'state/tenants/acme/tenant.tfstate'],
   ])('inputUri(%j) is %j', (input, expected) => {
     expect(inputUri(input)).toBe(expected);
   });
