@@ -33,6 +33,8 @@ export interface AuditCommandOptions {
   readonly format: string;
   readonly out: string;
   readonly failOn: Severity | 'none';
+  /** Synthesis output to audit as desired state instead of synthesizing again. */
+  readonly desiredDir?: string;
 }
 
 export interface AuditRun {
@@ -83,6 +85,9 @@ export async function runAudit(lz: LandingZone, opts: AuditCommandOptions, io: C
     }
     source = 'state';
     evidence = await collectStateEvidence(tenants, reader);
+  } else if (opts.desiredDir) {
+    source = 'desired';
+    evidence = collectDesiredEvidence(tenants, opts.desiredDir);
   } else {
     source = 'desired';
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-audit-'));

@@ -12,7 +12,8 @@ import { RevisionSynthesisError } from '../../pipeline/revision-synthesis';
 import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses } from '../../pipeline/workspace';
 import { CliError } from '../cli-error';
 import { CliIO } from '../io';
-import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
+import { LandingZoneOptions, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
+import { auditSummary, EXIT_FINDINGS, runAudit } from './audit';
 import { baseRefOf } from './pipeline-options';
 import { stackTable, synthesize } from './synth';
 
@@ -25,17 +26,19 @@ function tenantsByTier(lz: LandingZone): string {
 
 /**
  * The main job, offline: validate, synthesize every stack, print a summary a platform
- * engineer can read, and end with the offline plan of the working tree against the base
- * revision (default HEAD, the last commit). Needs no cloud account and no Terraform binary;
- * fails only on invalid input or a plan that a guard refuses.
+ * engineer can read, then the offline plan of the working tree against the base revision
+ * (default HEAD, the last commit), and end with the compliance audit of the desired state.
+ * Needs no cloud account and no Terraform binary; fails only on invalid input, a plan that a
+ * guard refuses, or audit findings.
  */
 export function registerRun(program: Command, io: CliIO): void {
   program
     .command('run')
-    .description('the main job, offline: validate, synthesize every stack and print a summary')
+    .description('the main job, offline: validate, synthesize, offline plan against the last commit, audit of the desired state')
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .option('--work-dir <dir>', 'where the base revision is synthesized for the offline plan', DEFAULT_WORK_DIR)
-    .action(async (opts: { out: string; workDir: string }, cmd: Command) => {
+    .option('--audit-out <dir>', 'where the audit reports go', 'audit-report')
+    .action(async (opts: { out: string; workDir: string; auditOut: string }, cmd: Command) => {
       const lzOpts = landingZoneOptions(cmd, io);
       const t0 = Date.now();
       const lz = loadValidLandingZone(lzOpts, io);
@@ -52,29 +55,39 @@ export function registerRun(program: Command, io: CliIO): void {
       io.out(`\nState: bucket s3://${settings.state.bucket} (${settings.state.region}), one key per stack, tenant stacks under tenants/<id>/, S3 native locking`);
       io.out('Order: bootstrap → organization → platform and account stacks → tenant stacks');
 
-      const baseRef = baseRefOf(cmd, io);
-      io.out(`\nOffline plan of the working tree against ${baseRef} (desired state; no Terraform, no credentials)`);
-      let syntheses: Syntheses;
-      try {
-        syntheses = await prepareSyntheses({ lz, settingsFile: lzOpts.settings, tenantsDir: lzOpts.tenants, baseRef, workDir: path.resolve(io.cwd, opts.workDir), headDir: result.outdir });
-      } catch (e) {
-        // Outside a clone, or before the first commit, there is nothing to compare with.
-        if (e instanceof GitError) {
-          io.out(`  skipped: ${e.message}`);
-          return;
-        }
-        if (e instanceof RevisionSynthesisError) throw new CliError(e.message);
-        throw e;
-      }
-      const affected = computeAffected(syntheses.base, syntheses.head);
-      const report = await runPlan({
-        syntheses,
-        ctx: guardContext(lz),
-        settings,
-        selection: affected.stacks.map((a) => ({ spec: a.spec, change: a.change })),
-        mode: { kind: 'offline', reason: 'the main job plans offline' },
-      });
-      io.out(renderText(report));
-      if (!reportPassed(report)) throw new CliError('the offline plan of the working tree fails its guards (see above)');
+      const planPassed = await offlinePlan(lz, lzOpts, result.outdir, baseRefOf(cmd, io), path.resolve(io.cwd, opts.workDir), io);
+
+      io.out(`\nCompliance audit of the desired state (reports in ${opts.auditOut}/)`);
+      const audit = await runAudit(lz, { format: 'md,json,junit,html,sarif', out: opts.auditOut, failOn: 'low', desiredDir: result.outdir }, io);
+      io.out(auditSummary(audit.report));
+      if (!planPassed) throw new CliError('the offline plan of the working tree fails its guards (see above)');
+      if (audit.findings > 0) throw new CliError(`the audit of the desired state has ${audit.findings} findings (see above)`, EXIT_FINDINGS);
     });
+}
+
+/** The offline plan of the working tree against `baseRef`; false when a guard refuses it. */
+async function offlinePlan(lz: LandingZone, lzOpts: LandingZoneOptions, headDir: string, baseRef: string, workDir: string, io: CliIO): Promise<boolean> {
+  io.out(`\nOffline plan of the working tree against ${baseRef} (desired state; no Terraform, no credentials)`);
+  let syntheses: Syntheses;
+  try {
+    syntheses = await prepareSyntheses({ lz, settingsFile: lzOpts.settings, tenantsDir: lzOpts.tenants, baseRef, workDir, headDir });
+  } catch (e) {
+    // Outside a clone, or before the first commit, there is nothing to compare with.
+    if (e instanceof GitError) {
+      io.out(`  skipped: ${e.message}`);
+      return true;
+    }
+    if (e instanceof RevisionSynthesisError) throw new CliError(e.message);
+    throw e;
+  }
+  const affected = computeAffected(syntheses.base, syntheses.head);
+  const report = await runPlan({
+    syntheses,
+    ctx: guardContext(lz),
+    settings: lz.settings,
+    selection: affected.stacks.map((a) => ({ spec: a.spec, change: a.change })),
+    mode: { kind: 'offline', reason: 'the main job plans offline' },
+  });
+  io.out(renderText(report));
+  return reportPassed(report);
 }

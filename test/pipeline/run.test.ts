@@ -4,7 +4,7 @@ import { lz } from '../helpers/cli';
 import { l1, l2, makeFixture } from '../helpers/fixture';
 import { fixtureArgs, gitFixture } from './helpers';
 
-describe('the main job ends with the offline plan against the last commit', () => {
+describe('the main job: offline plan against the last commit, then the audit of the desired state', () => {
   test('a clean checkout: nothing to change, exit 0; a new tenant in the working tree: its stacks, all creates', async () => {
     const fx = gitFixture({ 'acme.yaml': l1('acme') });
     try {
@@ -12,7 +12,10 @@ describe('the main job ends with the offline plan against the last commit', () =
       expect(clean.code).toBe(0);
       expect(clean.stdout).toMatch(/\nOffline plan of the working tree against HEAD \(desired state; no Terraform, no credentials\)\nPlan: offline \(desired-state diff\) \(the main job plans offline\); base HEAD \([0-9a-f]{12}\)/);
       expect(clean.stdout).toMatch(/ 0 stacks: 0 to delete, 0 to replace, 0 to update, 0 to create, 0 to import; 0 guard violations/);
-      expect(clean.stdout.trimEnd().endsWith('✓ plan passed')).toBe(true);
+      expect(clean.stdout).toMatch(/✓ plan passed\n/);
+      // ...and ends with the audit of the desired state.
+      expect(clean.stdout.trimEnd().split('\n').pop()).toMatch(/^Audit of 1 tenants \(desired state: the synthesized configuration\): \d+ pass, 0 fail, 0 could not be evaluated, \d+ not applicable; 0 tenants with findings$/);
+      expect(fs.readdirSync(path.join(fx.root, 'audit-report')).sort()).toEqual(['audit.html', 'audit.json', 'audit.junit.xml', 'audit.md', 'audit.sarif']);
 
       fx.write('beta.yaml', l2('beta'));
       const added = await lz([...fixtureArgs(fx), 'run', '--out', 'out'], fx.root, { PATH: process.env.PATH });
