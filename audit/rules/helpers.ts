@@ -29,6 +29,12 @@ export function tenantAccountRecords(ctx: RuleContext, stack: StackEvidence): Re
   });
 }
 
+/** The KMS keys that protect the tenant's data: the platform key for L1, the tenant account's keys otherwise. */
+export function tenantKeys(ctx: RuleContext): ResourceRecord[] {
+  if (ctx.tenant.tier === 'L1') return managed(ctx.platformStack(), 'aws_kms_key');
+  return tenantAccountRecords(ctx, ctx.tenantStack()).filter((r) => r.type === 'aws_kms_key' || r.type === 'aws_kms_external_key');
+}
+
 /** The resource a `bucket` (or similar) attribute of `record` refers to, by reference or by value. */
 export function target(stack: StackEvidence, record: ResourceRecord, attribute: string, types: ReadonlyArray<string>, keys?: ReadonlyArray<string>): ResourceRecord | undefined {
   return recordFor(stack, types, record.values[attribute], keys);

@@ -1,8 +1,7 @@
-import { managed } from '../evidence';
 import { Evidence } from '../model';
 import { policyOf, principalsOf } from '../references';
 import { AuditRule, fail, verdict } from '../rule';
-import { covers, ev, tenantAccountRecords } from './helpers';
+import { covers, ev, tenantKeys } from './helpers';
 
 const ADMIN = ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey'];
 const USE = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
@@ -12,10 +11,7 @@ export const keyPolicy: AuditRule = {
   id: 'key-policy',
   tiers: ['L1', 'L2', 'L3'],
   check(ctx) {
-    const keys =
-      ctx.tenant.tier === 'L1'
-        ? managed(ctx.platformStack(), 'aws_kms_key')
-        : tenantAccountRecords(ctx, ctx.tenantStack()).filter((r) => r.type === 'aws_kms_key' || r.type === 'aws_kms_external_key');
+    const keys = tenantKeys(ctx);
     if (keys.length === 0) return fail('no KMS key in the evidence', []);
     const evidence: Evidence[] = [];
     const problems: string[] = [];

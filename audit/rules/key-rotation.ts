@@ -1,17 +1,13 @@
-import { managed } from '../evidence';
 import { Evidence } from '../model';
 import { AuditRule, fail, verdict } from '../rule';
-import { ev, tenantAccountRecords } from './helpers';
+import { ev, tenantKeys } from './helpers';
 
 /** Keys with AWS-generated material rotate; imported material cannot, and is reported as such. */
 export const keyRotation: AuditRule = {
   id: 'key-rotation',
   tiers: ['L1', 'L2', 'L3'],
   check(ctx) {
-    const keys =
-      ctx.tenant.tier === 'L1'
-        ? managed(ctx.platformStack(), 'aws_kms_key')
-        : tenantAccountRecords(ctx, ctx.tenantStack()).filter((r) => r.type === 'aws_kms_key' || r.type === 'aws_kms_external_key');
+    const keys = tenantKeys(ctx);
     if (keys.length === 0) return fail('no KMS key in the evidence', []);
     const evidence: Evidence[] = [];
     const problems: string[] = [];
