@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { readBlobs } from './git-blobs';
 import { MANIFEST_EXTENSIONS } from './load';
 
 /**
@@ -44,19 +45,9 @@ export function readBaseManifests(tenantsDir: string, ref: string): BaseManifest
     .filter((f) => f && (MANIFEST_EXTENSIONS as ReadonlyArray<string>).includes(path.extname(f).toLowerCase()));
   const tenants = new Map<string, BaseTenant>();
   if (listing.length === 0) return { ok: true, ref, tenants };
-  const batch = execFileSync('git', ['cat-file', '--batch'], {
-    cwd: top,
-    input: listing.map((f) => `${commit}:${f}`).join('\n') + '\n',
-    stdio: ['pipe', 'pipe', 'pipe'],
-    maxBuffer: 1024 * 1024 * 1024,
-  });
-  let offset = 0;
-  for (const file of listing) {
-    // Each entry: "<sha> <type> <size>\n<size bytes>\n" (sizes in bytes, hence the Buffer).
-    const nl = batch.indexOf(0x0a, offset);
-    const size = Number(batch.subarray(offset, nl).toString('utf8').split(' ')[2]);
-    const body = batch.subarray(nl + 1, nl + 1 + size).toString('utf8');
-    offset = nl + 1 + size + 1;
+  const blobs = readBlobs(top, commit, listing);
+  for (const [i, file] of listing.entries()) {
+    const body = blobs[i].toString('utf8');
     const stem = path.basename(file, path.extname(file));
     let doc: Record<string, unknown> | undefined;
     try {

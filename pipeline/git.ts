@@ -1,6 +1,7 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { readBlobs } from '../model/git-blobs';
 
 /** The few git operations the pipeline needs; every failure names the command and git's reason. */
 export class GitError extends Error {
@@ -80,16 +81,11 @@ export function extractAtCommit(top: string, commit: string, relPaths: ReadonlyA
     .split('\0')
     .filter((f) => f !== '');
   if (files.length === 0) return [];
-  const batch = execFileSync('git', ['cat-file', '--batch'], { cwd: top, input: files.map((f) => `${commit}:${f}`).join('\n') + '\n', maxBuffer: 1024 * 1024 * 1024 });
-  let offset = 0;
-  for (const file of files) {
-    // Each entry: "<sha> <type> <size>\n<size bytes>\n".
-    const nl = batch.indexOf(0x0a, offset);
-    const size = Number(batch.subarray(offset, nl).toString('utf8').split(' ')[2]);
+  const blobs = readBlobs(top, commit, files);
+  files.forEach((file, i) => {
     const target = path.join(dest, ...file.split('/'));
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, batch.subarray(nl + 1, nl + 1 + size));
-    offset = nl + 1 + size + 1;
-  }
+    fs.writeFileSync(target, blobs[i]);
+  });
   return relPaths.filter((p) => files.some((f) => f === p || f.startsWith(`${p}/`)));
 }
