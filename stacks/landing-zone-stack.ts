@@ -6,6 +6,9 @@ import { LandingZoneSettings } from '../model/schema/settings';
 import { TenantManifest } from '../model/schema/tenant';
 import { allowDataDestruction, applyStackRules } from '../modules/stack-rules';
 
+/** S3-native state locking (`use_lockfile`) is generally available from Terraform 1.11. */
+export const MINIMUM_TERRAFORM_VERSION = '>= 1.11.0';
+
 export interface LandingZoneStackProps {
   readonly settings: LandingZoneSettings;
   readonly spec: StackSpec;
@@ -50,9 +53,10 @@ export abstract class LandingZoneStack extends TerraformStack {
         region: props.settings.state.region,
         encrypt: true,
       });
-      // S3-native locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it yet.
+      // S3-native locking; cdktf 0.21 has no typed field for it yet.
       backend.addOverride('use_lockfile', true);
     }
+    this.addOverride('terraform.required_version', MINIMUM_TERRAFORM_VERSION);
     applyStackRules(this);
     // The one way to lift destroy protection: an offboarding tenant with an explicit, approved acknowledgement.
     if (this.tenant?.status === 'offboarding' && this.tenant.acknowledgements?.dataDestruction) allowDataDestruction(this);

@@ -20,6 +20,15 @@ describe('synthesis of the example landing zone', () => {
     expect(manifest.version).toBe('0.21.0');
   });
 
+  test('every stack requires a Terraform that has S3 native locking, and the workflows install one', () => {
+    for (const s of result.stacks) expect(stackJson(result, s.spec.name).terraform.required_version).toBe('>= 1.11.0');
+    for (const wf of ['pull-request.yml', 'apply.yml']) {
+      const version = /TERRAFORM_VERSION: (\d+)\.(\d+)\.\d+/.exec(fs.readFileSync(path.join(__dirname, '..', '..', '.github', 'workflows', wf), 'utf8'));
+      expect(version).not.toBeNull();
+      expect(Number(version![1]) > 1 || Number(version![2]) >= 11).toBe(true);
+    }
+  });
+
   test('every stack has its own S3 backend key, encrypted, with S3 native locking', () => {
     const keys = new Set<string>();
     for (const s of result.stacks) {
