@@ -21,10 +21,9 @@ import {
 } from '../shared/contracts';
 import { requireEnv, type EnvSource } from '../shared/env';
 import { jsonLogger, type Logger } from '../shared/logger';
-import { TenantRegistry } from '../shared/registry';
-import { TenantScopedClients, type TenantDataClientFactory } from '../shared/tenant-clients';
+import { tenantAccess } from '../shared/tenant-access';
+import { type TenantDataClientFactory } from '../shared/tenant-clients';
 import { createTenantData } from '../shared/tenant-data';
-import { TenantSessions } from '../shared/tenant-session';
 
 export interface PostConfirmationEnv {
   readonly registryTable: string;
@@ -58,11 +57,7 @@ export function postConfirmationEnv(source: EnvSource = process.env): PostConfir
 }
 
 export function createHandler(deps: PostConfirmationDeps): PostConfirmationHandler {
-  const registry = new TenantRegistry({ client: deps.registryClient, tableName: deps.env.registryTable, now: deps.now });
-  const tenantClients = new TenantScopedClients({
-    credentials: new TenantSessions({ sts: deps.sts, now: deps.now }),
-    factory: deps.tenantClientFactory,
-  });
+  const { registry, tenantClients } = tenantAccess({ ...deps, registryTable: deps.env.registryTable });
   const logger = deps.logger ?? jsonLogger;
 
   return async (event) => {

@@ -12,10 +12,9 @@ import { requireEnv, type EnvSource } from '../shared/env';
 import { InvalidInputError, ItemConflictError, TenantNotFoundError } from '../shared/errors';
 import { errorResponse } from '../shared/http';
 import { describeError, jsonLogger, type Logger } from '../shared/logger';
-import { TenantRegistry } from '../shared/registry';
-import { TenantScopedClients, type TenantDataClientFactory } from '../shared/tenant-clients';
+import { tenantAccess } from '../shared/tenant-access';
+import { type TenantDataClientFactory } from '../shared/tenant-clients';
 import { createTenantData } from '../shared/tenant-data';
-import { TenantSessions } from '../shared/tenant-session';
 import { tenantIdFromClaims } from './request';
 import { ROUTES } from './routes';
 
@@ -48,11 +47,7 @@ export function tenantApiEnv(source: EnvSource = process.env): TenantApiEnv {
 const forbidden = (): APIGatewayProxyResult => errorResponse(403, 'forbidden', 'Forbidden');
 
 export function createHandler(deps: TenantApiDeps): TenantApiHandler {
-  const registry = new TenantRegistry({ client: deps.registryClient, tableName: deps.env.registryTable, now: deps.now });
-  const tenantClients = new TenantScopedClients({
-    credentials: new TenantSessions({ sts: deps.sts, now: deps.now }),
-    factory: deps.tenantClientFactory,
-  });
+  const { registry, tenantClients } = tenantAccess({ ...deps, registryTable: deps.env.registryTable });
   const logger = deps.logger ?? jsonLogger;
 
   return async (event) => {
