@@ -24,8 +24,8 @@ export const tierResources: AuditRule = {
     }
     const dedicatedTables = managed(stack, 'aws_dynamodb_table');
     if (ctx.tenant.tier === 'L1') {
-      const foreign = tenantAccountRecords(ctx, stack).concat(dedicatedTables.filter((t) => !t.provider || t.provider === 'aws'));
-      for (const r of new Set(foreign)) {
+      // Any table in a pooled tenant's stack is dedicated (its data belongs in the pooled tables), as is anything in a tenant account.
+      for (const r of new Set([...tenantAccountRecords(ctx, stack), ...dedicatedTables])) {
         problems.push(`pooled tenant has a dedicated resource ${r.address}`);
         evidence.push(ev(r, 'name'));
       }
