@@ -52,3 +52,36 @@ export function writeTenantSet(dir: string, n: number, mix: TierMix = DEFAULT_MI
   }
   return ids;
 }
+
+/**
+ * A manifest for tenant number `i` that cycles through every combination the tier profile
+ * distinguishes: tier, status (active, suspended, offboarding with and without an approved
+ * data destruction), BYOK mode and key material, new and adopted accounts, app version pins,
+ * extra tags and cold storage. Used where a test or script must cover every kind of tenant.
+ */
+export function coverageManifest(i: number, platformAppVersion = '3.2.0'): Record<string, unknown> {
+  const tier = (['L1', 'L2', 'L3'] as const)[i % 3];
+  const m = generatedManifest(i, tier);
+  const variant = Math.floor(i / 3);
+  const status = (['active', 'suspended', 'offboarding', 'offboarding-destroy'] as const)[variant % 4];
+  m.status = status === 'offboarding-destroy' ? 'offboarding' : status;
+  if (m.status === 'offboarding') m.offboarding = { requestedOn: '2026-01-15', retentionDays: 30 + (i % 60), reason: `Contract ended (${i})` };
+  if (status === 'offboarding-destroy') m.acknowledgements = { dataDestruction: { reason: 'Retention period over, confirmed by the customer', approvedBy: ['@platform/leads'] } };
+  if (i % 5 === 1) m.tags = { CostCenter: `cc-${i}`, Team: 'generated' };
+  if (tier !== 'L1') {
+    if (variant % 2 === 1) m.account = { email: `aws+${m.id}@saas.example`, id: `5${String(i).padStart(11, '0')}` };
+    if (i % 4 === 2) m.backup = { schedule: 'cron(30 1 ? * SUN *)', retentionDays: 400, coldStorageAfterDays: 30 };
+  }
+  if (tier === 'L3') {
+    const mode = variant % 3;
+    m.encryption =
+      mode === 0
+        ? { byok: 'imported', keyMaterialImported: true }
+        : mode === 1
+          ? { byok: 'imported', keyMaterialImported: false }
+          : { byok: 'customer-key', keyArn: `arn:aws:kms:${m.homeRegion}:9${String(i).padStart(11, '0')}:key/${String(i).padStart(8, '0')}-1111-2222-3333-444444444444` };
+    if (variant % 4 === 1) m.appVersion = platformAppVersion === '3.1.0' ? '3.0.0' : '3.1.0';
+    if (variant % 4 === 3) m.appVersion = platformAppVersion;
+  }
+  return m;
+}
