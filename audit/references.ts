@@ -1,4 +1,4 @@
-import { unescapeTemplate } from '../model/terraform-policies';
+import { unescapeTerraformTemplate } from '../terraform/template';
 import { ResourceRecord, StackEvidence } from './evidence';
 
 /**
@@ -61,7 +61,7 @@ export function aliasOf(stack: StackEvidence, key: ResourceRecord): string | und
 export function policyOf(record: ResourceRecord, attribute = 'policy'): { Version?: string; Statement: Array<Record<string, any>> } | undefined {
   const raw = record.values[attribute];
   if (typeof raw !== 'string' || raw === '') return undefined;
-  const doc = JSON.parse(unescapeTemplate(raw));
+  const doc = JSON.parse(unescapeTerraformTemplate(raw));
   return { ...doc, Statement: Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement] };
 }
 

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { compareDiagnostics, Diagnostic, hasErrors } from './diagnostics';
-import { readBaseManifests } from './git-base';
+import { readBaseManifests } from './base-manifests';
 import { displayPath, loadSettings, loadTenantDocuments, LoadedTenant, PendingManifest } from './load';
 import { checkAcrossTenants } from './rules/cross-tenant';
 import { checkAgainstBase } from './rules/history-rules';

@@ -7,7 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, policyJson, PolicyStatement } from './iam/policy-document';
+import { policyDocument, policyJson, PolicyStatement } from '../contract/policy-document';
 
 export interface SecureBucketProps {
   /** Bucket name (global namespace). IMPORTANT: changing it replaces the bucket. */

@@ -2,7 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Annotations, Aspects, IAspect, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { isProtectedResourceType, KMS_KEY_ATTRIBUTES, readConfigPath } from '../model/data-bearing';
+import { isProtectedResourceType, KMS_KEY_ATTRIBUTES, readConfigPath } from '../terraform/protected-resources';
 import { SecureBucket } from './secure-bucket';
 
 /**

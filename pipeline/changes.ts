@@ -1,4 +1,4 @@
-import { isProtectedResourceType } from '../model/data-bearing';
+import { isProtectedResourceType } from '../terraform/protected-resources';
 
 /**
  * What a plan would do to one resource, whether it comes from Terraform's plan JSON or from

@@ -1,4 +1,4 @@
-import { replacementCauses } from '../model/data-bearing';
+import { replacementCauses } from '../terraform/protected-resources';
 import { changedAttributePaths } from './attribute-diff';
 import { compareStrings, makeChange, ResourceChange, sortChanges } from './changes';
 import { TerraformJson } from './stack-config';

@@ -1,4 +1,4 @@
-import { table } from '../scripts/io';
+import { table } from '../format/text-table';
 import { CHANGE_ACTIONS, ResourceChange } from './changes';
 import { compareStackReports, isHeldBack, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
 

@@ -2,9 +2,9 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { stableStringify } from '../model/stable-json';
+import { stableStringify } from '../format/stable-json';
 import { STACK_INDEX_FILE } from '../stacks/synthesize';
-import { addWorktree, extractAtCommit, gitToplevel, GitError, removeWorktree, repoRelative, resolveCommit } from './git';
+import { addWorktree, extractAtCommit, gitToplevel, GitError, removeWorktree, repoRelative, resolveCommit } from '../git/git';
 
 /**
  * Synthesizes the landing zone as it was at a git revision: the "before" of a change.

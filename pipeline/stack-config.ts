@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { stableStringify } from '../model/stable-json';
+import { stableStringify } from '../format/stable-json';
 
 /**
  * A stack's synthesized Terraform JSON, normalized for comparison:

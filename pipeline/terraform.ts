@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { stableStringify } from '../model/stable-json';
+import { stableStringify } from '../format/stable-json';
 
 /**
  * Running Terraform (or OpenTofu: any binary with the same command line) for one stack at a

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { stableStringify } from '../model/stable-json';
+import { stableStringify } from '../format/stable-json';
 import { LandingZone } from '../model/validate';
 import { synthesizeLandingZone } from '../stacks/synthesize';
-import { gitToplevel, headCommit, isDirty, repoRelative, resolveCommit } from './git';
+import { gitToplevel, headCommit, isDirty, repoRelative, resolveCommit } from '../git/git';
 import { RevisionInfo, synthesizeRevision } from './revision-synthesis';
 import { readSynthesis, Synthesis } from './synthesis-index';
 

@@ -4,8 +4,8 @@ import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizat
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { platformNames } from '../model/names';
-import { GuardrailName, GuardrailProps, GUARDRAILS, OU_GUARDRAILS } from '../modules/guardrails/service-control-policies';
-import { policyJson } from '../modules/iam/policy-document';
+import { GuardrailName, GuardrailProps, GUARDRAILS, OU_GUARDRAILS } from '../contract/service-control-policies';
+import { policyJson } from '../contract/policy-document';
 import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
 
 export type OuKey = keyof typeof OU_GUARDRAILS;

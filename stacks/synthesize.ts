@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { stackInventory, StackSpec, stacksForTenants } from '../model/inventory';
 import { LandingZone } from '../model/validate';
-import { stableStringify } from '../model/stable-json';
+import { stableStringify } from '../format/stable-json';
 import { AccountStack } from './account-stack';
 import { BootstrapStack } from './bootstrap-stack';
 import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';

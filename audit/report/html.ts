@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stableStringify } from '../../model/stable-json';
+import { stableStringify } from '../../format/stable-json';
 import { AuditReport } from '../model';
 import { htmlText, scriptJson } from './html-escape';
 import { HTML_REPORT_SCRIPT } from './html-script';

@@ -1,4 +1,4 @@
-import { stableStringify } from '../../model/stable-json';
+import { stableStringify } from '../../format/stable-json';
 import { AuditReport } from '../model';
 
 /**

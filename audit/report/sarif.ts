@@ -1,5 +1,5 @@
 import type { Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
-import { stableStringify } from '../../model/stable-json';
+import { stableStringify } from '../../format/stable-json';
 import { AuditReport, Evidence, RuleInfo, RuleResult, Severity, TenantAudit } from '../model';
 import { inputUri, stateInputForStack } from './state-input';
 import { shorten, valueText } from './value-text';

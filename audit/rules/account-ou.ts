@@ -1,4 +1,4 @@
-import { OU_GUARDRAILS } from '../../modules/guardrails/service-control-policies';
+import { OU_GUARDRAILS } from '../../contract/service-control-policies';
 import { managed } from '../evidence';
 import { referencedRecord } from '../references';
 import { AuditRule, fail, verdict } from '../rule';

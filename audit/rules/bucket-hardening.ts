@@ -1,4 +1,4 @@
-import { readConfigPath } from '../../model/data-bearing';
+import { readConfigPath } from '../../terraform/protected-resources';
 import { Evidence } from '../model';
 import { policyOf } from '../references';
 import { AuditRule, fail, verdict } from '../rule';

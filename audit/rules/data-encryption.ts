@@ -1,4 +1,4 @@
-import { KMS_KEY_ATTRIBUTES, readConfigPath } from '../../model/data-bearing';
+import { KMS_KEY_ATTRIBUTES, readConfigPath } from '../../terraform/protected-resources';
 import { RuleContext } from '../context';
 import { Evidence } from '../model';
 import { KeyIdentity, keyIdentity } from '../references';

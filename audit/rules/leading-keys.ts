@@ -1,4 +1,4 @@
-import { TENANT_TAG_VARIABLE } from '../../modules/iam/tenant-data-policies';
+import { TENANT_TAG_VARIABLE } from '../../contract/tenant-data-policies';
 import { Evidence } from '../model';
 import { asList } from '../references';
 import { AuditRule, fail, notApplicable, verdict } from '../rule';

@@ -1,4 +1,4 @@
-import { readConfigPath } from '../../model/data-bearing';
+import { readConfigPath } from '../../terraform/protected-resources';
 import { Evidence } from '../model';
 import { AuditRule, fail, verdict } from '../rule';
 import { byName, ev } from './helpers';

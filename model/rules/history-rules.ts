@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Diagnostic } from '../diagnostics';
-import { BaseManifests } from '../git-base';
+import { BaseManifests } from '../base-manifests';
 import { TenantDocument } from '../load';
 import { Tier, TIER_RANK, TIERS } from '../tiers';
 import { locatedError } from '../yaml-source';

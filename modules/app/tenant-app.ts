@@ -5,7 +5,7 @@ import { Tier } from '../../model/tiers';
 import { TenantApi, Throttle } from '../api/tenant-api';
 import { AppFunction, FunctionCode } from '../compute/app-function';
 import { IdentitySettings, TenantUserPool } from '../identity/tenant-user-pool';
-import { PolicyStatement } from '../iam/policy-document';
+import { PolicyStatement } from '../../contract/policy-document';
 
 export { APP_FUNCTIONS, SESSION_VENDING_FUNCTIONS };
 export type { AppFunctionName };

@@ -3,7 +3,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, TerraformAsset, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { PolicyStatement } from '../iam/policy-document';
+import { PolicyStatement } from '../../contract/policy-document';
 import { Role, serviceTrust } from '../iam/role';
 import { bundleFunction, LAMBDA_RUNTIME } from './function-bundle';
 

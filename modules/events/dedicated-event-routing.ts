@@ -2,10 +2,10 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument } from '../iam/policy-document';
+import { policyDocument } from '../../contract/policy-document';
 import { Role, serviceTrust } from '../iam/role';
 import { EventBus } from './event-bus';
-import { eventsFromAccount, platformEventsFor } from './tenant-event-patterns';
+import { eventsFromAccount, platformEventsFor } from '../../contract/event-patterns';
 
 export interface DedicatedEventRoutingProps {
   readonly tenantId: string;

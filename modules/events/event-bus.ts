@@ -5,7 +5,8 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, PolicyDocument, terraformPolicyJson } from '../iam/policy-document';
+import { policyDocument, PolicyDocument } from '../../contract/policy-document';
+import { terraformPolicyJson } from '../../terraform/template';
 
 export interface EventBusProps {
   readonly busName: string;

@@ -2,7 +2,8 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, PolicyDocument, PolicyStatement, terraformPolicyJson } from './policy-document';
+import { policyDocument, PolicyDocument, PolicyStatement } from '../../contract/policy-document';
+import { terraformPolicyJson } from '../../terraform/template';
 
 export interface RoleProps {
   readonly roleName: string;

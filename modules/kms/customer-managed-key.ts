@@ -3,8 +3,8 @@ import { KmsExternalKey } from '@cdktf/provider-aws/lib/kms-external-key';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyJson } from '../iam/policy-document';
-import { keyPolicy, KeyPolicyProps } from './key-policy';
+import { policyJson } from '../../contract/policy-document';
+import { keyPolicy, KeyPolicyProps } from '../../contract/key-policy';
 
 export interface CustomerManagedKeyProps extends KeyPolicyProps {
   /** Purpose of the key, shown in the KMS console. */

@@ -3,7 +3,8 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, terraformPolicyJson } from '../iam/policy-document';
+import { policyDocument } from '../../contract/policy-document';
+import { terraformPolicyJson } from '../../terraform/template';
 
 export interface AlarmTopicProps {
   readonly topicName: string;

@@ -4,7 +4,8 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, terraformPolicyJson } from '../iam/policy-document';
+import { policyDocument } from '../../contract/policy-document';
+import { terraformPolicyJson } from '../../terraform/template';
 
 export interface TenantEventQueueProps {
   readonly tenantId: string;

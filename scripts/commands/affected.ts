@@ -2,15 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { stateLocation } from '../../model/inventory';
-import { stableStringify } from '../../model/stable-json';
+import { stableStringify } from '../../format/stable-json';
 import { LandingZone } from '../../model/validate';
 import { AffectedResult, approvalMatrix, GITHUB_MATRIX_LIMIT, planMatrix } from '../../pipeline/affected';
 import { approvalRequirement, guardContext } from '../../pipeline/guards';
 import { Syntheses } from '../../pipeline/workspace';
 import { UsageError } from '../cli-error';
-import { CliIO, table } from '../io';
+import { table } from '../../format/text-table';
+import { CliIO } from '../io';
 import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
-import { addWorkOptions, baseRefOf, loadSyntheses, selectStacks, WorkOptions } from './pipeline-options';
+import { addWorkOptions, baseRefOf, loadSyntheses, selectStacks, WorkOptions } from '../pipeline-options';
 
 /**
  * `lz affected`: the stacks whose synthesized configuration differs between the base revision

@@ -23,7 +23,7 @@ import {
   SelectionOptions,
   TerraformCliOptions,
   WorkOptions,
-} from './pipeline-options';
+} from '../pipeline-options';
 
 /**
  * `lz apply`: the affected (or named) stacks in dependency order, each planned again, judged by

@@ -11,13 +11,14 @@ import { auditReport, auditTenant, TenantEvidence } from '../../audit/engine';
 import { LiveClients, readLiveFacts } from '../../audit/live';
 import { AuditReport, EvidenceSource, Severity, SEVERITIES } from '../../audit/model';
 import { ruleInfo } from '../../audit/pack';
-import { AUDIT_FORMATS, AuditFormat, auditFileName, renderAudit } from '../../audit/report';
+import { AUDIT_FORMATS, AuditFormat, auditFileName, renderAudit } from '../../audit/report/index';
 import { collectDesiredEvidence, collectStateEvidence, directoryReader, StateReader } from '../../audit/sources/collect';
 import { s3Reader } from '../../audit/sources/s3-reader';
 import { LandingZone } from '../../model/validate';
 import { synthesizeLandingZone } from '../../stacks/synthesize';
 import { CliError, UsageError } from '../cli-error';
-import { CliIO, table } from '../io';
+import { table } from '../../format/text-table';
+import { CliIO } from '../io';
 import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 import { checkTenantIds } from './synth';
 

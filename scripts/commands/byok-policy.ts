@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { policyDocument } from '../../modules/iam/policy-document';
-import { customerKeyGrants } from '../../modules/kms/customer-key-grants';
+import { policyDocument } from '../../contract/policy-document';
+import { customerKeyGrants } from '../../contract/customer-key-grants';
 import { CliError } from '../cli-error';
 import { CliIO } from '../io';
 import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { stackInventory } from '../../model/inventory';
-import { CliIO, table } from '../io';
+import { table } from '../../format/text-table';
+import { CliIO } from '../io';
 import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 
 export function registerList(program: Command, io: CliIO): void {

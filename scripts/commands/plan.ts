@@ -20,7 +20,7 @@ import {
   SelectionOptions,
   TerraformCliOptions,
   WorkOptions,
-} from './pipeline-options';
+} from '../pipeline-options';
 
 /**
  * `lz plan`: per stack `terraform init`, `plan -out` and `show -json`, judged by the guards;

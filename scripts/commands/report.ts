@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
-import { stableStringify } from '../../model/stable-json';
+import { stableStringify } from '../../format/stable-json';
 import { ExpectedStack, mergeReports, PipelineReport, ReportMergeError, reportPassed, totals } from '../../pipeline/report';
 import { renderMarkdown } from '../../pipeline/report-markdown';
 import { renderText } from '../../pipeline/report-text';

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { LandingZone } from '../../model/validate';
 import { TIER_DESCRIPTIONS, TIERS } from '../../model/tiers';
 import { computeAffected } from '../../pipeline/affected';
-import { GitError } from '../../pipeline/git';
+import { GitError } from '../../git/git';
 import { guardContext } from '../../pipeline/guards';
 import { runPlan } from '../../pipeline/plan';
 import { reportPassed } from '../../pipeline/report';
@@ -14,7 +14,7 @@ import { CliError } from '../cli-error';
 import { CliIO } from '../io';
 import { LandingZoneOptions, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 import { auditSummary, EXIT_FINDINGS, runAudit } from './audit';
-import { baseRefOf } from './pipeline-options';
+import { baseRefOf } from '../pipeline-options';
 import { stackTable, synthesize } from './synth';
 
 function tenantsByTier(lz: LandingZone): string {

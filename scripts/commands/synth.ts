@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { LandingZone } from '../../model/validate';
 import { SynthResult, synthesizeLandingZone } from '../../stacks/synthesize';
 import { CliError } from '../cli-error';
-import { CliIO, table } from '../io';
+import { table } from '../../format/text-table';
+import { CliIO } from '../io';
 import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 import { stateLocation } from '../../model/inventory';
 

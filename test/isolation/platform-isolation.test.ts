@@ -1,5 +1,5 @@
 import { platformNames } from '../../model/names';
-import { SCP_MAX_CHARACTERS } from '../../modules/guardrails/service-control-policies';
+import { SCP_MAX_CHARACTERS } from '../../contract/service-control-policies';
 import { actionInCatalogue, allPolicies, decide, Doc, findPolicy, inlinePolicyOfRole, trustPolicyOfRole } from '../helpers/iam';
 import { exampleLandingZone, stackJson, synthTo } from '../helpers/synth';
 

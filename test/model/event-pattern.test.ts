@@ -1,4 +1,4 @@
-import { matchesPattern } from '../../model/event-pattern';
+import { matchesPattern } from '../helpers/event-pattern';
 
 const event = { source: 'saas.platform', account: '222222222222', 'detail-type': 'UserConfirmed', detail: { tenantId: 'acme', tags: ['a', 'b'] } };
 

@@ -5,7 +5,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { App, TerraformStack } from 'cdktf';
 import { CustomerManagedKey } from '../../modules/kms/customer-managed-key';
-import { keyPolicy } from '../../modules/kms/key-policy';
+import { keyPolicy } from '../../contract/key-policy';
 import { SecureBucket } from '../../modules/secure-bucket';
 import { allowDataDestruction, applyStackRules } from '../../modules/stack-rules';
 import { tempDir } from '../helpers/synth';

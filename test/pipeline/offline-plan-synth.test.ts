@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { isProtectedResourceType } from '../../model/data-bearing';
+import { isProtectedResourceType } from '../../terraform/protected-resources';
 import { LandingZone } from '../../model/validate';
 import { computeAffected } from '../../pipeline/affected';
 import { checkDataDestruction, guardContext } from '../../pipeline/guards';

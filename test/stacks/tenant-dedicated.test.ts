@@ -1,5 +1,5 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { isProtectedResourceType, KMS_KEY_ATTRIBUTES, PROTECTED_RESOURCE_TYPES, readConfigPath, REPLACEMENT_ATTRIBUTES } from '../../model/data-bearing';
+import { isProtectedResourceType, KMS_KEY_ATTRIBUTES, PROTECTED_RESOURCE_TYPES, readConfigPath, REPLACEMENT_ATTRIBUTES } from '../../terraform/protected-resources';
 import { platformNames, tenantNames } from '../../model/names';
 import { TenantManifest } from '../../model/schema/tenant';
 import { exampleLandingZone, onlyResource, resourceBlocks, resources, stackJson, synthTo, TfJson, withTenant } from '../helpers/synth';

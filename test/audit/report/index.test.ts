@@ -1,4 +1,4 @@
-import { AUDIT_FORMATS, AuditFormat, auditFileName, isAuditFormat, renderAudit } from '../../../audit/report';
+import { AUDIT_FORMATS, AuditFormat, auditFileName, isAuditFormat, renderAudit } from '../../../audit/report/index';
 import { renderHtml } from '../../../audit/report/html';
 import { renderJson } from '../../../audit/report/json';
 import { renderJunit } from '../../../audit/report/junit';

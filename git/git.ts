@@ -1,9 +1,11 @@
-import { spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { readBlobs } from '../model/git-blobs';
 
-/** The few git operations the pipeline needs; every failure names the command and git's reason. */
+/**
+ * Every git operation of the landing zone (the base revision of a change, worktrees, files at a
+ * commit), in one module; every failure names the command and git's reason.
+ */
 export class GitError extends Error {
   constructor(message: string) {
     super(message);
@@ -28,17 +30,16 @@ export function gitToplevel(dir: string): string | undefined {
 
 /** The commit a revision names; throws with what would be valid. */
 export function resolveCommit(top: string, ref: string): string {
-  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: top, encoding: 'utf8' });
-  if (r.status !== 0) {
+  const commit = tryResolveCommit(top, ref);
+  if (commit === undefined) {
     throw new GitError(`git revision "${ref}" does not exist in ${top} (a branch, tag or commit is valid; in CI fetch the history, e.g. actions/checkout with fetch-depth: 0)`);
   }
-  return r.stdout.trim();
+  return commit;
 }
 
 /** HEAD's commit, or undefined in a repository without commits. */
 export function headCommit(top: string): string | undefined {
-  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: top, encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
+  return tryResolveCommit(top, 'HEAD');
 }
 
 /** Whether tracked or untracked (not ignored) files differ from HEAD. */
@@ -88,4 +89,51 @@ export function extractAtCommit(top: string, commit: string, relPaths: ReadonlyA
     fs.writeFileSync(target, blobs[i]);
   });
   return relPaths.filter((p) => files.some((f) => f === p || f.startsWith(`${p}/`)));
+}
+
+/**
+ * The contents of several files at one commit, read with a single `git cat-file --batch`
+ * (one process for any number of files). Sizes in its output are bytes, hence Buffers.
+ */
+export function readBlobs(repoRoot: string, commit: string, files: ReadonlyArray<string>): Buffer[] {
+  if (files.length === 0) return [];
+  const batch = execFileSync('git', ['cat-file', '--batch'], {
+    cwd: repoRoot,
+    input: files.map((f) => `${commit}:${f}`).join('\n') + '\n',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  const out: Buffer[] = [];
+  let offset = 0;
+  for (const file of files) {
+    // Each entry: "<sha> <type> <size>\n<size bytes>\n", or "<object> missing\n".
+    const nl = batch.indexOf(0x0a, offset);
+    const header = batch.subarray(offset, nl).toString('utf8').split(' ');
+    if (header[1] === 'missing') throw new Error(`git: ${file} does not exist at ${commit}`);
+    const size = Number(header[2]);
+    out.push(batch.subarray(nl + 1, nl + 1 + size));
+    offset = nl + 1 + size + 1;
+  }
+  return out;
+}
+
+/**
+ * The base revision of a change: the explicit `--base`, else `$LZ_BASE_REF`, else `HEAD` (the
+ * last commit). An empty value counts as not given, so every command means the same by it.
+ */
+export function baseRevision(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return explicit || env.LZ_BASE_REF || 'HEAD';
+}
+
+/** The commit a revision names, or undefined when it names none (no commits, shallow clone). */
+export function tryResolveCommit(top: string, ref: string): string | undefined {
+  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: top, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Paths of the files directly in `dir` (repository-relative, `.` for the top) at `commit`. */
+export function listDirectoryAt(top: string, commit: string, dir: string): string[] {
+  return git(top, ['ls-tree', '--name-only', commit, '--', dir === '.' ? '.' : `${dir}/`])
+    .split('\n')
+    .filter((f) => f !== '');
 }

@@ -1,8 +1,7 @@
-import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { readBlobs } from './git-blobs';
+import { gitToplevel, listDirectoryAt, readBlobs, tryResolveCommit } from '../git/git';
 import { MANIFEST_EXTENSIONS } from './load';
 
 /**
@@ -23,26 +22,16 @@ export type BaseManifests =
   | { readonly ok: true; readonly ref: string; readonly tenants: ReadonlyMap<string, BaseTenant> }
   | { readonly ok: false; readonly reason: string };
 
-function git(cwd: string, args: string[], input?: string): string {
-  return execFileSync('git', args, { cwd, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1024 * 1024 * 1024 });
-}
-
 /** Reads every manifest of `tenantsDir` at `ref` with one `git cat-file --batch` call. */
 export function readBaseManifests(tenantsDir: string, ref: string): BaseManifests {
   const dir = path.resolve(tenantsDir);
-  let top: string;
-  try {
-    top = git(dir, ['rev-parse', '--show-toplevel']).trim();
-  } catch {
-    return { ok: false, reason: `${tenantsDir} is not inside a git repository` };
-  }
-  const probe = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: top, encoding: 'utf8' });
-  if (probe.status !== 0) return { ok: false, reason: `git revision "${ref}" does not exist (no commits yet, or a shallow clone without it)` };
-  const commit = probe.stdout.trim();
-  const rel = path.relative(fs.realpathSync(top), fs.realpathSync(dir)).split(path.sep).join('/');
-  const listing = git(top, ['ls-tree', '--name-only', commit, '--', rel === '' ? '.' : `${rel}/`])
-    .split('\n')
-    .filter((f) => f && (MANIFEST_EXTENSIONS as ReadonlyArray<string>).includes(path.extname(f).toLowerCase()));
+  if (!fs.existsSync(dir)) return { ok: false, reason: `${tenantsDir} does not exist` };
+  const top = gitToplevel(dir);
+  if (top === undefined) return { ok: false, reason: `${tenantsDir} is not inside a git repository` };
+  const commit = tryResolveCommit(top, ref);
+  if (commit === undefined) return { ok: false, reason: `git revision "${ref}" does not exist (no commits yet, or a shallow clone without it)` };
+  const rel = path.relative(top, fs.realpathSync(dir)).split(path.sep).join('/');
+  const listing = listDirectoryAt(top, commit, rel === '' ? '.' : rel).filter((f) => (MANIFEST_EXTENSIONS as ReadonlyArray<string>).includes(path.extname(f).toLowerCase()));
   const tenants = new Map<string, BaseTenant>();
   if (listing.length === 0) return { ok: true, ref, tenants };
   const blobs = readBlobs(top, commit, listing);

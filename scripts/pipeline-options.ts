@@ -2,20 +2,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import ms from 'ms';
-import { stableStringify } from '../../model/stable-json';
-import { LandingZone } from '../../model/validate';
-import { AffectedResult, allStacksInOrder, computeAffected, stackDiffers } from '../../pipeline/affected';
-import { GitError } from '../../pipeline/git';
-import { PipelineReport, reportPassed, totals } from '../../pipeline/report';
-import { renderMarkdown } from '../../pipeline/report-markdown';
-import { renderText } from '../../pipeline/report-text';
-import { RevisionSynthesisError } from '../../pipeline/revision-synthesis';
-import { SelectedStack } from '../../pipeline/stack-plan';
-import { resolveExecutable, TerraformConfig } from '../../pipeline/terraform';
-import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses, WorkspaceError } from '../../pipeline/workspace';
-import { CliError, UsageError } from '../cli-error';
-import { CliIO } from '../io';
-import { LandingZoneOptions } from '../landing-zone-options';
+import { stableStringify } from '../format/stable-json';
+import { LandingZone } from '../model/validate';
+import { AffectedResult, allStacksInOrder, computeAffected, stackDiffers } from '../pipeline/affected';
+import { GitError } from '../git/git';
+import { PipelineReport, reportPassed, totals } from '../pipeline/report';
+import { renderMarkdown } from '../pipeline/report-markdown';
+import { renderText } from '../pipeline/report-text';
+import { RevisionSynthesisError } from '../pipeline/revision-synthesis';
+import { SelectedStack } from '../pipeline/stack-plan';
+import { resolveExecutable, TerraformConfig } from '../pipeline/terraform';
+import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses, WorkspaceError } from '../pipeline/workspace';
+import { CliError, UsageError } from './cli-error';
+import { CliIO } from './io';
+import { LandingZoneOptions } from './landing-zone-options';
 
 /** Options and helpers that `lz affected`, `lz plan` and `lz apply` share. */
 export interface WorkOptions {

@@ -1,3 +1,5 @@
+import { unescapeTerraformTemplate } from './template';
+
 /**
  * Finds the IAM policy documents in a Terraform JSON configuration (as synthesized) so the
  * tests can simulate them and the audit can check them. Attribute values are Terraform
@@ -28,19 +30,6 @@ export interface FoundPolicy {
   readonly name?: string;
 }
 
-export function unescapeTemplate(text: string): string {
-  return text.replace(/\$\$\{/g, () => '${');
-}
-
-/** Terraform references (`${aws_x.y.attr}`) left in a policy: the policy is not literal. */
-export function terraformReferences(text: string): string[] {
-  const refs: string[] = [];
-  const re = /(^|[^$])\$\{([^}]*)\}/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) refs.push(m[2]);
-  return refs;
-}
-
 export function policiesInConfig(config: { resource?: Record<string, Record<string, Record<string, unknown>>> }): FoundPolicy[] {
   const out: FoundPolicy[] = [];
   for (const [type, attributes] of Object.entries(POLICY_ATTRIBUTES)) {
@@ -52,7 +41,7 @@ export function policiesInConfig(config: { resource?: Record<string, Record<stri
           address: `${type}.${name}`,
           type,
           attribute,
-          document: JSON.parse(unescapeTemplate(raw)),
+          document: JSON.parse(unescapeTerraformTemplate(raw)),
           name: typeof resource.name === 'string' ? resource.name : undefined,
         });
       }

@@ -35,34 +35,3 @@ export function policyDocument(...statements: ReadonlyArray<PolicyStatement>): P
 export function policyJson(doc: PolicyDocument): string {
   return JSON.stringify(doc);
 }
-
-/** Every action a document names in Action or NotAction, for the action-catalogue check. */
-export function actionsOf(doc: PolicyDocument): string[] {
-  const out: string[] = [];
-  for (const s of doc.Statement) {
-    for (const a of [s.Action, s.NotAction]) {
-      if (a === undefined) continue;
-      out.push(...(typeof a === 'string' ? [a] : a));
-    }
-  }
-  return out;
-}
-
-/**
- * Policy JSON for a Terraform string attribute. IAM policy variables such as
- * `${aws:PrincipalTag/TenantId}` must reach AWS literally, so their `${` is escaped as `$${`
- * (Terraform's escape); CDKTF token placeholders (`${TfToken[...]}`) are left alone so that
- * references still resolve.
- */
-export function terraformPolicyJson(doc: PolicyDocument): string {
-  return escapeTerraformTemplate(policyJson(doc));
-}
-
-export function escapeTerraformTemplate(text: string): string {
-  return text.replace(/\$\{(?!TfToken\[)/g, () => '$${');
-}
-
-/** Reverses `escapeTerraformTemplate` on synthesized configuration (for the audit and tests). */
-export function unescapeTerraformTemplate(text: string): string {
-  return text.replace(/\$\$\{/g, () => '${');
-}

@@ -1,4 +1,4 @@
-import { TENANT_SESSION_TAG } from '../../functions/shared/contracts';
+import { TENANT_SESSION_TAG } from '../functions/shared/contracts';
 import { ConditionBlock, policyDocument, PolicyDocument, PolicyStatement } from './policy-document';
 
 /**

@@ -1,5 +1,5 @@
-import { ConditionBlock, policyDocument, PolicyDocument, PolicyStatement } from '../iam/policy-document';
-import { KEY_DESTRUCTION_ACTIONS } from '../kms/perms';
+import { ConditionBlock, policyDocument, PolicyDocument, PolicyStatement } from './policy-document';
+import { KEY_DESTRUCTION_ACTIONS } from './kms-perms';
 
 /**
  * The guardrail service control policies, as plain policy documents. They are grouped into

@@ -1,5 +1,5 @@
-import { ConditionBlock, policyDocument, PolicyDocument, PolicyStatement } from '../iam/policy-document';
-import { KEY_ADMIN_ACTIONS, KEY_ENCRYPT_DECRYPT_ACTIONS, KEY_GRANT_ACTIONS, KEY_SERVICE_ACTIONS } from './perms';
+import { ConditionBlock, policyDocument, PolicyDocument, PolicyStatement } from './policy-document';
+import { KEY_ADMIN_ACTIONS, KEY_ENCRYPT_DECRYPT_ACTIONS, KEY_GRANT_ACTIONS, KEY_SERVICE_ACTIONS } from './kms-perms';
 
 export interface ServiceKeyUse {
   /** Service principal, e.g. `logs.eu-west-1.amazonaws.com`. */

@@ -1,4 +1,4 @@
-import { EVENT_SOURCE } from '../../functions/shared/contracts';
+import { EVENT_SOURCE } from '../functions/shared/contracts';
 
 /**
  * The event patterns that decide where a tenant's events go. Events from a tenant account are

@@ -1,7 +1,7 @@
-import { LandingZoneSettings } from '../../model/schema/settings';
-import { tenantNames } from '../../model/names';
-import { PolicyStatement } from '../iam/policy-document';
-import { KEY_ENCRYPT_DECRYPT_ACTIONS, KEY_GRANT_ACTIONS, KEY_SERVICE_ACTIONS } from './perms';
+import { LandingZoneSettings } from '../model/schema/settings';
+import { tenantNames } from '../model/names';
+import { PolicyStatement } from './policy-document';
+import { KEY_ENCRYPT_DECRYPT_ACTIONS, KEY_GRANT_ACTIONS, KEY_SERVICE_ACTIONS } from './kms-perms';
 
 /**
  * The key-policy statements an L3 customer adds to its own key (`byok: customer-key`) so that
