@@ -1,8 +1,9 @@
 import { accountStackName, ORGANIZATION_STACK, PLATFORM_STACK, tenantStackName } from '../model/inventory';
 import { platformNames, tenantNames } from '../model/names';
+import { TenantProfile } from '../model/profile';
 import { LandingZoneSettings } from '../model/schema/settings';
 import { TenantManifest } from '../model/schema/tenant';
-import { EvidenceError, StackEvidence } from './evidence';
+import { EvidenceError, ResourceRecord, StackEvidence } from './evidence';
 import { EvidenceSource } from './model';
 
 /** Facts read from AWS by `--live` (absent offline). */
@@ -14,48 +15,104 @@ export interface LiveFacts {
   readonly problems: ReadonlyArray<string>;
 }
 
-/** What a rule sees: the manifest, the settings, and the evidence of the stacks it may read. */
+/**
+ * A stack as a rule names it: by its role for the tenant. `data` is the stack that holds the
+ * tenant's data resources (tables, bucket, data-access role, backup plan, keys): the platform
+ * stack for a pooled tenant, its own tenant stack otherwise; the profile decides which.
+ */
+export type StackRole = 'tenant' | 'account' | 'platform' | 'organization' | 'data';
+
+/**
+ * What a rule reads, declared by the rule the way checkov's checks declare their supported
+ * resources: the stacks (by role) and the resource types it judges. The context resolves the
+ * roles for the tenant and refuses to hand a rule a stack or type outside its scope, so the
+ * declaration cannot drift from the code; reports show which stacks each result rests on.
+ */
+export interface RuleScope {
+  readonly stacks: ReadonlyArray<StackRole>;
+  readonly resourceTypes: ReadonlyArray<string>;
+}
+
+/** A rule asked for something outside its declared scope: a defect of the rule, reported as `error`. */
+export class ScopeError extends Error {}
+
+/** What a rule sees: the manifest and its profile, the settings, and the evidence in its scope. */
 export class RuleContext {
   readonly own: ReturnType<typeof tenantNames>;
   readonly shared: ReturnType<typeof platformNames>;
+  private readonly read = new Set<string>();
 
   constructor(
     readonly settings: LandingZoneSettings,
     readonly tenant: TenantManifest,
+    readonly profile: TenantProfile,
     readonly source: EvidenceSource,
     private readonly stacks: ReadonlyMap<string, StackEvidence | EvidenceError>,
     readonly live?: LiveFacts,
+    private readonly scope?: RuleScope,
   ) {
     this.own = tenantNames(settings, tenant.id);
     this.shared = platformNames(settings);
   }
 
-  /** Evidence of a stack; throws EvidenceError when it is missing or could not be read. */
-  stack(name: string): StackEvidence {
+  /** The same tenant and evidence, seen through a rule's declared scope. */
+  forScope(scope: RuleScope): RuleContext {
+    return new RuleContext(this.settings, this.tenant, this.profile, this.source, this.stacks, this.live, scope);
+  }
+
+  /** Names of the stacks this context handed out, in the order first read. */
+  get stacksRead(): string[] {
+    return [...this.read];
+  }
+
+  /** The stack a role names for this tenant (a pooled tenant's account stack is never read: it must not exist). */
+  stackName(role: StackRole): string {
+    switch (role) {
+      case 'tenant':
+        return tenantStackName(this.tenant.id);
+      case 'account':
+        return accountStackName(this.tenant.id);
+      case 'platform':
+        return PLATFORM_STACK;
+      case 'organization':
+        return ORGANIZATION_STACK;
+      case 'data':
+        return this.profile.data.account === 'platform' ? PLATFORM_STACK : tenantStackName(this.tenant.id);
+    }
+  }
+
+  /** Evidence of a stack in the rule's scope; throws EvidenceError when it is missing or could not be read. */
+  stack(role: StackRole): StackEvidence {
+    const name = this.declaredStack(role);
+    this.read.add(name);
     const found = this.stacks.get(name);
     if (found === undefined) throw new EvidenceError(name, 'no evidence for this stack (no state found)');
     if (found instanceof EvidenceError) throw found;
     return found;
   }
 
-  hasStack(name: string): boolean {
-    return this.stacks.get(name) !== undefined && !(this.stacks.get(name) instanceof EvidenceError);
+  /** Whether evidence of the stack was read (without failing the rule when it was not). */
+  has(role: StackRole): boolean {
+    const name = this.declaredStack(role);
+    const found = this.stacks.get(name);
+    return found !== undefined && !(found instanceof EvidenceError);
   }
 
-  tenantStack(): StackEvidence {
-    return this.stack(tenantStackName(this.tenant.id));
+  /**
+   * Managed resources of declared types in a stack of the scope, in the stack's order. A scope
+   * whose resourceTypes is `['*']` judges every type (a rule that looks for what must not be there).
+   */
+  records(role: StackRole, types: string | ReadonlyArray<string>): ResourceRecord[] {
+    const wanted = typeof types === 'string' ? [types] : types;
+    const all = this.scope?.resourceTypes.includes('*') ?? false;
+    const outside = all ? [] : wanted.filter((t) => !this.scope?.resourceTypes.includes(t));
+    if (outside.length > 0) throw new ScopeError(`reads ${outside.join(', ')}, not among its declared resource types`);
+    return this.stack(role).resources.filter((r) => r.mode === 'managed' && (wanted.includes('*') ? all : wanted.includes(r.type)));
   }
 
-  accountStack(): StackEvidence {
-    return this.stack(accountStackName(this.tenant.id));
-  }
-
-  platformStack(): StackEvidence {
-    return this.stack(PLATFORM_STACK);
-  }
-
-  organizationStack(): StackEvidence {
-    return this.stack(ORGANIZATION_STACK);
+  private declaredStack(role: StackRole): string {
+    if (!this.scope?.stacks.includes(role)) throw new ScopeError(`reads the ${role} stack, which is not in its declared scope`);
+    return this.stackName(role);
   }
 
   get platformAccountId(): string {
@@ -63,24 +120,19 @@ export class RuleContext {
   }
 
   /**
-   * The tenant account id: from the manifest when adopted; else from the account stack (its
-   * state, or in desired state the reference the tenant stack uses).
+   * The tenant account id: adopted (from the profile); else from the account stack (its state,
+   * or in desired state the reference the tenant stack uses). Undefined for pooled tenants.
    */
   get tenantAccountId(): string | undefined {
-    if (this.tenant.tier === 'L1') return undefined;
-    if (this.tenant.account?.id) return this.tenant.account.id;
+    const placement = this.profile.account;
+    if (placement.side === 'platform') return undefined;
+    if (placement.adoptedId) return placement.adoptedId;
     if (this.source === 'desired') return '${data.terraform_remote_state.account-state.outputs.account_id}';
-    if (!this.hasStack(accountStackName(this.tenant.id))) return undefined;
-    const account = this.accountStack();
+    const account = this.stacks.get(accountStackName(this.tenant.id));
+    if (account === undefined || account instanceof EvidenceError) return undefined;
     const fromOutput = account.outputs.account_id;
     if (typeof fromOutput === 'string') return fromOutput;
     const record = account.resources.find((r) => r.type === 'aws_organizations_account');
     return typeof record?.values.id === 'string' ? record.values.id : undefined;
-  }
-
-  /** Whether the L3 tenant's own key is usable (customer key, or imported material). */
-  get byokReady(): boolean {
-    const e = this.tenant.encryption;
-    return this.tenant.tier === 'L3' && !!e && (e.byok === 'customer-key' || e.keyMaterialImported === true);
   }
 }

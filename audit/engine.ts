@@ -1,13 +1,15 @@
 import { LandingZoneSettings } from '../model/schema/settings';
+import { TenantProfile } from '../model/profile';
 import { TenantManifest } from '../model/schema/tenant';
 import { LiveFacts, RuleContext } from './context';
 import { EvidenceError, StackEvidence } from './evidence';
-import { AuditReport, EvidenceSource, RuleResult, TenantAudit, totalsOf } from './model';
+import { AuditReport, EvidenceSource, RuleResult, StackInput, TenantAudit, totalsOf } from './model';
 import { RULE_INFO, RULES } from './pack';
 import { AuditRule } from './rule';
 
 export interface TenantEvidence {
   readonly tenant: TenantManifest;
+  readonly profile: TenantProfile;
   /** Evidence by stack name: this tenant's stacks and the shared ones; an EvidenceError where reading failed. */
   readonly stacks: ReadonlyMap<string, StackEvidence | EvidenceError>;
   readonly live?: LiveFacts;
@@ -19,21 +21,22 @@ export interface TenantEvidence {
  * `not-applicable`.
  */
 export function auditTenant(settings: LandingZoneSettings, evidence: TenantEvidence, source: EvidenceSource, rules: ReadonlyArray<AuditRule> = RULES): TenantAudit {
-  const ctx = new RuleContext(settings, evidence.tenant, source, evidence.stacks, evidence.live);
+  const tenantCtx = new RuleContext(settings, evidence.tenant, evidence.profile, source, evidence.stacks, evidence.live);
   const results: RuleResult[] = rules.map((rule) => {
     if (!rule.tiers.includes(evidence.tenant.tier)) {
       return { ruleId: rule.id, status: 'not-applicable', message: `applies to ${rule.tiers.join(', ')}`, evidence: [] };
     }
+    const ctx = tenantCtx.forScope(rule.scope);
     try {
-      return { ruleId: rule.id, ...rule.check(ctx) };
+      return { ruleId: rule.id, ...rule.check(ctx), stacks: ctx.stacksRead };
     } catch (e) {
       const why = e instanceof EvidenceError ? e.message : `could not evaluate: ${(e as Error).message}`;
-      return { ruleId: rule.id, status: 'error', message: why, evidence: [] };
+      return { ruleId: rule.id, status: 'error', message: why, evidence: [], stacks: ctx.stacksRead };
     }
   });
-  const problems = [...evidence.stacks.values()].filter((s): s is EvidenceError => s instanceof EvidenceError).map((e) => e.message);
-  const inputs = [...evidence.stacks.values()].filter((s): s is StackEvidence => !(s instanceof EvidenceError)).map((s) => s.input);
-  return { tenantId: evidence.tenant.id, tier: evidence.tenant.tier, status: evidence.tenant.status, source, inputs, results, problems: [...problems, ...(evidence.live?.problems ?? [])] };
+  const stacks: StackInput[] = [...evidence.stacks.entries()].map(([stack, e]) => (e instanceof EvidenceError ? { stack, input: e.input, problem: e.message } : { stack, input: e.input }));
+  const problems = stacks.flatMap((s) => (s.problem === undefined ? [] : [s.problem]));
+  return { tenantId: evidence.tenant.id, tier: evidence.tenant.tier, status: evidence.tenant.status, source, stacks, results, problems: [...problems, ...(evidence.live?.problems ?? [])] };
 }
 
 export function auditReport(settings: LandingZoneSettings, tenants: ReadonlyArray<TenantAudit>, source: EvidenceSource, generatedAt: string): AuditReport {

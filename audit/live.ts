@@ -8,7 +8,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { tenantNames } from '../model/names';
+import { TenantProfile } from '../model/profile';
 import { LandingZoneSettings } from '../model/schema/settings';
 import { TenantManifest } from '../model/schema/tenant';
 import { LiveFacts } from './context';
@@ -35,9 +35,9 @@ function message(e: unknown): string {
  * OU, the SCPs on that OU, tags), and, through a role assumed in the tenant account, the
  * point-in-time recovery and encryption of its tables. Failures become problems, not crashes.
  */
-export async function readLiveFacts(clients: LiveClients, settings: LandingZoneSettings, tenant: TenantManifest, accountId: string | undefined, opts: LiveOptions = {}): Promise<LiveFacts> {
+export async function readLiveFacts(clients: LiveClients, settings: LandingZoneSettings, tenant: TenantManifest, profile: TenantProfile, accountId: string | undefined, opts: LiveOptions = {}): Promise<LiveFacts> {
   const problems: string[] = [];
-  if (tenant.tier === 'L1') return { problems };
+  if (!profile.dedicated) return { problems };
   if (!accountId || !/^\d{12}$/.test(accountId)) return { problems: [`live: the account id of ${tenant.id} is not known (no account stack state)`] };
   const facts: { account?: LiveFacts['account']; tables?: Record<string, { pitr: boolean; sseKeyArn?: string }> } = {};
   try {
@@ -69,10 +69,9 @@ export async function readLiveFacts(clients: LiveClients, settings: LandingZoneS
     const role = `arn:aws:iam::${accountId}:role/${opts.roleName ?? settings.roles.deployment}`;
     const { Credentials } = await clients.sts.send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: `lz-audit-${tenant.id}`.slice(0, 64), DurationSeconds: 900 }));
     if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) throw new Error(`AssumeRole ${role} returned no credentials`);
-    const db = clients.dynamodbFor({ accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken }, tenant.homeRegion);
-    const own = tenantNames(settings, tenant.id);
+    const db = clients.dynamodbFor({ accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken }, profile.region);
     facts.tables = {};
-    for (const table of [own.itemsTable, own.usersTable]) {
+    for (const table of [profile.data.itemsTable, profile.data.usersTable]) {
       try {
         const backups = await db.send(new DescribeContinuousBackupsCommand({ TableName: table }));
         const described = await db.send(new DescribeTableCommand({ TableName: table }));

@@ -28,6 +28,8 @@ export interface RuleResult {
   /** One sentence: what was found. */
   readonly message: string;
   readonly evidence: ReadonlyArray<Evidence>;
+  /** The stacks whose evidence the result rests on (from the rule's declared scope). */
+  readonly stacks?: ReadonlyArray<string>;
 }
 
 /** A rule as the pack defines it (the function lives in its own module). */
@@ -40,6 +42,17 @@ export interface RuleInfo {
   readonly contract: string;
   /** Why it matters, for the report. */
   readonly rationale: string;
+  /** What the rule reads: stacks by role, and the resource types it judges. */
+  readonly scope: { readonly stacks: ReadonlyArray<string>; readonly resourceTypes: ReadonlyArray<string> };
+}
+
+/** Where one stack's evidence came from, kept per stack from the sources to the renderers. */
+export interface StackInput {
+  readonly stack: string;
+  /** File, S3 URI or synthesized configuration it was read from (or was to be read from). */
+  readonly input: string;
+  /** Why it could not be read; absent when it was. */
+  readonly problem?: string;
 }
 
 export interface TenantAudit {
@@ -47,11 +60,22 @@ export interface TenantAudit {
   readonly tier: Tier;
   readonly status: string;
   readonly source: EvidenceSource;
-  /** Where the evidence came from (files or S3 keys), for the auditor. */
-  readonly inputs: ReadonlyArray<string>;
+  /** Where each stack's evidence came from (files or S3 keys), for the auditor and the SARIF locations. */
+  readonly stacks: ReadonlyArray<StackInput>;
   readonly results: ReadonlyArray<RuleResult>;
   /** Problems reading this tenant's evidence (corrupt state, missing stacks); the rules that needed it report `error`. */
   readonly problems: ReadonlyArray<string>;
+}
+
+/** The inputs whose evidence was read, in the order the stacks were collected. */
+export function inputsRead(tenant: Pick<TenantAudit, 'stacks'>): string[] {
+  return tenant.stacks.filter((s) => s.problem === undefined).map((s) => s.input);
+}
+
+/** The input a stack's evidence was read from, or undefined when it was not read. */
+export function inputOfStack(tenant: Pick<TenantAudit, 'stacks'>, stack: string): string | undefined {
+  const found = tenant.stacks.find((s) => s.stack === stack);
+  return found && found.problem === undefined ? found.input : undefined;
 }
 
 export interface AuditTotals {

@@ -48,7 +48,7 @@ const PACK: ReadonlyArray<PackEntry> = [
 
 export const RULES: ReadonlyArray<AuditRule> = PACK.map((p) => p.rule);
 
-export const RULE_INFO: ReadonlyArray<RuleInfo> = PACK.map((p) => ({ id: p.rule.id, title: p.title, severity: p.severity, tiers: p.rule.tiers, contract: p.contract, rationale: p.rationale }));
+export const RULE_INFO: ReadonlyArray<RuleInfo> = PACK.map((p) => ({ id: p.rule.id, title: p.title, severity: p.severity, tiers: p.rule.tiers, contract: p.contract, rationale: p.rationale, scope: { stacks: [...p.rule.scope.stacks], resourceTypes: [...p.rule.scope.resourceTypes] } }));
 
 export function ruleInfo(id: string): RuleInfo {
   const info = RULE_INFO.find((r) => r.id === id);

@@ -1,5 +1,5 @@
 import { Tier } from '../model/tiers';
-import { RuleContext } from './context';
+import { RuleContext, RuleScope } from './context';
 import { Evidence, RuleStatus } from './model';
 
 /** What a rule's check returns; the engine adds the rule id and turns exceptions into `error`. */
@@ -9,10 +9,14 @@ export interface RuleOutcome {
   readonly evidence: ReadonlyArray<Evidence>;
 }
 
-/** One compliance rule: a pure function of the evidence of one tenant. */
+/**
+ * One compliance rule: a pure function of the evidence of one tenant, within the scope it
+ * declares (the stacks by role, the resource types it judges; see RuleScope).
+ */
 export interface AuditRule {
   readonly id: string;
   readonly tiers: ReadonlyArray<Tier>;
+  readonly scope: RuleScope;
   check(ctx: RuleContext): RuleOutcome;
 }
 

@@ -1,3 +1,4 @@
+import { OuKey } from '../model/profile';
 import { ConditionBlock, policyDocument, PolicyDocument, PolicyStatement } from './policy-document';
 import { KEY_DESTRUCTION_ACTIONS } from './kms-perms';
 
@@ -140,7 +141,7 @@ export const GUARDRAILS: Record<GuardrailName, { description: string; document: 
 };
 
 /** Which guardrails each OU gets (FullAWSAccess stays attached, so at most four here). */
-export const OU_GUARDRAILS: Record<'platform' | 'tenantsL2' | 'tenantsL3' | 'suspended', ReadonlyArray<GuardrailName>> = {
+export const OU_GUARDRAILS: Record<OuKey, ReadonlyArray<GuardrailName>> = {
   platform: ['baseline', 'keys-and-roles'],
   tenantsL2: ['baseline', 'regions', 'keys-and-roles'],
   tenantsL3: ['baseline', 'regions', 'keys-and-roles'],

@@ -1,6 +1,6 @@
+import { TenantProfile } from './profile';
 import { LandingZoneSettings } from './schema/settings';
-import { TenantManifest } from './schema/tenant';
-import { isDedicated, Tier } from './tiers';
+import { Tier } from './tiers';
 
 /**
  * The stack inventory: which Terraform stacks the landing zone consists of, in which account
@@ -30,11 +30,6 @@ export interface StackSpec {
    * change approvers (L3 only). The pipeline runs the apply inside it.
    */
   readonly approvalEnvironment?: string;
-}
-
-/** Name of the deployment environment that gates an L3 tenant's changes. */
-export function approvalEnvironmentName(tenantId: string): string {
-  return `tenant-${tenantId}`;
 }
 
 export const BOOTSTRAP_STACK = 'bootstrap';
@@ -70,21 +65,24 @@ export function sharedStacks(): StackSpec[] {
   ];
 }
 
-export function tenantStacks(tenant: Pick<TenantManifest, 'id' | 'tier'>): StackSpec[] {
-  const { id, tier } = tenant;
-  const approval = tier === 'L3' ? { approvalEnvironment: approvalEnvironmentName(id) } : {};
+/** What the inventory reads of a tenant's profile. */
+export type InventoryProfile = Pick<TenantProfile, 'tenantId' | 'tier' | 'dedicated' | 'approval'>;
+
+export function tenantStacks(profile: InventoryProfile): StackSpec[] {
+  const { tenantId: id, tier, dedicated } = profile;
+  const approval = profile.approval ? { approvalEnvironment: profile.approval.environment } : {};
   const out: StackSpec[] = [];
-  if (isDedicated(tier)) {
+  if (dedicated) {
     out.push({ name: accountStackName(id), kind: 'account', target: 'management', tenantId: id, tier, stateKey: accountStateKey(id), dependsOn: [ORGANIZATION_STACK], wave: 2, ...approval });
   }
   out.push({
     name: tenantStackName(id),
     kind: 'tenant',
-    target: isDedicated(tier) ? 'tenant' : 'platform',
+    target: dedicated ? 'tenant' : 'platform',
     tenantId: id,
     tier,
     stateKey: tenantStateKey(id),
-    dependsOn: isDedicated(tier) ? [PLATFORM_STACK, accountStackName(id)] : [PLATFORM_STACK],
+    dependsOn: dedicated ? [PLATFORM_STACK, accountStackName(id)] : [PLATFORM_STACK],
     wave: 3,
     ...approval,
   });
@@ -92,8 +90,8 @@ export function tenantStacks(tenant: Pick<TenantManifest, 'id' | 'tier'>): Stack
 }
 
 /** All stacks, in a valid deployment order (shared stacks first, then per tenant by id). */
-export function stackInventory(tenants: ReadonlyArray<Pick<TenantManifest, 'id' | 'tier'>>): StackSpec[] {
-  const sorted = [...tenants].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export function stackInventory(profiles: ReadonlyArray<InventoryProfile>): StackSpec[] {
+  const sorted = [...profiles].sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
   return orderByDependencies([...sharedStacks(), ...sorted.flatMap(tenantStacks)]);
 }
 

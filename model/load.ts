@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Diagnostic } from './diagnostics';
+import { TenantProfile } from './profile';
 import { parseWithSchema } from './schema-issues';
 import { LandingZoneSettings, SettingsSchema } from './schema/settings';
 import { TenantManifest, TenantSchema } from './schema/tenant';
@@ -13,6 +14,8 @@ export interface LoadedSettings {
 
 export interface LoadedTenant {
   readonly manifest: TenantManifest;
+  /** What the tenant's tier means (model/profile.ts), decided once when the landing zone is loaded. */
+  readonly profile: TenantProfile;
   readonly source: YamlSource;
   /** File name as found in the tenants directory, e.g. `acme.yaml`. */
   readonly fileName: string;

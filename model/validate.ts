@@ -2,6 +2,7 @@ import * as path from 'path';
 import { compareDiagnostics, Diagnostic, hasErrors } from './diagnostics';
 import { readBaseManifests } from './base-manifests';
 import { displayPath, loadSettings, loadTenantDocuments, LoadedTenant, PendingManifest } from './load';
+import { tenantProfile } from './profile';
 import { checkAcrossTenants } from './rules/cross-tenant';
 import { checkAgainstBase } from './rules/history-rules';
 import { checkSettings } from './rules/settings-rules';
@@ -61,7 +62,7 @@ export function validateLandingZone(opts: ValidateOptions): ValidationResult {
   const result = { diagnostics: sorted, filesRead: documents.length + 1 };
   if (hasErrors(sorted) || !settings) return result;
   const tenants = documents
-    .map((d) => ({ manifest: d.manifest!, source: d.source, fileName: d.fileName }))
+    .map((d) => ({ manifest: d.manifest!, profile: tenantProfile(settings, d.manifest!), source: d.source, fileName: d.fileName }))
     .sort((a, b) => (a.manifest.id < b.manifest.id ? -1 : a.manifest.id > b.manifest.id ? 1 : 0));
   return { ...result, landingZone: { settings, tenants } };
 }

@@ -4,6 +4,8 @@ export const EXIT_INVALID_INPUT = 1;
 export const EXIT_USAGE = 2;
 /** An unexpected failure: a bug or an environment problem, printed with its stack. */
 export const EXIT_INTERNAL = 3;
+/** The audit found failures at or above the chosen severity. */
+export const EXIT_FINDINGS = 4;
 
 /** A mistake of the user's: printed as a message only, never with a stack trace. */
 export class CliError extends Error {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { formatDiagnostic, hasErrors, ValidationFailed } from '../model/diagnostics';
 import { PendingManifest } from '../model/load';
 import { LandingZone, validateLandingZone, ValidationResult } from '../model/validate';
+import { CliError } from './cli-error';
 import { CliIO } from './io';
 
 /** The global options every command shares: where the settings and manifests are. */
@@ -44,4 +45,13 @@ export function loadValidLandingZone(opts: LandingZoneOptions, io: CliIO): Landi
   if (hasErrors(result.diagnostics) || !result.landingZone) throw new ValidationFailed(result.diagnostics);
   for (const w of warnings) io.err(formatDiagnostic(w));
   return result.landingZone;
+}
+
+/** Refuses tenant ids the landing zone does not know, naming the known ones. */
+export function checkTenantIds(lz: LandingZone, ids: ReadonlyArray<string>): void {
+  const known = new Set(lz.tenants.map((t) => t.manifest.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new CliError(`unknown tenant${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (known: ${[...known].join(', ') || 'none'})`);
+  }
 }

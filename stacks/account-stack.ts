@@ -16,18 +16,17 @@ export class AccountStack extends LandingZoneStack {
 
   constructor(scope: Construct, props: LandingZoneStackProps) {
     super(scope, props);
-    const tenant = props.tenant;
-    if (!tenant?.account) throw new Error(`AccountStack ${props.spec.name}: needs an L2/L3 tenant with an account section`);
-    const { organization, regions, organizationalUnits, roles } = this.settings;
+    const { tenant, profile } = props;
+    if (!tenant || profile?.account.side !== 'tenant') throw new Error(`AccountStack ${props.spec.name}: needs an L2/L3 tenant`);
+    const placement = profile.account;
+    const { organization, regions, roles } = this.settings;
     this.awsProvider('aws', { accountId: organization.managementAccountId, region: regions.home });
 
-    const ouName =
-      tenant.status === 'offboarding' ? organizationalUnits.suspended : tenant.tier === 'L3' ? organizationalUnits.tenantsL3 : organizationalUnits.tenantsL2;
-    const parent = new DataAwsOrganizationsOrganizationalUnit(this, 'parent-ou', { name: ouName, parentId: organization.rootId });
+    const parent = new DataAwsOrganizationsOrganizationalUnit(this, 'parent-ou', { name: placement.ouName, parentId: organization.rootId });
 
     this.account = new OrganizationsAccount(this, 'account', {
       name: tenantNames(this.settings, tenant.id).accountName,
-      email: tenant.account.email,
+      email: placement.email,
       parentId: parent.id,
       roleName: roles.deployment,
       iamUserAccessToBilling: 'DENY',
@@ -35,7 +34,7 @@ export class AccountStack extends LandingZoneStack {
       tags: { TenantId: tenant.id, Tier: tenant.tier },
       lifecycle: { ignoreChanges: ['role_name', 'iam_user_access_to_billing'] },
     });
-    if (tenant.account.id) this.account.importFrom(tenant.account.id);
+    if (placement.adoptedId) this.account.importFrom(placement.adoptedId);
 
     new TerraformOutput(this, 'account_id', { value: this.account.id, description: `AWS account of tenant ${tenant.id}` });
   }

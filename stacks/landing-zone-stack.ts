@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { StackSpec } from '../model/inventory';
 import { LandingZoneSettings } from '../model/schema/settings';
+import { TenantProfile } from '../model/profile';
 import { TenantManifest } from '../model/schema/tenant';
 import { allowDataDestruction, applyStackRules } from '../modules/stack-rules';
 
@@ -14,6 +15,8 @@ export interface LandingZoneStackProps {
   readonly spec: StackSpec;
   /** The tenant, for account and tenant stacks. */
   readonly tenant?: TenantManifest;
+  /** What the tenant's tier means (model/profile.ts), for account and tenant stacks. */
+  readonly profile?: TenantProfile;
   /**
    * Keep this stack's state in a local file instead of the state bucket. Only for the very
    * first apply of the bootstrap stack, which creates the bucket.
@@ -38,12 +41,14 @@ export abstract class LandingZoneStack extends TerraformStack {
   readonly settings: LandingZoneSettings;
   readonly spec: StackSpec;
   readonly tenant?: TenantManifest;
+  readonly profile?: TenantProfile;
 
   constructor(scope: Construct, props: LandingZoneStackProps) {
     super(scope, props.spec.name);
     this.settings = props.settings;
     this.spec = props.spec;
     this.tenant = props.tenant;
+    this.profile = props.profile;
     if (props.localState) {
       new LocalBackend(this, { path: '../../../.lz/bootstrap.tfstate' });
     } else {
@@ -58,8 +63,8 @@ export abstract class LandingZoneStack extends TerraformStack {
     }
     this.addOverride('terraform.required_version', MINIMUM_TERRAFORM_VERSION);
     applyStackRules(this);
-    // The one way to lift destroy protection: an offboarding tenant with an explicit, approved acknowledgement.
-    if (this.tenant?.status === 'offboarding' && this.tenant.acknowledgements?.dataDestruction) allowDataDestruction(this);
+    // The one way to lift destroy protection: the profile says so (an acknowledged offboarding).
+    if (this.profile && !this.profile.destroyProtection) allowDataDestruction(this);
   }
 
   /** Tags every resource of this stack carries, through the providers' default_tags. */

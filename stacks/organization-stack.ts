@@ -4,11 +4,11 @@ import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizat
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { platformNames } from '../model/names';
+import { OuKey } from '../model/profile';
 import { GuardrailName, GuardrailProps, GUARDRAILS, OU_GUARDRAILS } from '../contract/service-control-policies';
 import { policyJson } from '../contract/policy-document';
 import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
 
-export type OuKey = keyof typeof OU_GUARDRAILS;
 export const OU_KEYS: ReadonlyArray<OuKey> = ['platform', 'tenantsL2', 'tenantsL3', 'suspended'];
 
 /**

@@ -44,9 +44,9 @@ export interface SynthResult {
 export const STACK_INDEX_FILE = 'lz-stacks.json';
 
 export function createStack(app: App, spec: StackSpec, lz: LandingZone, opts: Pick<SynthOptions, 'bootstrapLocalState'> = {}): LandingZoneStack {
-  const tenant = spec.tenantId ? lz.tenants.find((t) => t.manifest.id === spec.tenantId)?.manifest : undefined;
-  if (spec.tenantId && !tenant) throw new Error(`stack ${spec.name}: tenant ${spec.tenantId} is not in the landing zone`);
-  const props: LandingZoneStackProps = { settings: lz.settings, spec, tenant, localState: spec.kind === 'bootstrap' && opts.bootstrapLocalState === true };
+  const loaded = spec.tenantId ? lz.tenants.find((t) => t.manifest.id === spec.tenantId) : undefined;
+  if (spec.tenantId && !loaded) throw new Error(`stack ${spec.name}: tenant ${spec.tenantId} is not in the landing zone`);
+  const props: LandingZoneStackProps = { settings: lz.settings, spec, tenant: loaded?.manifest, profile: loaded?.profile, localState: spec.kind === 'bootstrap' && opts.bootstrapLocalState === true };
   switch (spec.kind) {
     case 'bootstrap':
       return new BootstrapStack(app, props);
@@ -77,7 +77,7 @@ function countBlocks(json: { resource?: Record<string, Record<string, unknown>>;
 }
 
 export function synthesizeLandingZone(lz: LandingZone, opts: SynthOptions): SynthResult {
-  const inventory = stackInventory(lz.tenants.map((t) => t.manifest));
+  const inventory = stackInventory(lz.tenants.map((t) => t.profile));
   const selected = opts.tenantIds ? stacksForTenants(inventory, opts.tenantIds) : inventory;
   const finalDir = path.resolve(opts.outdir);
   assertReplaceable(finalDir);

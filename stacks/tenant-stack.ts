@@ -4,9 +4,9 @@ import { Construct } from 'constructs';
 import { DataLocation, ITEM_KEY, USER_KEY } from '../functions/shared/contracts';
 import { accountStateKey, sharedStacks, PLATFORM_STACK } from '../model/inventory';
 import { platformNames, tenantNames } from '../model/names';
+import { sessionVendingRoleArns, TenantProfile } from '../model/profile';
 import { TenantManifest } from '../model/schema/tenant';
-import { isDedicated } from '../model/tiers';
-import { AppFunctionName, SESSION_VENDING_FUNCTIONS, TenantApp } from '../modules/app/tenant-app';
+import { AppFunctionName, TenantApp } from '../modules/app/tenant-app';
 import { BackupPlan } from '../modules/backup/backup-plan';
 import { FunctionCode } from '../modules/compute/app-function';
 import { TenantTable } from '../modules/data/tenant-table';
@@ -19,22 +19,13 @@ import { ServiceKeyUse } from '../contract/key-policy';
 import { AlarmTopic } from '../modules/monitoring/alarm-topic';
 import { SecureBucket } from '../modules/secure-bucket';
 import { AccountBaseline } from '../modules/tenant/account-baseline';
-import { AppMembership } from '../modules/tenant/app-membership';
+import { AppMembership, AppMembershipProps } from '../modules/tenant/app-membership';
 import { TenantEventQueue } from '../modules/tenant/tenant-event-queue';
 import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
 import { PLATFORM_OUTPUTS } from './platform-stack';
 
-/** Days during which the lock of an L3 tenant's vault can still be removed (then it is permanent). */
-export const VAULT_LOCK_GRACE_DAYS = 3;
-
-/** The key that encrypts a dedicated tenant's data, and how policies name it. */
-interface DataKey {
-  readonly arn: string;
-  readonly policyRef: { readonly alias: string } | { readonly arn: string };
-}
-
 /**
- * One tenant's footprint.
+ * One tenant's footprint, as its profile (model/profile.ts) describes it.
  *
  * - L1: in the platform account: registry entry, API key, first admin user, event route.
  * - L2: the same membership of the platform app (its registry entry says the data is in the
@@ -43,7 +34,7 @@ interface DataKey {
  *   the tenant bus with its routes to and from the central bus.
  * - L3: everything L2 has, with all data on the tenant's own key (BYOK), a locked backup
  *   vault, and the app itself (user pool, API, functions, registry, alarms) in the tenant
- *   account. Until imported key material is there, the tenant runs as L2 and the plan says why.
+ *   account. While BYOK is pending the tenant runs as L2 and the plan says why.
  *
  * Construct ids are the same in every tier, so moving up a tier updates resources in place.
  */
@@ -51,17 +42,19 @@ export class TenantStack extends LandingZoneStack {
   /** Account id of the tenant account (L2/L3): literal when adopted, else read from the account stack's state. */
   readonly tenantAccountId?: string;
   readonly tenant: TenantManifest;
+  readonly profile: TenantProfile;
   private tenantProvider?: AwsProvider;
 
   constructor(scope: Construct, props: LandingZoneStackProps) {
     super(scope, props);
-    if (!props.tenant) throw new Error(`TenantStack ${props.spec.name}: needs a tenant`);
+    if (!props.tenant || !props.profile) throw new Error(`TenantStack ${props.spec.name}: needs a tenant and its profile`);
     this.tenant = props.tenant;
+    this.profile = props.profile;
     const { organization, regions } = this.settings;
     this.awsProvider('aws', { accountId: organization.platformAccountId, region: regions.home });
-    if (isDedicated(this.tenant.tier)) {
-      this.tenantAccountId = this.tenant.account?.id ?? this.accountIdFromState();
-      this.tenantProvider = this.awsProvider('tenant', { alias: 'tenant', accountId: this.tenantAccountId, region: this.tenant.homeRegion });
+    if (this.profile.account.side === 'tenant') {
+      this.tenantAccountId = this.profile.account.adoptedId ?? this.accountIdFromState();
+      this.tenantProvider = this.awsProvider('tenant', { alias: 'tenant', accountId: this.tenantAccountId, region: this.profile.region });
       this.dedicatedTenant();
     } else {
       this.pooledTenant();
@@ -70,34 +63,76 @@ export class TenantStack extends LandingZoneStack {
 
   /** L1: everything lives in the platform account, next to the other pooled tenants. */
   private pooledTenant(): void {
-    const { organization, regions } = this.settings;
-    const account = organization.platformAccountId;
-    const region = regions.home;
-    const shared = platformNames(this.settings);
+    const account = this.settings.organization.platformAccountId;
+    const { data } = this.profile;
     this.membership({
       mode: 'pooled',
       accountId: account,
-      region,
-      itemsTable: shared.itemsTable,
-      usersTable: shared.usersTable,
-      bucket: shared.pooledBucket(account, region),
-      dataAccessRoleArn: `arn:aws:iam::${account}:role/${shared.dataAccessRole}`,
+      region: this.profile.region,
+      itemsTable: data.itemsTable,
+      usersTable: data.usersTable,
+      bucket: data.bucketName(account),
+      dataAccessRoleArn: `arn:aws:iam::${account}:role/${this.profile.dataAccessRole.name}`,
     });
     this.eventQueue(platformEventsFor(account, this.tenant.id));
   }
 
   private dedicatedTenant(): void {
-    const tenant = this.tenant;
-    const { organization, regions, roles, platform } = this.settings;
+    const profile = this.profile;
     const provider = this.tenantProvider!;
     const account = this.tenantAccountId!;
-    const region = tenant.homeRegion;
-    const own = tenantNames(this.settings, tenant.id);
-    const shared = platformNames(this.settings);
-    const roleArn = (name: string) => `arn:aws:iam::${account}:role/${name}`;
-    const dataAccessRoleArn = roleArn(own.dataAccessRole);
-    const offboarding = tenant.status === 'offboarding';
+    const own = tenantNames(this.settings, this.tenant.id);
+    const keys = this.keys();
+    new AccountBaseline(this, 'baseline', { ebsKmsKeyArn: keys.dataKeyArn, provider });
+    const items = new TenantTable(this, 'items', { tableName: profile.data.itemsTable, sortKey: ITEM_KEY, kmsKeyArn: keys.dataKeyArn, accountId: account, region: profile.region, provider });
+    const users = new TenantTable(this, 'users', { tableName: profile.data.usersTable, sortKey: USER_KEY, kmsKeyArn: keys.dataKeyArn, accountId: account, region: profile.region, provider });
+    const bucket = new SecureBucket(this, 'data', { bucketName: profile.data.bucketName(account), kmsKeyArn: keys.dataKeyArn, noncurrentVersionExpirationDays: 90, provider });
+    this.backupPlan(keys, [items.tableArn, users.tableArn, bucket.bucketArn]);
+    const routing = this.eventRouting();
+    this.eventQueue(eventsFromAccount(account));
 
+    const data: DataLocation = {
+      mode: 'dedicated',
+      accountId: account,
+      region: profile.region,
+      itemsTable: items.tableName,
+      usersTable: users.tableName,
+      bucket: bucket.bucketName,
+      dataAccessRoleArn: `arn:aws:iam::${account}:role/${own.dataAccessRole}`,
+      externalId: this.tenant.id,
+    };
+    const app = profile.app.host === 'tenant' ? this.ownApp(keys.dataKeyArn, data, routing) : undefined;
+    if (profile.dataAccessRole.present) {
+      // Only the serving app's session-vending roles, from the organization, for this tenant's id and tag.
+      new Role(this, 'data-access', {
+        roleName: profile.dataAccessRole.name,
+        trustPolicy: tokenVendingTrust({
+          callerRoleArns: sessionVendingRoleArns(profile, { platform: this.settings.organization.platformAccountId, tenant: account }),
+          tenantId: this.tenant.id,
+          externalId: this.tenant.id,
+          organizationId: this.settings.organization.id,
+        }),
+        statements: tenantDataAccessStatements({ tableArns: [items.tableArn, users.tableArn], bucketArn: bucket.bucketArn, kmsKey: profile.dataKey.ref, region: profile.region }),
+        dependsOn: app ? Object.values(app.functions).map((f) => f.role.role) : undefined,
+        provider,
+      });
+    }
+    // The platform keeps every tenant in its registry; it serves the tenant while the profile says so.
+    this.membership(data, profile.app.host === 'platform');
+  }
+
+  /**
+   * The tenant's keys in its account: the landing-zone key (kept in every tier, so whatever was
+   * written under it stays readable) and, for imported BYOK, the key of origin EXTERNAL (created
+   * without material: no material ever enters state). Returns the ARN of the data key.
+   */
+  private keys(): { tenantKeyArn: string; dataKeyArn: string } {
+    const profile = this.profile;
+    const account = this.tenantAccountId!;
+    const region = profile.region;
+    const own = tenantNames(this.settings, this.tenant.id);
+    const { organization, roles } = this.settings;
+    const roleArn = (name: string) => `arn:aws:iam::${account}:role/${name}`;
     const services: ServiceKeyUse[] = [
       { service: `logs.${region}.amazonaws.com`, conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` } } },
       { service: 'events.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], conditions: { StringEquals: { 'aws:SourceAccount': account } } },
@@ -105,110 +140,70 @@ export class TenantStack extends LandingZoneStack {
     ];
     const keyPolicy = {
       administrators: [this.deploymentRoleArn(account), roleArn(roles.breakGlass)],
-      users: [dataAccessRoleArn, roleArn(own.backupRole)],
+      users: [roleArn(own.dataAccessRole), roleArn(own.backupRole)],
       services,
       organizationId: organization.id,
-      provider,
+      provider: this.tenantProvider!,
     };
-    // The landing zone's key of this tenant: L2 data is encrypted with it; in L3 it is kept so
-    // that whatever was written under it before the move stays readable.
-    const tenantKey = new CustomerManagedKey(this, 'tenant-key', { description: `Tenant ${tenant.id}: landing-zone managed key`, alias: own.kmsAlias, ...keyPolicy });
-
-    let dataKey: DataKey = { arn: tenantKey.keyArn, policyRef: { alias: own.kmsAlias } };
-    let byokReady = false;
-    if (tenant.tier === 'L3' && tenant.encryption) {
-      if (tenant.encryption.byok === 'imported') {
-        // Created without key material (origin EXTERNAL): no material ever enters state.
-        const byok = new CustomerManagedKey(this, 'byok-key', { description: `Tenant ${tenant.id}: BYOK, imported key material`, alias: own.byokKmsAlias, origin: 'EXTERNAL', ...keyPolicy });
-        byokReady = tenant.encryption.keyMaterialImported === true;
-        if (byokReady) dataKey = { arn: byok.keyArn, policyRef: { alias: own.byokKmsAlias } };
-        else {
-          new TerraformOutput(this, 'byok_status', {
-            value: `BYOK key ${own.byokKmsAlias} has no key material yet: tenant ${tenant.id} runs as L2 on the landing-zone key until the customer imports it and the manifest says encryption.keyMaterialImported: true`,
-          });
-        }
-      } else {
-        byokReady = true;
-        dataKey = { arn: tenant.encryption.keyArn!, policyRef: { arn: tenant.encryption.keyArn! } };
-      }
+    const tenantKey = new CustomerManagedKey(this, 'tenant-key', { description: `Tenant ${this.tenant.id}: landing-zone managed key`, alias: profile.landingZoneKeyAlias!, ...keyPolicy });
+    let dataKeyArn = tenantKey.keyArn;
+    if (profile.byokKeyAlias) {
+      const byok = new CustomerManagedKey(this, 'byok-key', { description: `Tenant ${this.tenant.id}: BYOK, imported key material`, alias: profile.byokKeyAlias, origin: 'EXTERNAL', ...keyPolicy });
+      if (profile.dataKey.kind === 'byok-imported') dataKeyArn = byok.keyArn;
     }
-    const ownApp = tenant.tier === 'L3' && byokReady;
+    if (profile.byok.state === 'pending') new TerraformOutput(this, 'byok_status', { value: profile.byok.reason! });
+    if (profile.dataKey.kind === 'customer-key' && 'arn' in profile.dataKey.ref) dataKeyArn = profile.dataKey.ref.arn;
+    return { tenantKeyArn: tenantKey.keyArn, dataKeyArn };
+  }
 
-    new AccountBaseline(this, 'baseline', { ebsKmsKeyArn: dataKey.arn, provider });
-    const items = new TenantTable(this, 'items', { tableName: own.itemsTable, sortKey: ITEM_KEY, kmsKeyArn: dataKey.arn, accountId: account, region, provider });
-    const users = new TenantTable(this, 'users', { tableName: own.usersTable, sortKey: USER_KEY, kmsKeyArn: dataKey.arn, accountId: account, region, provider });
-    const bucket = new SecureBucket(this, 'data', { bucketName: own.dataBucket(account, region), kmsKeyArn: dataKey.arn, noncurrentVersionExpirationDays: 90, provider });
-    const backup = tenant.backup!;
+  /** The tenant's backup plan; the first vault keeps the landing-zone key, the locked vault (L3) the data key. */
+  private backupPlan(keys: { tenantKeyArn: string; dataKeyArn: string }, resourceArns: string[]): void {
+    const { backup } = this.profile;
+    const own = tenantNames(this.settings, this.tenant.id);
     new BackupPlan(this, 'backup', {
-      vault: { name: own.backupVault, kmsKeyArn: tenantKey.keyArn },
-      lockedVault: ownApp ? { name: own.lockedBackupVault, kmsKeyArn: dataKey.arn, changeableForDays: VAULT_LOCK_GRACE_DAYS } : undefined,
-      planName: own.backupPlan,
+      vault: { name: backup.vaultName, kmsKeyArn: keys.tenantKeyArn },
+      lockedVault: backup.lockedVault ? { name: backup.lockedVault.name, kmsKeyArn: keys.dataKeyArn, changeableForDays: backup.lockedVault.changeableForDays } : undefined,
+      planName: backup.planName,
       selectionName: own.backupSelection,
       roleName: own.backupRole,
       schedule: backup.schedule,
       retentionDays: backup.retentionDays,
       coldStorageAfterDays: backup.coldStorageAfterDays,
-      resourceArns: [items.tableArn, users.tableArn, bucket.bucketArn],
-      accountId: account,
-      provider,
+      resourceArns,
+      accountId: this.tenantAccountId!,
+      provider: this.tenantProvider,
     });
-
-    const routing = new DedicatedEventRouting(this, 'routing', {
-      tenantId: tenant.id,
-      tenantAccountId: account,
-      platformAccountId: organization.platformAccountId,
-      tenantRegion: region,
-      platformRegion: regions.home,
-      centralBusName: shared.centralBus,
-      names: { tenantBus: own.tenantBus, toCentralRule: own.toCentralRule, toTenantRule: own.toTenantRule, forwardRole: own.forwardRole, deliverRole: own.deliverRole },
-      enabled: !offboarding,
-      tenantProvider: provider,
-    });
-    this.eventQueue(eventsFromAccount(account));
-
-    const data: DataLocation = {
-      mode: 'dedicated',
-      accountId: account,
-      region,
-      itemsTable: items.tableName,
-      usersTable: users.tableName,
-      bucket: bucket.bucketName,
-      dataAccessRoleArn,
-      externalId: tenant.id,
-    };
-    let sessionVendingRoles = SESSION_VENDING_FUNCTIONS.map((fn) => `arn:aws:iam::${organization.platformAccountId}:role/${shared.appRole(fn)}`);
-    let appRoles: TenantApp | undefined;
-    if (ownApp) {
-      appRoles = this.ownApp(dataKey, data, routing);
-      sessionVendingRoles = appRoles.sessionVendingRoleArns;
-    }
-    if (!offboarding) {
-      // Only the app's session-vending roles, from the organization, for this tenant's id and tag.
-      new Role(this, 'data-access', {
-        roleName: own.dataAccessRole,
-        trustPolicy: tokenVendingTrust({ callerRoleArns: sessionVendingRoles, tenantId: tenant.id, externalId: tenant.id, organizationId: organization.id }),
-        statements: tenantDataAccessStatements({ tableArns: [items.tableArn, users.tableArn], bucketArn: bucket.bucketArn, kmsKey: dataKey.policyRef, region }),
-        dependsOn: appRoles ? Object.values(appRoles.functions).map((f) => f.role.role) : undefined,
-        provider,
-      });
-    }
-    // The platform keeps every tenant in its registry; it serves L2 (and L3 until BYOK is ready).
-    this.membership(data, !ownApp, platform.appVersion);
   }
 
-  /** L3: the app in the tenant account, from the same code, at the pinned version or the platform's. */
-  private ownApp(dataKey: DataKey, data: DataLocation, routing: DedicatedEventRouting): TenantApp {
-    const tenant = this.tenant;
+  /** The tenant bus and its routes to and from the central bus (off while offboarding). */
+  private eventRouting(): DedicatedEventRouting {
+    const { organization, regions } = this.settings;
+    const own = tenantNames(this.settings, this.tenant.id);
+    return new DedicatedEventRouting(this, 'routing', {
+      tenantId: this.tenant.id,
+      tenantAccountId: this.tenantAccountId!,
+      platformAccountId: organization.platformAccountId,
+      tenantRegion: this.profile.region,
+      platformRegion: regions.home,
+      centralBusName: platformNames(this.settings).centralBus,
+      names: { tenantBus: own.tenantBus, toCentralRule: own.toCentralRule, toTenantRule: own.toTenantRule, forwardRole: own.forwardRole, deliverRole: own.deliverRole },
+      enabled: this.profile.access.eventRouting,
+      tenantProvider: this.tenantProvider!,
+    });
+  }
+
+  /** L3: the app in the tenant account, from the same code, at the version the profile names. */
+  private ownApp(dataKeyArn: string, data: DataLocation, routing: DedicatedEventRouting): TenantApp {
     const provider = this.tenantProvider!;
     const account = this.tenantAccountId!;
-    const region = tenant.homeRegion;
-    const own = tenantNames(this.settings, tenant.id);
+    const region = this.profile.region;
+    const own = tenantNames(this.settings, this.tenant.id);
     const { platform, organization } = this.settings;
-    const version = tenant.appVersion ?? platform.appVersion;
+    const version = this.profile.app.version;
     const codeFor = (fn: AppFunctionName): FunctionCode =>
       version === platform.appVersion ? { kind: 'bundle', name: fn } : { kind: 's3', bucket: platform.artifactsBucket!, key: `app/${version}/${fn}.zip` };
-    const registry = new TenantTable(this, 'registry', { tableName: own.registryTable, kmsKeyArn: dataKey.arn, accountId: account, region, stream: false, provider });
-    const alarms = new AlarmTopic(this, 'alarms', { topicName: own.alarmTopic, kmsKey: dataKey.arn, accountId: account, region, email: platform.alarmEmail, provider });
+    const registry = new TenantTable(this, 'registry', { tableName: own.registryTable, kmsKeyArn: dataKeyArn, accountId: account, region, stream: false, provider });
+    const alarms = new AlarmTopic(this, 'alarms', { topicName: own.alarmTopic, kmsKey: dataKeyArn, accountId: account, region, email: platform.alarmEmail, provider });
     const app = new TenantApp(this, 'app', {
       names: own,
       accountId: account,
@@ -221,14 +216,13 @@ export class TenantStack extends LandingZoneStack {
       dataAccessRoles: [{ arn: data.dataAccessRoleArn }],
       identity: platform.identity,
       throttling: platform.throttling,
-      logKmsKeyArn: dataKey.arn,
+      logKmsKeyArn: dataKeyArn,
       logRetentionDays: platform.logRetentionDays,
       alarmTopicArn: alarms.topicArn,
       provider,
     });
     new AppMembership(this, 'own-membership', {
-      tenant,
-      namePrefix: own.prefix,
+      ...this.memberProps(),
       registryTableName: registry.tableName,
       userPoolId: app.userPool.pool.id,
       usagePlanId: app.api.usagePlans.L3.id,
@@ -239,19 +233,38 @@ export class TenantStack extends LandingZoneStack {
     return app;
   }
 
-  /** The tenant's entry in the platform registry, with its API key and admin user when the platform app serves it. */
-  private membership(data: DataLocation, access = true, appVersion = this.settings.platform.appVersion): void {
+  /**
+   * The tenant's entry in the platform registry, with its API key and admin user when the
+   * platform app serves it. The entry names the platform's app version.
+   */
+  private membership(data: DataLocation, access = true): void {
     const platformState = this.platformState();
     new AppMembership(this, 'membership', {
-      tenant: this.tenant,
-      namePrefix: tenantNames(this.settings, this.tenant.id).prefix,
+      ...this.memberProps(),
       registryTableName: platformNames(this.settings).registryTable,
       userPoolId: platformState.getString(PLATFORM_OUTPUTS.userPoolId),
       usagePlanId: platformState.getString(PLATFORM_OUTPUTS.usagePlanId(this.tenant.tier)),
-      appVersion,
+      appVersion: this.settings.platform.appVersion,
       data,
       access,
     });
+  }
+
+  /** What every app membership of the tenant says about it. */
+  private memberProps(): Pick<AppMembershipProps, 'tenantId' | 'tier' | 'status' | 'displayName' | 'adminEmail' | 'offboarding' | 'signIn' | 'apiKey' | 'namePrefix'> {
+    const t = this.tenant;
+    const owner = t.contacts.find((c) => c.role === 'owner') ?? t.contacts[0];
+    return {
+      tenantId: t.id,
+      tier: t.tier,
+      status: t.status,
+      displayName: t.displayName,
+      adminEmail: owner.email,
+      ...(t.offboarding ? { offboarding: t.offboarding } : {}),
+      signIn: this.profile.access.signIn,
+      apiKey: this.profile.access.apiKey,
+      namePrefix: tenantNames(this.settings, t.id).prefix,
+    };
   }
 
   /** The tenant's queue in the platform account and the central-bus rule that feeds it. */
@@ -269,7 +282,7 @@ export class TenantStack extends LandingZoneStack {
       kmsKey: shared.kmsAlias,
       accountId: organization.platformAccountId,
       region: regions.home,
-      enabled: this.tenant.status !== 'offboarding',
+      enabled: this.profile.access.eventRouting,
     });
   }
 

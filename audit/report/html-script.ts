@@ -288,7 +288,7 @@ export const HTML_REPORT_SCRIPT = String.raw`
         h('dt', { text: 'Status' }), h('dd', { text: tenant.status }),
         h('dt', { text: 'Results' }), h('dd', { text: counts }),
         h('dt', { text: 'Evidence source' }), h('dd', { text: tenant.source }),
-        h('dt', { text: 'Inputs' }), h('dd', {}, [factList(tenant.inputs)]),
+        h('dt', { text: 'Inputs' }), h('dd', {}, [factList(tenant.stacks.filter(function (s) { return s.problem === undefined; }).map(function (s) { return s.input; }))]),
         h('dt', { text: 'Problems' }), h('dd', { className: tenant.problems.length ? 'problems' : '' }, [factList(tenant.problems)])
       ]),
       h('div', {}, ordered.map(function (result) {

@@ -1,4 +1,4 @@
-import { AuditReport, Evidence, RuleInfo, RuleResult, TenantAudit } from '../model';
+import { AuditReport, Evidence, inputsRead, RuleInfo, RuleResult, TenantAudit } from '../model';
 import { shorten, valueText } from './value-text';
 import { xmlAttribute, xmlText } from './xml-text';
 
@@ -49,7 +49,7 @@ function properties(tenant: TenantAudit): string[] {
     ['tier', tenant.tier],
     ['status', tenant.status],
     ['source', tenant.source],
-    ...tenant.inputs.map((input): [string, string] => ['input', input]),
+    ...inputsRead(tenant).map((input): [string, string] => ['input', input]),
     ...tenant.problems.map((problem): [string, string] => ['problem', problem]),
   ];
   return [

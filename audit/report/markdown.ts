@@ -1,4 +1,4 @@
-import { AuditReport, Evidence, RuleInfo, RuleResult, RuleStatus, TenantAudit } from '../model';
+import { AuditReport, Evidence, inputsRead, RuleInfo, RuleResult, RuleStatus, TenantAudit } from '../model';
 import { codeSpan, markdownTable, markdownText, tableCode } from './markdown-escape';
 import { needsAttention, STATUS_LABELS, STATUS_SYMBOLS } from './status';
 import { shorten, valueText } from './value-text';
@@ -106,8 +106,9 @@ function statusCounts(results: ReadonlyArray<RuleResult>): string {
 
 function inputsLines(tenant: TenantAudit): string[] {
   const from = `Evidence from ${markdownText(tenant.source)}`;
-  if (tenant.inputs.length === 0) return [`${from} (no inputs recorded).`, ''];
-  return [`${from}: ${tenant.inputs.map(codeSpan).join(', ')}.`, ''];
+  const inputs = inputsRead(tenant);
+  if (inputs.length === 0) return [`${from} (no inputs recorded).`, ''];
+  return [`${from}: ${inputs.map(codeSpan).join(', ')}.`, ''];
 }
 
 function problemsLines(problems: ReadonlyArray<string>): string[] {

@@ -1,7 +1,7 @@
 import type { Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import { stableStringify } from '../../format/stable-json';
-import { AuditReport, Evidence, RuleInfo, RuleResult, Severity, TenantAudit } from '../model';
-import { inputUri, stateInputForStack } from './state-input';
+import { AuditReport, Evidence, inputOfStack, RuleInfo, RuleResult, Severity, TenantAudit } from '../model';
+import { inputUri } from './input-uri';
 import { shorten, valueText } from './value-text';
 
 /**
@@ -11,8 +11,7 @@ import { shorten, valueText } from './value-text';
  * An error (a rule that could not decide) is reported as a finding like a fail, at the rule's
  * level, with `properties.auditStatus` saying which it was: evidence that cannot be checked is
  * not compliance. Each result has a location per evidence item: a logical location
- * `tenant/stack/address`, and the state input it was read from when the tenant's inputs name
- * that stack's state. Problems reading a tenant's evidence are also tool notifications.
+ * `tenant/stack/address`, and the input that stack's evidence was read from, when it was read. Problems reading a tenant's evidence are also tool notifications.
  */
 export function renderSarif(report: AuditReport): string {
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
@@ -91,7 +90,7 @@ function sarifResult(tenant: TenantAudit, result: RuleResult, rule: RuleInfo | u
 function locations(tenant: TenantAudit, evidence: ReadonlyArray<Evidence>): Location[] {
   if (evidence.length === 0) return [{ logicalLocations: [{ name: tenant.tenantId, fullyQualifiedName: tenant.tenantId, kind: 'namespace' }] }];
   return evidence.map((e) => {
-    const input = stateInputForStack(tenant, e.stack);
+    const input = inputOfStack(tenant, e.stack);
     return {
       ...(input === undefined ? {} : { physicalLocation: { artifactLocation: { uri: inputUri(input) } } }),
       logicalLocations: [{ name: e.address, fullyQualifiedName: `${tenant.tenantId}/${e.stack}/${e.address}`, kind: 'resource' }],

@@ -1,5 +1,4 @@
 import { OU_GUARDRAILS } from '../../contract/service-control-policies';
-import { managed } from '../evidence';
 import { referencedRecord } from '../references';
 import { AuditRule, fail, verdict } from '../rule';
 import { ev } from './helpers';
@@ -8,19 +7,17 @@ import { ev } from './helpers';
 export const accountOu: AuditRule = {
   id: 'account-ou',
   tiers: ['L2', 'L3'],
+  scope: { stacks: ['account', 'organization'], resourceTypes: ['aws_organizations_account', 'aws_organizations_organizational_unit'] },
   check(ctx) {
-    const stack = ctx.accountStack();
-    const account = managed(stack, 'aws_organizations_account')[0];
+    const stack = ctx.stack('account');
+    const account = ctx.records('account', 'aws_organizations_account')[0];
     if (!account) return fail('the account stack holds no aws_organizations_account', []);
-    const ous = ctx.settings.organizationalUnits;
-    const expected = ctx.tenant.status === 'offboarding' ? ous.suspended : ctx.tenant.tier === 'L3' ? ous.tenantsL3 : ous.tenantsL2;
+    if (ctx.profile.account.side !== 'tenant') return fail('the profile places the tenant in the platform account', []);
+    const { ou: ouKey, ouName: expected } = ctx.profile.account;
     const parent = account.values.parent_id;
     let parentName: unknown = referencedRecord(stack, parent)?.record.values.name;
     if (parentName === undefined) {
-      const ouRecords = [
-        ...stack.resources.filter((r) => r.type === 'aws_organizations_organizational_unit'),
-        ...(ctx.hasStack('organization') ? ctx.organizationStack().resources.filter((r) => r.type === 'aws_organizations_organizational_unit') : []),
-      ];
+      const ouRecords = [...ctx.records('account', 'aws_organizations_organizational_unit'), ...(ctx.has('organization') ? ctx.records('organization', 'aws_organizations_organizational_unit') : [])];
       parentName = ouRecords.find((r) => r.values.id === parent)?.values.name;
     }
     const evidence = [ev(account, 'parent_id', parentName === undefined ? parent : `${String(parent)} (${String(parentName)})`), ev(account, 'email'), ev(account, 'tags'), ev(account, 'close_on_deletion')];
@@ -37,7 +34,6 @@ export const accountOu: AuditRule = {
       if (live.status !== 'ACTIVE') problems.push(`live: account status is ${String(live.status)}, expected ACTIVE`);
       if (live.parentOuName !== expected) problems.push(`live: account is in OU "${String(live.parentOuName)}", expected "${expected}"`);
       if (live.tags.TenantId !== ctx.tenant.id || live.tags.Tier !== ctx.tenant.tier) problems.push(`live: account tags TenantId/Tier are ${String(live.tags.TenantId)}/${String(live.tags.Tier)}`);
-      const ouKey = ctx.tenant.status === 'offboarding' ? 'suspended' : ctx.tenant.tier === 'L3' ? 'tenantsL3' : 'tenantsL2';
       const missing = OU_GUARDRAILS[ouKey].map((g) => ctx.shared.scp(`guardrail-${g}`)).filter((n) => !live.scpNames.includes(n));
       evidence.push({ stack: 'live', address: `organizations:ou/${String(live.parentOuName)}`, attribute: 'service control policies', value: live.scpNames });
       if (missing.length > 0) problems.push(`live: guardrails not attached to the OU: ${missing.join(', ')}`);

@@ -8,17 +8,18 @@ import { bucketPart, byName, ev } from './helpers';
 export const bucketHardening: AuditRule = {
   id: 'bucket-hardening',
   tiers: ['L1', 'L2', 'L3'],
+  scope: {
+    stacks: ['data'],
+    resourceTypes: ['aws_s3_bucket', 'aws_s3_bucket_public_access_block', 'aws_s3_bucket_versioning', 'aws_s3_bucket_policy', 'aws_s3_bucket_server_side_encryption_configuration'],
+  },
   check(ctx) {
-    const pooled = ctx.tenant.tier === 'L1';
-    const stack = pooled ? ctx.platformStack() : ctx.tenantStack();
-    const account = pooled ? ctx.platformAccountId : ctx.tenantAccountId;
-    const region = pooled ? ctx.settings.regions.home : ctx.tenant.homeRegion;
-    const name = pooled ? ctx.shared.pooledBucket(account!, region) : ctx.own.dataBucket(account ?? '', region);
-    const bucket = byName(stack, 'aws_s3_bucket', name, 'bucket');
+    const account = ctx.profile.data.account === 'platform' ? ctx.platformAccountId : ctx.tenantAccountId;
+    const name = ctx.profile.data.bucketName(account ?? '');
+    const bucket = byName(ctx, 'data', 'aws_s3_bucket', name, 'bucket');
     if (!bucket) return fail(`bucket ${name} is not in the evidence`, []);
     const evidence: Evidence[] = [ev(bucket, 'bucket')];
     const problems: string[] = [];
-    const pab = bucketPart(stack, 'aws_s3_bucket_public_access_block', bucket);
+    const pab = bucketPart(ctx, 'data', 'aws_s3_bucket_public_access_block', bucket);
     const flags = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
     if (!pab) problems.push('no public access block');
     else {
@@ -26,16 +27,16 @@ export const bucketHardening: AuditRule = {
       const off = flags.filter((f) => pab.values[f] !== true);
       if (off.length > 0) problems.push(`public access block leaves ${off.join(', ')} off`);
     }
-    const versioning = bucketPart(stack, 'aws_s3_bucket_versioning', bucket);
+    const versioning = bucketPart(ctx, 'data', 'aws_s3_bucket_versioning', bucket);
     const status = versioning ? readConfigPath(versioning.values, ['versioning_configuration', 'status']) : undefined;
     if (versioning) evidence.push(ev(versioning, 'versioning_configuration.status', status));
     if (status !== 'Enabled') problems.push(`versioning is ${String(status ?? 'not configured')}`);
-    const policy = bucketPart(stack, 'aws_s3_bucket_policy', bucket);
+    const policy = bucketPart(ctx, 'data', 'aws_s3_bucket_policy', bucket);
     const doc = policy ? policyOf(policy) : undefined;
     const tlsOnly = doc?.Statement.some((s) => s.Effect === 'Deny' && (s.Principal === '*' || s.Principal?.AWS === '*') && String(s.Condition?.Bool?.['aws:SecureTransport']) === 'false');
     if (policy) evidence.push(ev(policy, 'policy', doc));
     if (!tlsOnly) problems.push('no bucket policy statement denies requests without TLS');
-    const sse = bucketPart(stack, 'aws_s3_bucket_server_side_encryption_configuration', bucket);
+    const sse = bucketPart(ctx, 'data', 'aws_s3_bucket_server_side_encryption_configuration', bucket);
     const algorithm = sse ? readConfigPath(sse.values, ['rule', 'apply_server_side_encryption_by_default', 'sse_algorithm']) : undefined;
     if (sse) evidence.push(ev(sse, 'rule.apply_server_side_encryption_by_default.sse_algorithm', algorithm));
     if (algorithm !== 'aws:kms') problems.push(`server-side encryption is ${String(algorithm ?? 'not configured')}, expected aws:kms`);

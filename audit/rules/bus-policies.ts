@@ -1,4 +1,3 @@
-import { managed } from '../evidence';
 import { Evidence } from '../model';
 import { policyOf, principalsOf } from '../references';
 import { AuditRule, fail, verdict } from '../rule';
@@ -8,18 +7,19 @@ import { ev, tenantAccountRecords } from './helpers';
 export const busPolicies: AuditRule = {
   id: 'bus-policies',
   tiers: ['L1', 'L2', 'L3'],
+  scope: { stacks: ['platform', 'tenant'], resourceTypes: ['aws_cloudwatch_event_bus_policy'] },
   check(ctx) {
     const problems: string[] = [];
     const evidence: Evidence[] = [];
-    const central = managed(ctx.platformStack(), 'aws_cloudwatch_event_bus_policy')[0];
+    const central = ctx.records('platform', 'aws_cloudwatch_event_bus_policy')[0];
     const centralDoc = central ? policyOf(central) : undefined;
     if (!centralDoc) return fail('the central bus has no resource policy in the evidence', []);
     evidence.push(ev(central, 'policy', centralDoc));
     for (const s of centralDoc.Statement.filter((x) => x.Effect === 'Allow')) {
       if (s.Condition?.StringEquals?.['aws:PrincipalOrgID'] !== ctx.settings.organization.id) problems.push(`central bus statement ${s.Sid ?? ''} allows without aws:PrincipalOrgID = ${ctx.settings.organization.id}`);
     }
-    if (ctx.tenant.tier !== 'L1') {
-      const tenantBus = tenantAccountRecords(ctx, ctx.tenantStack()).find((r) => r.type === 'aws_cloudwatch_event_bus_policy');
+    if (ctx.profile.dedicated) {
+      const tenantBus = tenantAccountRecords(ctx, 'aws_cloudwatch_event_bus_policy')[0];
       const doc = tenantBus ? policyOf(tenantBus) : undefined;
       if (!doc) problems.push('the tenant bus has no resource policy in the evidence');
       else {
@@ -31,6 +31,6 @@ export const busPolicies: AuditRule = {
         }
       }
     }
-    return verdict(problems, ctx.tenant.tier === 'L1' ? 'central bus: PutEvents from the organization only' : 'central bus from the organization only; tenant bus from the platform account only', evidence);
+    return verdict(problems, !ctx.profile.dedicated ? 'central bus: PutEvents from the organization only' : 'central bus from the organization only; tenant bus from the platform account only', evidence);
   },
 };

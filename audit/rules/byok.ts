@@ -1,19 +1,19 @@
-import { managed } from '../evidence';
 import { aliasOf } from '../references';
 import { AuditRule, fail, verdict } from '../rule';
-import { ev } from './helpers';
+import { byName, ev } from './helpers';
 
 /** L3 keys are the tenant's: imported material (origin EXTERNAL, never in state) or the customer's own key. */
 export const byok: AuditRule = {
   id: 'byok',
   tiers: ['L3'],
+  scope: { stacks: ['tenant'], resourceTypes: ['aws_dynamodb_table', 'aws_kms_external_key', 'aws_kms_alias'] },
   check(ctx) {
-    const stack = ctx.tenantStack();
+    const stack = ctx.stack('tenant');
     const e = ctx.tenant.encryption;
     if (!e) return fail('the manifest of an L3 tenant declares no BYOK encryption', []);
     if (e.byok === 'customer-key') {
-      const items = managed(stack, 'aws_dynamodb_table').find((t) => t.values.name === ctx.own.itemsTable);
-      const external = managed(stack, 'aws_kms_external_key');
+      const items = byName(ctx, 'tenant', 'aws_dynamodb_table', ctx.profile.data.itemsTable);
+      const external = ctx.records('tenant', 'aws_kms_external_key');
       const problems: string[] = [];
       if (!items) problems.push('the items table of the tenant is not in the evidence');
       const sse = items?.values.server_side_encryption;
@@ -22,8 +22,8 @@ export const byok: AuditRule = {
       if (external.length > 0) problems.push('an imported-material key exists although the tenant brings its own key');
       return verdict(problems, `customer-owned key ${e.keyArn} (outside the landing zone) encrypts the tenant's data`, items ? [ev(items, 'server_side_encryption')] : []);
     }
-    const key = managed(stack, 'aws_kms_external_key').find((k) => aliasOf(stack, k) === ctx.own.byokKmsAlias);
-    if (!key) return fail(`no key of origin EXTERNAL with alias ${ctx.own.byokKmsAlias}`, []);
+    const key = ctx.records('tenant', 'aws_kms_external_key').find((k) => aliasOf(stack, k) === ctx.profile.byokKeyAlias);
+    if (!key) return fail(`no key of origin EXTERNAL with alias ${ctx.profile.byokKeyAlias}`, []);
     const problems: string[] = [];
     const material = key.values.key_material_base64;
     if (material !== undefined && material !== null && material !== '') problems.push('key material is present in the state (key_material_base64 is set)');
@@ -34,6 +34,6 @@ export const byok: AuditRule = {
     }
     const evidence = [ev(key, 'type', key.type), ev(key, 'key_material_base64', material === undefined || material === null || material === '' ? null : '(present)')];
     if (typeof state === 'string') evidence.push(ev(key, 'key_state'));
-    return verdict(problems, `key of origin EXTERNAL (${ctx.own.byokKmsAlias}); no key material in state`, evidence);
+    return verdict(problems, `key of origin EXTERNAL (${ctx.profile.byokKeyAlias}); no key material in state`, evidence);
   },
 };

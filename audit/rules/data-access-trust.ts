@@ -7,13 +7,14 @@ import { dataAccessRole, ev, expectedVendingRoles } from './helpers';
 export const dataAccessTrust: AuditRule = {
   id: 'data-access-trust',
   tiers: ['L1', 'L2', 'L3'],
+  scope: { stacks: ['data'], resourceTypes: ['aws_iam_role'] },
   check(ctx) {
-    const { role, name } = dataAccessRole(ctx);
-    const dedicated = ctx.tenant.tier !== 'L1';
-    if (dedicated && ctx.tenant.status === 'offboarding') {
+    const { stack, role, name } = dataAccessRole(ctx);
+    const dedicated = ctx.profile.dedicated;
+    if (!ctx.profile.dataAccessRole.present) {
       return role
         ? fail(`offboarding, but the data-access role ${name} still exists`, [ev(role, 'name')])
-        : pass(`offboarding: the data-access role ${name} is gone`, [{ stack: ctx.tenantStack().stack, address: `aws_iam_role[name=${name}]`, attribute: 'exists', value: false }]);
+        : pass(`offboarding: the data-access role ${name} is gone`, [{ stack: stack.stack, address: `aws_iam_role[name=${name}]`, attribute: 'exists', value: false }]);
     }
     if (!role) return fail(`data-access role ${name} is not in the evidence`, []);
     const doc = policyOf(role, 'assume_role_policy');

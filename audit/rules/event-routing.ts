@@ -1,5 +1,4 @@
 import { EVENT_SOURCE } from '../../functions/shared/contracts';
-import { managed } from '../evidence';
 import { Evidence } from '../model';
 import { AuditRule, pass, verdict } from '../rule';
 import { ev } from './helpers';
@@ -15,12 +14,13 @@ function sameList(v: unknown, want: ReadonlyArray<string>): boolean {
 export const eventRouting: AuditRule = {
   id: 'event-routing',
   tiers: ['L1', 'L2', 'L3'],
+  scope: { stacks: ['tenant'], resourceTypes: ['aws_cloudwatch_event_rule'] },
   check(ctx) {
-    const stack = ctx.tenantStack();
-    const rules = managed(stack, 'aws_cloudwatch_event_rule');
+    const stack = ctx.stack('tenant');
+    const rules = ctx.records('tenant', 'aws_cloudwatch_event_rule');
     if (rules.length === 0) {
       const none = [{ stack: stack.stack, address: 'aws_cloudwatch_event_rule.*', attribute: 'count', value: 0 }];
-      return ctx.tenant.status === 'offboarding' ? pass('offboarding: no event routes remain', none) : { status: 'fail', message: 'the tenant has no event routes in the evidence', evidence: none };
+      return !ctx.profile.access.eventRouting ? pass('offboarding: no event routes remain', none) : { status: 'fail', message: 'the tenant has no event routes in the evidence', evidence: none };
     }
     const platform = ctx.platformAccountId;
     const tenantAccount = ctx.tenantAccountId;
@@ -40,7 +40,7 @@ export const eventRouting: AuditRule = {
         if (!sameList(pattern.account, [platform])) problems.push(`${rule.address} routes by detail.tenantId without pinning account to the platform (${platform})`);
         if (!sameList(pattern.detail.tenantId, [ctx.tenant.id])) problems.push(`${rule.address} routes events of ${JSON.stringify(pattern.detail.tenantId)}, not ${ctx.tenant.id}`);
         if (!sameList(pattern.source, [EVENT_SOURCE])) problems.push(`${rule.address} routes sources ${JSON.stringify(pattern.source)}, expected ["${EVENT_SOURCE}"]`);
-      } else if (ctx.tenant.tier === 'L1') {
+      } else if (!ctx.profile.dedicated) {
         problems.push(`${rule.address}: a pooled tenant's route must match its tenant id on platform events`);
       } else if (!sameList(pattern.account, [tenantAccount ?? ''])) {
         problems.push(`${rule.address} does not match exactly the tenant account ${tenantAccount}: ${JSON.stringify(pattern.account)}`);

@@ -1,7 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { SESSION_VENDING_FUNCTIONS } from '../../functions/shared/contracts';
-import { RuleContext } from '../context';
-import { managed, ResourceRecord, StackEvidence } from '../evidence';
+import { sessionVendingRoleArns } from '../../model/profile';
+import { RuleContext, StackRole } from '../context';
+import { ResourceRecord, StackEvidence } from '../evidence';
 import { Evidence } from '../model';
 import { inAccount, policyOf, recordFor, referencedRecord } from '../references';
 
@@ -10,16 +10,17 @@ export function ev(record: ResourceRecord, attribute: string, value: unknown = r
   return { stack: record.stack, address: record.address, attribute, value };
 }
 
-export function byName(stack: StackEvidence, type: string, name: string, attribute = 'name'): ResourceRecord | undefined {
-  return managed(stack, type).find((r) => r.values[attribute] === name);
+/** The record of `type` in a stack of the scope whose `attribute` is `name`. */
+export function byName(ctx: RuleContext, role: StackRole, type: string, name: string, attribute = 'name'): ResourceRecord | undefined {
+  return ctx.records(role, type).find((r) => r.values[attribute] === name);
 }
 
-/** Records of the tenant stack that live in the tenant account. */
-export function tenantAccountRecords(ctx: RuleContext, stack: StackEvidence): ResourceRecord[] {
+/** Records of the given types in the tenant stack (by `role`: `tenant`, or `data` for a dedicated tenant) that live in the tenant account. */
+export function tenantAccountRecords(ctx: RuleContext, types: string | ReadonlyArray<string>, role: StackRole = 'tenant'): ResourceRecord[] {
+  const stack = ctx.stack(role);
   const account = ctx.tenantAccountId;
-  const bucket = account ? ctx.own.dataBucket(account, ctx.tenant.homeRegion) : undefined;
-  return stack.resources.filter((r) => {
-    if (r.mode !== 'managed') return false;
+  const bucket = account && ctx.profile.data.account === 'tenant' ? ctx.profile.data.bucketName(account) : undefined;
+  return ctx.records(role, types).filter((r) => {
     if (inAccount(r, account)) return true;
     if (r.provider) return false;
     // show -json records carry no provider alias; resources without an ARN are placed by what they attach to.
@@ -29,10 +30,12 @@ export function tenantAccountRecords(ctx: RuleContext, stack: StackEvidence): Re
   });
 }
 
-/** The KMS keys that protect the tenant's data: the platform key for L1, the tenant account's keys otherwise. */
+export const KEY_TYPES = ['aws_kms_key', 'aws_kms_external_key'] as const;
+
+/** The KMS keys that protect the tenant's data: the platform key for pooled data, the tenant account's keys otherwise. */
 export function tenantKeys(ctx: RuleContext): ResourceRecord[] {
-  if (ctx.tenant.tier === 'L1') return managed(ctx.platformStack(), 'aws_kms_key');
-  return tenantAccountRecords(ctx, ctx.tenantStack()).filter((r) => r.type === 'aws_kms_key' || r.type === 'aws_kms_external_key');
+  if (ctx.profile.data.account === 'platform') return ctx.records('data', 'aws_kms_key');
+  return tenantAccountRecords(ctx, KEY_TYPES, 'data');
 }
 
 /** The resource a `bucket` (or similar) attribute of `record` refers to, by reference or by value. */
@@ -40,38 +43,35 @@ export function target(stack: StackEvidence, record: ResourceRecord, attribute: 
   return recordFor(stack, types, record.values[attribute], keys);
 }
 
-/** Records of `type` attached to `bucket` through their `bucket` attribute. */
-export function bucketPart(stack: StackEvidence, type: string, bucket: ResourceRecord): ResourceRecord | undefined {
-  return managed(stack, type).find((r) => target(stack, r, 'bucket', ['aws_s3_bucket'], ['id', 'bucket']) === bucket);
+/** Records of `type` in the `role` stack attached to `bucket` through their `bucket` attribute. */
+export function bucketPart(ctx: RuleContext, role: StackRole, type: string, bucket: ResourceRecord): ResourceRecord | undefined {
+  const stack = ctx.stack(role);
+  return ctx.records(role, type).find((r) => target(stack, r, 'bucket', ['aws_s3_bucket'], ['id', 'bucket']) === bucket);
 }
 
 /** Inline policies of a role (aws_iam_role_policy whose `role` names it). */
-export function inlinePolicies(stack: StackEvidence, role: ResourceRecord): ResourceRecord[] {
-  return managed(stack, 'aws_iam_role_policy').filter((p) => {
+export function inlinePolicies(ctx: RuleContext, role: StackRole, roleRecord: ResourceRecord): ResourceRecord[] {
+  const stack = ctx.stack(role);
+  return ctx.records(role, 'aws_iam_role_policy').filter((p) => {
     const ref = referencedRecord(stack, p.values.role);
-    return ref ? ref.record === role : p.values.role === role.values.name || p.values.role === role.values.id;
+    return ref ? ref.record === roleRecord : p.values.role === roleRecord.values.name || p.values.role === roleRecord.values.id;
   });
 }
 
-/** The tenant's data-access role, where it should be for the tier (platform stack for L1). */
+/** The tenant's data-access role, where the profile puts it (the platform's shared role for pooled data). */
 export function dataAccessRole(ctx: RuleContext): { stack: StackEvidence; role?: ResourceRecord; name: string } {
-  if (ctx.tenant.tier === 'L1') {
-    const stack = ctx.platformStack();
-    return { stack, role: byName(stack, 'aws_iam_role', ctx.shared.dataAccessRole), name: ctx.shared.dataAccessRole };
-  }
-  const stack = ctx.tenantStack();
-  return { stack, role: byName(stack, 'aws_iam_role', ctx.own.dataAccessRole), name: ctx.own.dataAccessRole };
+  const { name } = ctx.profile.dataAccessRole;
+  return { stack: ctx.stack('data'), role: byName(ctx, 'data', 'aws_iam_role', name), name };
 }
 
 /** The roles that may vend sessions for this tenant's data. */
 export function expectedVendingRoles(ctx: RuleContext): string[] {
-  if (ctx.byokReady) return SESSION_VENDING_FUNCTIONS.map((fn) => `arn:aws:iam::${ctx.tenantAccountId}:role/${ctx.own.appRole(fn)}`);
-  return SESSION_VENDING_FUNCTIONS.map((fn) => `arn:aws:iam::${ctx.platformAccountId}:role/${ctx.shared.appRole(fn)}`);
+  return sessionVendingRoleArns(ctx.profile, { platform: ctx.platformAccountId, tenant: ctx.tenantAccountId });
 }
 
-/** The tenant's registry entries (the item attribute is DynamoDB JSON), by table. */
-export function registryEntries(stack: StackEvidence): Array<{ record: ResourceRecord; table: unknown; entry: Record<string, any> }> {
-  return managed(stack, 'aws_dynamodb_table_item').map((record) => ({
+/** The tenant's registry entries in the tenant stack (the item attribute is DynamoDB JSON), by table. */
+export function registryEntries(ctx: RuleContext): Array<{ record: ResourceRecord; table: unknown; entry: Record<string, any> }> {
+  return ctx.records('tenant', 'aws_dynamodb_table_item').map((record) => ({
     record,
     table: record.values.table_name,
     entry: unmarshall(JSON.parse(String(record.values.item))) as Record<string, any>,

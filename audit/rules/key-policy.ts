@@ -10,6 +10,7 @@ const USE = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
 export const keyPolicy: AuditRule = {
   id: 'key-policy',
   tiers: ['L1', 'L2', 'L3'],
+  scope: { stacks: ['data'], resourceTypes: ['aws_kms_key', 'aws_kms_external_key'] },
   check(ctx) {
     const keys = tenantKeys(ctx);
     if (keys.length === 0) return fail('no KMS key in the evidence', []);

@@ -6,6 +6,7 @@ import { ev, tenantKeys } from './helpers';
 export const keyRotation: AuditRule = {
   id: 'key-rotation',
   tiers: ['L1', 'L2', 'L3'],
+  scope: { stacks: ['data'], resourceTypes: ['aws_kms_key', 'aws_kms_external_key'] },
   check(ctx) {
     const keys = tenantKeys(ctx);
     if (keys.length === 0) return fail('no KMS key in the evidence', []);

@@ -8,11 +8,12 @@ import { covers, dataAccessRole, ev, inlinePolicies, policyOf } from './helpers'
 export const leadingKeys: AuditRule = {
   id: 'leading-keys',
   tiers: ['L1', 'L2', 'L3'],
+  scope: { stacks: ['data'], resourceTypes: ['aws_iam_role', 'aws_iam_role_policy'] },
   check(ctx) {
-    const { stack, role, name } = dataAccessRole(ctx);
-    if (ctx.tenant.tier !== 'L1' && ctx.tenant.status === 'offboarding' && !role) return notApplicable('offboarding: no data-access role');
+    const { role, name } = dataAccessRole(ctx);
+    if (!ctx.profile.dataAccessRole.present && !role) return notApplicable('offboarding: no data-access role');
     if (!role) return fail(`data-access role ${name} is not in the evidence`, []);
-    const policies = inlinePolicies(stack, role);
+    const policies = inlinePolicies(ctx, 'data', role);
     if (policies.length === 0) return fail(`${name} has no permissions policy in the evidence`, []);
     const evidence: Evidence[] = [];
     const problems: string[] = [];

@@ -6,9 +6,10 @@ import { ev } from './helpers';
 export const requiredTags: AuditRule = {
   id: 'required-tags',
   tiers: ['L1', 'L2', 'L3'],
+  scope: { stacks: ['tenant'], resourceTypes: ['*'] },
   check(ctx) {
     const want: Record<string, string> = { TenantId: ctx.tenant.id, Tier: ctx.tenant.tier, ManagedBy: 'tenant-landing-zone', LandingZone: ctx.settings.name };
-    const stack = ctx.tenantStack();
+    const stack = ctx.stack('tenant');
     const problems: string[] = [];
     const evidence: Evidence[] = [];
     const mismatch = (tags: Record<string, unknown>) => Object.entries(want).filter(([k, v]) => tags[k] !== v).map(([k]) => k);
@@ -23,7 +24,7 @@ export const requiredTags: AuditRule = {
       if (stack.providers.length === 0) problems.push('no provider configuration in the evidence');
     } else {
       // State: tags_all is what AWS holds on each taggable resource.
-      const taggable = stack.resources.filter((r) => r.mode === 'managed' && r.values.tags_all !== undefined);
+      const taggable = ctx.records('tenant', '*').filter((r) => r.values.tags_all !== undefined);
       if (taggable.length === 0) return fail('no taggable resource in the state evidence', []);
       for (const r of taggable) {
         const missing = mismatch((r.values.tags_all ?? {}) as Record<string, unknown>);

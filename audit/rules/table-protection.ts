@@ -7,14 +7,13 @@ import { byName, ev } from './helpers';
 export const tableProtection: AuditRule = {
   id: 'table-protection',
   tiers: ['L1', 'L2', 'L3'],
+  scope: { stacks: ['data'], resourceTypes: ['aws_dynamodb_table'] },
   check(ctx) {
-    const pooled = ctx.tenant.tier === 'L1';
-    const stack = pooled ? ctx.platformStack() : ctx.tenantStack();
-    const names = pooled ? [ctx.shared.itemsTable, ctx.shared.usersTable] : [ctx.own.itemsTable, ctx.own.usersTable];
+    const names = [ctx.profile.data.itemsTable, ctx.profile.data.usersTable];
     const evidence: Evidence[] = [];
     const problems: string[] = [];
     for (const name of names) {
-      const table = byName(stack, 'aws_dynamodb_table', name);
+      const table = byName(ctx, 'data', 'aws_dynamodb_table', name);
       if (!table) {
         problems.push(`table ${name} is not in the evidence`);
         continue;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ORGANIZATION_STACK, PLATFORM_STACK, sharedStacks, StackSpec, tenantStacks } from '../../model/inventory';
-import { TenantManifest } from '../../model/schema/tenant';
+import { LoadedTenant } from '../../model/load';
 import { TenantEvidence } from '../engine';
 import { EvidenceError, StackEvidence } from '../evidence';
 import { EvidenceSource } from '../model';
@@ -32,7 +32,10 @@ async function readStack(reader: StateReader, spec: StackSpec): Promise<StackEvi
  * Reads each tenant's stacks (only its own keys) and the shared stacks once. A stack that
  * cannot be read becomes an EvidenceError for that tenant alone.
  */
-export async function collectStateEvidence(tenants: ReadonlyArray<TenantManifest>, reader: StateReader, concurrency = 16): Promise<TenantEvidence[]> {
+/** A tenant as the audit reads it: its manifest and its profile. */
+export type AuditedTenant = Pick<LoadedTenant, 'manifest' | 'profile'>;
+
+export async function collectStateEvidence(tenants: ReadonlyArray<AuditedTenant>, reader: StateReader, concurrency = 16): Promise<TenantEvidence[]> {
   const shared = new Map<string, StackEvidence | EvidenceError>();
   for (const spec of sharedStacks().filter((s) => SHARED_FOR_AUDIT.includes(s.name))) shared.set(spec.name, await readStack(reader, spec));
   const out: TenantEvidence[] = new Array(tenants.length);
@@ -40,10 +43,10 @@ export async function collectStateEvidence(tenants: ReadonlyArray<TenantManifest
   const worker = async () => {
     while (next < tenants.length) {
       const i = next++;
-      const tenant = tenants[i];
+      const { manifest, profile } = tenants[i];
       const stacks = new Map(shared);
-      for (const spec of tenantStacks(tenant)) stacks.set(spec.name, await readStack(reader, spec));
-      out[i] = { tenant, stacks };
+      for (const spec of tenantStacks(profile)) stacks.set(spec.name, await readStack(reader, spec));
+      out[i] = { tenant: manifest, profile, stacks };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tenants.length)) }, worker));
@@ -65,7 +68,7 @@ export function directoryReader(dir: string): StateReader {
 }
 
 /** Desired state: the synthesized configuration of each stack (cdktf.out/stacks/<name>/cdk.tf.json). */
-export function collectDesiredEvidence(tenants: ReadonlyArray<TenantManifest>, outdir: string): TenantEvidence[] {
+export function collectDesiredEvidence(tenants: ReadonlyArray<AuditedTenant>, outdir: string): TenantEvidence[] {
   const cache = new Map<string, StackEvidence | EvidenceError>();
   const read = (spec: StackSpec) => {
     const hit = cache.get(spec.name);
@@ -81,5 +84,5 @@ export function collectDesiredEvidence(tenants: ReadonlyArray<TenantManifest>, o
     return ev;
   };
   const shared = sharedStacks().filter((s) => SHARED_FOR_AUDIT.includes(s.name));
-  return tenants.map((tenant) => ({ tenant, stacks: new Map([...shared, ...tenantStacks(tenant)].map((s) => [s.name, read(s)])) }));
+  return tenants.map(({ manifest, profile }) => ({ tenant: manifest, profile, stacks: new Map([...shared, ...tenantStacks(profile)].map((s) => [s.name, read(s)])) }));
 }

@@ -4,6 +4,7 @@ import { TenantDocument } from '../load';
 import { RESERVED_TAG_KEYS } from '../schema/common';
 import { LandingZoneSettings } from '../schema/settings';
 import { KMS_KEY_ARN_PATTERN } from '../schema/tenant';
+import { TenantProfile, tenantProfile } from '../profile';
 import { Tier, TIER_FIELD_REASONS, TIER_FIELD_RULES, TIERS } from '../tiers';
 import { locatedError } from '../yaml-source';
 import { getIn, has, stringAt } from './raw';
@@ -62,21 +63,31 @@ export function checkTenantDocument(doc: TenantDocument, settings: LandingZoneSe
     }
   }
 
-  const encryptionMode = stringAt(raw, ['encryption', 'byok']);
-  if (encryptionMode === 'imported' && getIn(raw, ['encryption', 'keyMaterialImported']) !== true && tier === 'L3') {
+  if (settings) out.push(...checkAgainstSettings(doc, settings, tier));
+  if (settings && doc.manifest && !out.some((d) => d.severity === 'error')) out.push(...profileWarnings(doc, tenantProfile(settings, doc.manifest)));
+  return out;
+}
+
+/** What the tenant's profile says that the platform engineer should know before merging. */
+function profileWarnings(doc: TenantDocument, profile: TenantProfile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (profile.byok.state === 'pending') {
     out.push(
       locatedError(
-        source,
+        doc.source,
         ['encryption', 'keyMaterialImported'],
         'byok-pending',
-        'key material is not imported yet: the tenant key is created, but the resources that need it are held back until keyMaterialImported is true',
+        'key material is not imported yet (BYOK pending): the BYOK key is created, but the resources that need it are held back until keyMaterialImported is true; until then the tenant runs as L2 on the landing-zone key and the audit reports BYOK as not in effect',
         'keyMaterialImported: true once the customer has imported the key material',
         { severity: 'warning' },
       ),
     );
   }
-
-  if (settings) out.push(...checkAgainstSettings(doc, settings, tier));
+  if (profile.app.deferredPin) {
+    out.push(
+      locatedError(doc.source, ['appVersion'], 'app-version-deferred', `app version ${profile.app.deferredPin.version} does not take effect yet: ${profile.app.deferredPin.reason}`, 'the pin takes effect with the tenant\'s own app, once keyMaterialImported is true', { severity: 'warning' }),
+    );
+  }
   return out;
 }
 

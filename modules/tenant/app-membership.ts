@@ -6,10 +6,23 @@ import { DynamodbTableItem } from '@cdktf/provider-aws/lib/dynamodb-table-item';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataLocation, REGISTRY_KEY, RegistryEntry, TENANT_ID_ATTRIBUTE } from '../../functions/shared/contracts';
-import { TenantManifest } from '../../model/schema/tenant';
+import { TenantStatus } from '../../model/schema/tenant';
+import { Tier } from '../../model/tiers';
 
 export interface AppMembershipProps {
-  readonly tenant: TenantManifest;
+  readonly tenantId: string;
+  readonly tier: Tier;
+  /** Recorded in the registry: the functions refuse tenants that are not active. */
+  readonly status: TenantStatus;
+  readonly displayName: string;
+  /** The tenant's first admin user (the owner contact). */
+  readonly adminEmail: string;
+  /** Offboarding details recorded in the registry entry. @default none */
+  readonly offboarding?: Readonly<{ requestedOn: string; retentionDays: number; reason?: string }>;
+  /** Users may sign in: the admin user and the API key are enabled. */
+  readonly signIn: boolean;
+  /** The tenant keeps an API key in its tier's usage plan (removed while offboarding). */
+  readonly apiKey: boolean;
   /** Name prefix of the tenant's resources (`<lz>-<tenant>`). */
   readonly namePrefix: string;
   /** Registry table of the app the tenant uses. */
@@ -42,20 +55,19 @@ export class AppMembership extends Construct {
 
   constructor(scope: Construct, id: string, props: AppMembershipProps) {
     super(scope, id);
-    const { tenant, provider } = props;
-    const active = tenant.status === 'active';
+    const { provider } = props;
     let apiKeyId: string | undefined;
     const access = props.access ?? true;
-    if (access && tenant.status !== 'offboarding') {
-      const key = new ApiGatewayApiKey(this, 'api-key', { name: props.namePrefix, description: `API key of tenant ${tenant.id}`, enabled: active, provider });
+    if (access && props.apiKey) {
+      const key = new ApiGatewayApiKey(this, 'api-key', { name: props.namePrefix, description: `API key of tenant ${props.tenantId}`, enabled: props.signIn, provider });
       new ApiGatewayUsagePlanKey(this, 'usage-plan-key', { keyId: key.id, keyType: 'API_KEY', usagePlanId: props.usagePlanId, provider });
       apiKeyId = key.id;
     }
     this.registryEntry = {
-      tenantId: tenant.id,
-      tier: tenant.tier,
-      status: tenant.status,
-      displayName: tenant.displayName,
+      tenantId: props.tenantId,
+      tier: props.tier,
+      status: props.status,
+      displayName: props.displayName,
       appVersion: props.appVersion,
       data: props.data,
       ...(apiKeyId ? { apiKeyId } : {}),
@@ -63,17 +75,16 @@ export class AppMembership extends Construct {
     const item = new DynamodbTableItem(this, 'registry-entry', {
       tableName: props.registryTableName,
       hashKey: REGISTRY_KEY,
-      item: JSON.stringify(marshall({ ...this.registryEntry, ...(tenant.offboarding ? { offboarding: tenant.offboarding } : {}) }, { removeUndefinedValues: true })),
+      item: JSON.stringify(marshall({ ...this.registryEntry, ...(props.offboarding ? { offboarding: props.offboarding } : {}) }, { removeUndefinedValues: true })),
       provider,
     });
     if (!access) return;
-    const owner = tenant.contacts.find((c) => c.role === 'owner') ?? tenant.contacts[0];
     new CognitoUser(this, 'admin-user', {
       userPoolId: props.userPoolId,
-      username: owner.email,
-      attributes: { email: owner.email, email_verified: 'true', [TENANT_ID_ATTRIBUTE]: tenant.id },
+      username: props.adminEmail,
+      attributes: { email: props.adminEmail, email_verified: 'true', [TENANT_ID_ATTRIBUTE]: props.tenantId },
       desiredDeliveryMediums: ['EMAIL'],
-      enabled: active,
+      enabled: props.signIn,
       // The pre sign-up trigger admits users of registered, active tenants only.
       dependsOn: [item],
       lifecycle: { ignoreChanges: ['attributes["email_verified"]'] },

@@ -1,9 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { runApply } from '../../pipeline/apply';
 import { DEPLOYMENT_ENVIRONMENT_VARIABLE, guardContext } from '../../pipeline/guards';
-import { PipelineReport } from '../../pipeline/report';
 import { terraformVersion } from '../../pipeline/terraform';
 import { CliError } from '../cli-error';
 import { CliIO } from '../io';
@@ -24,6 +22,7 @@ import {
   TerraformCliOptions,
   WorkOptions,
 } from '../pipeline-options';
+import { readReportFile } from '../report-files';
 
 /**
  * `lz apply`: the affected (or named) stacks in dependency order, each planned again, judged by
@@ -48,7 +47,7 @@ export function registerApply(program: Command, io: CliIO): void {
     const parallelism = parseParallelism(opts.parallelism);
     const tf = resolveTerraform(opts, opts, io);
     if ('missing' in tf) throw new CliError(`lz apply needs Terraform: ${tf.missing}`);
-    const previous = (opts.after ?? []).map((f) => readReport(path.resolve(io.cwd, f)));
+    const previous = (opts.after ?? []).map((f) => readReportFile(path.resolve(io.cwd, f)));
     const lzOpts = landingZoneOptions(c, io);
     const lz = loadValidLandingZone(lzOpts, io);
     const syntheses = await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io);
@@ -71,18 +70,4 @@ export function registerApply(program: Command, io: CliIO): void {
     });
     emitReport(report, opts, io);
   });
-}
-
-export function readReport(file: string): PipelineReport {
-  if (!fs.existsSync(file)) throw new CliError(`report ${file} does not exist`);
-  let doc: PipelineReport;
-  try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8')) as PipelineReport;
-  } catch (e) {
-    throw new CliError(`report ${file} is not JSON: ${(e as Error).message}`);
-  }
-  if (doc?.formatVersion !== 1 || !Array.isArray(doc.stacks) || (doc.command !== 'plan' && doc.command !== 'apply')) {
-    throw new CliError(`${file} is not an lz plan or apply report (formatVersion 1 with command and stacks)`);
-  }
-  return doc;
 }

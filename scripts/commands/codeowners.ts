@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { approvalEnvironmentName } from '../../model/inventory';
 import { LandingZone } from '../../model/validate';
 import { CliError } from '../cli-error';
 import { table } from '../../format/text-table';
@@ -14,8 +13,8 @@ export const CODEOWNERS_END = '# END lz';
 /** CODEOWNERS lines that make each L3 tenant's approvers review changes to its manifest. */
 export function codeownersBlock(lz: LandingZone, tenantsDirFromRepo: string): string {
   const lines = lz.tenants
-    .filter((t) => t.manifest.tier === 'L3' && t.manifest.changeApprovers)
-    .map((t) => `/${tenantsDirFromRepo}/${t.fileName} ${t.manifest.changeApprovers!.join(' ')}`);
+    .filter((t) => t.profile.approval && t.profile.approval.approvers.length > 0)
+    .map((t) => `/${tenantsDirFromRepo}/${t.fileName} ${t.profile.approval!.approvers.join(' ')}`);
   return [CODEOWNERS_BEGIN, ...lines, CODEOWNERS_END].join('\n');
 }
 
@@ -42,7 +41,7 @@ export function registerCodeowners(program: Command, io: CliIO): void {
       const tenantsDir = path.relative(repoRoot, lzOpts.tenants).split(path.sep).join('/');
       const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
       const next = withCodeownersBlock(existing, codeownersBlock(lz, tenantsDir));
-      const rows = lz.tenants.filter((t) => t.manifest.tier === 'L3').map((t) => [t.manifest.id, approvalEnvironmentName(t.manifest.id), (t.manifest.changeApprovers ?? []).join(' ')]);
+      const rows = lz.tenants.flatMap(({ profile: p }) => (p.approval ? [[p.tenantId, p.approval.environment, p.approval.approvers.join(' ')]] : []));
       if (opts.check) {
         if (next !== existing) throw new CliError(`${opts.file} is out of date: run npm run lz -- codeowners`);
         io.out(`✓ ${opts.file} is up to date`);

@@ -11,7 +11,7 @@ export function registerList(program: Command, io: CliIO): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((opts: { format: 'text' | 'json' }, cmd: Command) => {
       const lz = loadValidLandingZone(landingZoneOptions(cmd, io), io);
-      const inventory = stackInventory(lz.tenants.map((t) => t.manifest));
+      const inventory = stackInventory(lz.tenants.map((t) => t.profile));
       const rows = lz.tenants.map(({ manifest: t }) => ({
         id: t.id,
         displayName: t.displayName,

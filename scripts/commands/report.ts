@@ -7,7 +7,7 @@ import { renderMarkdown } from '../../pipeline/report-markdown';
 import { renderText } from '../../pipeline/report-text';
 import { CliError } from '../cli-error';
 import { CliIO } from '../io';
-import { readReport } from './apply';
+import { readReportFile } from '../report-files';
 
 /**
  * `lz report`: one summary from the JSON reports of several jobs (the plan matrix, the apply
@@ -29,7 +29,7 @@ export function registerReport(program: Command, io: CliIO): void {
     .addOption(new Option('--format <format>', 'what to print').choices(['text', 'markdown', 'json']).default('markdown'))
     .option('--out <file>', 'write the summary here instead of printing it')
     .action((files: string[], opts: ReportCommandOptions) => {
-      const reports = files.map((f) => readReport(path.resolve(io.cwd, f)));
+      const reports = files.map((f) => readReportFile(path.resolve(io.cwd, f)));
       const affected = opts.expect ? readAffected(path.resolve(io.cwd, opts.expect)) : undefined;
       if (reports.length === 0 && !affected) throw new CliError('no reports to merge: name JSON reports, or --expect with the affected stacks');
       let merged;

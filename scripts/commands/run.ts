@@ -10,12 +10,13 @@ import { reportPassed } from '../../pipeline/report';
 import { renderText } from '../../pipeline/report-text';
 import { RevisionSynthesisError } from '../../pipeline/revision-synthesis';
 import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses } from '../../pipeline/workspace';
-import { CliError } from '../cli-error';
+import { CliError, EXIT_FINDINGS } from '../cli-error';
 import { CliIO } from '../io';
 import { LandingZoneOptions, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
-import { auditSummary, EXIT_FINDINGS, runAudit } from './audit';
+import { reportTime, runAudit } from '../../audit/run';
+import { auditSummary } from '../../audit/summary';
 import { baseRefOf } from '../pipeline-options';
-import { stackTable, synthesize } from './synth';
+import { stackTable, synthesize } from '../synthesis';
 
 function tenantsByTier(lz: LandingZone): string {
   return TIERS.map((tier) => {
@@ -58,7 +59,13 @@ export function registerRun(program: Command, io: CliIO): void {
       const planPassed = await offlinePlan(lz, lzOpts, result.outdir, baseRefOf(cmd, io), path.resolve(io.cwd, opts.workDir), io);
 
       io.out(`\nCompliance audit of the desired state (reports in ${opts.auditOut}/)`);
-      const audit = await runAudit(lz, { format: 'md,json,junit,html,sarif', out: opts.auditOut, failOn: 'low', desiredDir: result.outdir }, io);
+      const audit = await runAudit(lz, {
+        evidence: { kind: 'desired', synthesized: result.outdir },
+        formats: ['md', 'json', 'junit', 'html', 'sarif'],
+        outDir: path.resolve(io.cwd, opts.auditOut),
+        failOn: 'low',
+        generatedAt: reportTime(io.env),
+      });
       io.out(auditSummary(audit.report));
       if (!planPassed) throw new CliError('the offline plan of the working tree fails its guards (see above)');
       if (audit.findings > 0) throw new CliError(`the audit of the desired state has ${audit.findings} findings (see above)`, EXIT_FINDINGS);

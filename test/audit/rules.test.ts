@@ -22,7 +22,7 @@ const own = (id: string) => tenantNames(lz.settings, id);
 const file = (dir: string, key: string) => path.join(dir, key);
 
 async function audit(dir: string, source: 'state' | 'desired' = 'state'): Promise<Map<string, Map<string, RuleResult>>> {
-  const manifests = lz.tenants.map((t) => t.manifest);
+  const manifests = lz.tenants;
   const evidence = source === 'state' ? await collectStateEvidence(manifests, directoryReader(dir)) : collectDesiredEvidence(manifests, dir);
   return new Map(evidence.map((e) => [e.tenant.id, new Map(auditTenant(lz.settings, e, source).results.map((r) => [r.ruleId, r]))]));
 }

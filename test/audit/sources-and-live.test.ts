@@ -18,8 +18,8 @@ const lz = exampleLandingZone();
 const result = synthTo(lz);
 const clean = tempDir('lz-audit-src-');
 writeStates(lz, result, clean);
-const manifests = lz.tenants.map((t) => t.manifest);
-const manifest = (id: string) => manifests.find((m) => m.id === id)!;
+const manifests = lz.tenants;
+const manifest = (id: string) => manifests.find((m) => m.manifest.id === id)!;
 
 describe('state sources: bad files give a clear error and do not stop the other tenants', () => {
   test.each([
@@ -138,7 +138,7 @@ describe('--live: Organizations and the tenant account, read through the AWS SDK
   }
 
   async function auditLive(c: ReturnType<typeof clients>) {
-    const live = await readLiveFacts(c.live, lz.settings, tenant, accountId);
+    const live = await readLiveFacts(c.live, lz.settings, tenant.manifest, tenant.profile, accountId);
     const evidence = (await collectStateEvidence([tenant], directoryReader(clean)))[0];
     return { live, audit: auditTenant(lz.settings, { ...evidence, live }, 'state') };
   }
@@ -167,6 +167,6 @@ describe('--live: Organizations and the tenant account, read through the AWS SDK
   });
 
   test('pooled tenants have nothing to read live', async () => {
-    expect(await readLiveFacts(clients().live, lz.settings, manifest('cedar-dental'), undefined)).toEqual({ problems: [] });
+    expect(await readLiveFacts(clients().live, lz.settings, manifest('cedar-dental').manifest, manifest('cedar-dental').profile, undefined)).toEqual({ problems: [] });
   });
 });

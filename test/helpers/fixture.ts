@@ -3,6 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { Diagnostic } from '../../model/diagnostics';
+import { loadSettings } from '../../model/load';
+import { TenantProfile, tenantProfile } from '../../model/profile';
+import { LandingZoneSettings } from '../../model/schema/settings';
+import { TenantSchema } from '../../model/schema/tenant';
 import { validateLandingZone, ValidationResult } from '../../model/validate';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -97,4 +101,16 @@ export function lineOf(text: string, needle: string): number {
 
 export function errorsOf(result: ValidationResult): Diagnostic[] {
   return result.diagnostics.filter((d) => d.severity === 'error');
+}
+
+/** The settings of the repository's landing-zone.yaml (settings, not tenants: tests may rely on them). */
+export function exampleSettings(): LandingZoneSettings {
+  const loaded = loadSettings(EXAMPLE_SETTINGS).loaded;
+  if (!loaded) throw new Error('landing-zone.yaml is not valid');
+  return loaded.settings;
+}
+
+/** The profile of a manifest built by l1/l2/l3 (parsed by the schema first). */
+export function profileOf(m: Manifest, settings: LandingZoneSettings = exampleSettings()): TenantProfile {
+  return tenantProfile(settings, TenantSchema.parse(m));
 }

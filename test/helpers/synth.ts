@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { tenantProfile } from '../../model/profile';
 import { LandingZone, validateLandingZone } from '../../model/validate';
 import { SynthResult, synthesizeLandingZone, SynthOptions } from '../../stacks/synthesize';
 import { EXAMPLE_SETTINGS, EXAMPLE_TENANTS } from './fixture';
@@ -57,7 +58,7 @@ export function readTree(dir: string): Map<string, Buffer> {
 export function withTenant(lz: LandingZone, manifest: LandingZone['tenants'][number]['manifest']): LandingZone {
   const others = lz.tenants.filter((t) => t.manifest.id !== manifest.id);
   const template = lz.tenants[0];
-  return { ...lz, tenants: [...others, { ...template, manifest, fileName: `${manifest.id}.yaml` }].sort((a, b) => (a.manifest.id < b.manifest.id ? -1 : 1)) };
+  return { ...lz, tenants: [...others, { ...template, manifest, profile: tenantProfile(lz.settings, manifest), fileName: `${manifest.id}.yaml` }].sort((a, b) => (a.manifest.id < b.manifest.id ? -1 : 1)) };
 }
 
 /** Address (`type.name`) to block, for every resource of a synthesized stack. */

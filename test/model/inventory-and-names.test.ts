@@ -1,12 +1,9 @@
 import { orderByDependencies, stackInventory, stacksForTenants, StackSpec } from '../../model/inventory';
 import { derive, NameTooLongError, NAME_LIMITS, platformNames, tenantNames } from '../../model/names';
 import { TENANT_ID_MAX_LENGTH } from '../../model/schema/tenant';
+import { l1, l2, l3, profileOf } from '../helpers/fixture';
 
-const tenants = [
-  { id: 'zeta', tier: 'L1' as const },
-  { id: 'alpha', tier: 'L3' as const },
-  { id: 'mid', tier: 'L2' as const },
-];
+const tenants = [profileOf(l1('zeta')), profileOf(l3('alpha')), profileOf(l2('mid'))];
 
 describe('stack inventory', () => {
   const inv = stackInventory(tenants);

@@ -1,8 +1,9 @@
 import { StackSpec, tenantStacks } from '../../model/inventory';
 import { makeChange, ResourceChange } from '../../pipeline/changes';
+import { l1, l2, l3, profileOf } from '../helpers/fixture';
 import { checkApprovalGate, checkApprovers, checkDataDestruction, checkUnrecognized, GuardContext, TenantGuardInfo } from '../../pipeline/guards';
 
-const tenantStack = (id: string, tier: 'L1' | 'L2' | 'L3' = 'L2'): StackSpec => tenantStacks({ id, tier }).find((s) => s.kind === 'tenant')!;
+const tenantStack = (id: string, tier: 'L1' | 'L2' | 'L3' = 'L2'): StackSpec => tenantStacks(profileOf({ L1: l1, L2: l2, L3: l3 }[tier](id))).find((s) => s.kind === 'tenant')!;
 const platform: StackSpec = { name: 'platform', kind: 'platform', target: 'platform', stateKey: 'shared/platform.tfstate', dependsOn: ['organization'], wave: 2 };
 const ctx = (tenants: Record<string, Partial<TenantGuardInfo>>): GuardContext => ({ tenants: new Map(Object.entries(tenants).map(([id, t]) => [id, { status: 'active', changeApprovers: [], ...t }])) });
 const ack = { reason: 'contract ended, retention period over', approvedBy: ['@acme/legal'] };

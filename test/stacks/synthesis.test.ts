@@ -10,7 +10,7 @@ const result = synthTo(lz);
 describe('synthesis of the example landing zone', () => {
   test('writes manifest.json and one cdk.tf.json per stack of the inventory', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(result.outdir, 'manifest.json'), 'utf8'));
-    const inventory = stackInventory(lz.tenants.map((t) => t.manifest));
+    const inventory = stackInventory(lz.tenants.map((t) => t.profile));
     expect(Object.keys(manifest.stacks).sort()).toEqual(inventory.map((s) => s.name).sort());
     for (const spec of inventory) {
       const entry = manifest.stacks[spec.name];

@@ -21,6 +21,7 @@ export const RULES: ReadonlyArray<RuleInfo> = [
     tiers: ['L2', 'L3'],
     contract: '4. Keys',
     rationale: 'A shared key lets one tenant\'s grant <decrypt> another tenant\'s data.',
+    scope: { stacks: ['data'], resourceTypes: ['aws_kms_key'] },
   },
   {
     id: 'LZ-IAM-02',
@@ -29,6 +30,7 @@ export const RULES: ReadonlyArray<RuleInfo> = [
     tiers: ['L1', 'L2', 'L3'],
     contract: '2. Access',
     rationale: 'Wildcards in "Resource" reach other tenants.',
+    scope: { stacks: ['data'], resourceTypes: ['aws_kms_key'] },
   },
   {
     id: 'LZ-BAK-03',
@@ -37,6 +39,7 @@ export const RULES: ReadonlyArray<RuleInfo> = [
     tiers: ['L3'],
     contract: '6. Backups',
     rationale: 'A locked vault survives a compromised deployment role.',
+    scope: { stacks: ['data'], resourceTypes: ['aws_kms_key'] },
   },
   {
     id: 'LZ-TAG-04',
@@ -45,6 +48,7 @@ export const RULES: ReadonlyArray<RuleInfo> = [
     tiers: ['L1', 'L2', 'L3'],
     contract: '1. Identity',
     rationale: 'Cost and incident reports find resources by tag.',
+    scope: { stacks: ['tenant'], resourceTypes: ['*'] },
   },
 ];
 
@@ -53,7 +57,7 @@ const ACME: TenantAudit = {
   tier: 'L1',
   status: 'active',
   source: 'state',
-  inputs: ['s3://lz-state/tenants/acme/tenant.tfstate'],
+  stacks: [{ stack: 'tenant-acme', input: 's3://lz-state/tenants/acme/tenant.tfstate' }],
   problems: [],
   results: [
     { ruleId: 'LZ-KEY-01', status: 'not-applicable', message: 'L1 tenants use the platform key.', evidence: [] },
@@ -81,7 +85,10 @@ const GLOBEX: TenantAudit = {
   tier: 'L2',
   status: 'suspended',
   source: 'state',
-  inputs: ['state/tenants/globex/account.tfstate', 'state/tenant-globex.tfstate'],
+  stacks: [
+    { stack: 'account-globex', input: 'state/tenants/globex/account.tfstate' },
+    { stack: 'tenant-globex', input: 'state/tenant-globex.tfstate' },
+  ],
   problems: ['tenant-globex.tfstate: unexpected token < at line 1 & column 2 \u0007'],
   results: [
     {
@@ -106,7 +113,7 @@ const INITECH: TenantAudit = {
   tier: 'L3',
   status: 'active',
   source: 'state',
-  inputs: ['tenants/initech/tenant.tfstate'],
+  stacks: [{ stack: 'tenant-initech', input: 'tenants/initech/tenant.tfstate' }],
   problems: [],
   results: [
     { ruleId: 'LZ-KEY-01', status: 'pass', message: 'BYOK key in the tenant account.', evidence: [{ stack: 'tenant-initech', address: 'aws_kms_external_key.byok', attribute: 'enabled', value: true }] },

@@ -3,7 +3,8 @@ import addFormats from 'ajv-formats';
 import type { Log, Result } from 'sarif';
 import { RuleStatus } from '../../../audit/model';
 import { renderSarif, SARIF_LEVELS } from '../../../audit/report/sarif';
-import { inputUri, stateInputForStack } from '../../../audit/report/state-input';
+import { inputOfStack, inputsRead } from '../../../audit/model';
+import { inputUri } from '../../../audit/report/input-uri';
 import { auditReport, EMPTY_REPORT, KEY_POLICY, LONG_VALUE, RULES, TENANTS } from './fixture';
 
 /**
@@ -95,8 +96,11 @@ describe('SARIF report', () => {
     expect(acmeFail.locations?.[0].message?.text).toBe(`policy = ${JSON.stringify(KEY_POLICY)}`);
   });
 
-  test('a location names no file when the tenant\'s inputs do not hold that stack\'s state', () => {
-    const report = auditReport([{ ...TENANTS[0], inputs: ['somewhere/else.tfstate'] }]);
+  test.each([
+    ['could not be read', [{ stack: 'tenant-acme', input: 's3://lz-state/tenants/acme/tenant.tfstate', problem: 'not valid JSON' }]],
+    ['was not collected', [{ stack: 'platform', input: 'shared/platform.tfstate' }]],
+  ])('a location names no file when the stack\'s evidence %s', (_why, stacks) => {
+    const report = auditReport([{ ...TENANTS[0], stacks }]);
     const [result] = parse(renderSarif(report)).runs[0].results!;
     expect(result.locations?.map((l) => l.physicalLocation)).toEqual([undefined, undefined]);
     expect(schemaErrors(parse(renderSarif(report)))).toEqual([]);
@@ -122,21 +126,24 @@ describe('SARIF report', () => {
   });
 });
 
-describe('state inputs', () => {
-  const tenant = { tenantId: 'acme', tier: 'L2' as const };
+describe('stack inputs', () => {
+  const stacks = [
+    { stack: 'platform', input: 'shared/platform.tfstate' },
+    { stack: 'account-acme', input: 'state/tenants/acme/account.tfstate' },
+    { stack: 'tenant-acme', input: 'state/tenants/acme/tenant.tfstate.json', problem: 'not valid JSON' },
+  ];
 
   test.each([
-    [['s3://bucket/tenants/acme/tenant.tfstate'], 'tenant-acme', 's3://bucket/tenants/acme/tenant.tfstate'],
-    [['tenants/acme/account.tfstate', 'tenants/acme/tenant.tfstate'], 'account-acme', 'tenants/acme/account.tfstate'],
-    [['/state/tenants/acme/account.tfstate', '/state/tenants/acme/tenant.tfstate.json'], 'tenant-acme', '/state/tenants/acme/tenant.tfstate.json'],
-    [['cdktf.out/stacks/account-acme/cdk.tf.json', 'cdktf.out/stacks/tenant-acme/cdk.tf.json'], 'tenant-acme', 'cdktf.out/stacks/tenant-acme/cdk.tf.json'],
-    [['out\\tenant-acme.show.json'], 'tenant-acme', 'out\\tenant-acme.show.json'],
-    [['shared/platform.tfstate'], 'platform', 'shared/platform.tfstate'],
-    [['tenants/acme/tenant.tfstate'], 'account-acme', undefined],
-    [['tenants/other/tenant.tfstate'], 'tenant-acme', undefined],
-    [['tenants/acme/tenant.tfstate.bak'], 'tenant-acme', undefined],
-  ])('inputs %j hold stack %s in %j', (inputs, stack, expected) => {
-    expect(stateInputForStack({ ...tenant, inputs }, stack)).toBe(expected);
+    ['platform', 'shared/platform.tfstate'],
+    ['account-acme', 'state/tenants/acme/account.tfstate'],
+    ['tenant-acme', undefined],
+    ['tenant-other', undefined],
+  ])('stack %s was read from %j', (stack, expected) => {
+    expect(inputOfStack({ stacks }, stack)).toBe(expected);
+  });
+
+  test('the inputs read are those of the stacks without a problem, in collection order', () => {
+    expect(inputsRead({ stacks })).toEqual(['shared/platform.tfstate', 'state/tenants/acme/account.tfstate']);
   });
 
   test.each([

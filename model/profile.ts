@@ -1,0 +1,261 @@
+import { SESSION_VENDING_FUNCTIONS } from '../functions/shared/contracts';
+import { platformNames, tenantNames } from './names';
+import { LandingZoneSettings } from './schema/settings';
+import { BYOK_MODES, TenantManifest, TenantStatus } from './schema/tenant';
+import { isDedicated, Tier } from './tiers';
+
+/**
+ * What a tenant's tier means, decided once: `tenantProfile(settings, manifest)` is the one
+ * function that says where a tenant lives, which OU its account sits in, whose app serves it at
+ * which version, which key encrypts its data and who controls that key, whether its BYOK is in
+ * effect, where its backups go, who approves its changes and which roles may vend its sessions.
+ * The stack inventory, the stacks, validation, `lz codeowners`, the pipeline guards and the
+ * audit all read the profile; none of them re-derives these facts from manifest fields.
+ *
+ * The combinations (status only changes the rows at the bottom):
+ *
+ * | tier | BYOK mode | key material | account (OU) | app (version) | data key (controlled by) | vault | BYOK state |
+ * |---|---|---|---|---|---|---|---|
+ * | L1 | - | - | platform account | platform (platform's) | platform key (platform) | platform daily | not applicable |
+ * | L2 | - | - | own (tenantsL2) | platform (platform's) | tenant key (landing zone) | tenant vault | not applicable |
+ * | L3 | imported | imported | own (tenantsL3) | own (pin, else platform's) | BYOK key (customer) | tenant vault + locked vault | in effect |
+ * | L3 | imported | not yet | own (tenantsL3) | platform (platform's; the pin waits) | tenant key (landing zone) | tenant vault | **pending** |
+ * | L3 | customer-key | - | own (tenantsL3) | own (pin, else platform's) | customer's key (customer) | tenant vault + locked vault | in effect |
+ *
+ * BYOK pending (DESIGN.md): an L3 tenant with `byok: imported` whose key material has not
+ * arrived runs like L2 (shared app, landing-zone key) until `keyMaterialImported: true`. The
+ * BYOK key already exists (origin EXTERNAL, no material). An app-version pin does not take
+ * effect while pending: the platform app serves the tenant at the platform's version.
+ *
+ * | status | account OU (L2/L3) | sign-in, API key | event routes | data-access role (L2/L3) | destroy protection |
+ * |---|---|---|---|---|---|
+ * | active | tier OU | on | on | present | on |
+ * | suspended | tier OU | disabled | on | present | on |
+ * | offboarding | suspended OU | removed | off | removed | on, unless `acknowledgements.dataDestruction` |
+ *
+ * Every L2/L3 tenant keeps its landing-zone key and first vault in every tier, so moves up are
+ * in-place updates (the vault keeps the recovery points written under that key).
+ */
+export interface TenantProfile {
+  readonly tenantId: string;
+  readonly tier: Tier;
+  readonly status: TenantStatus;
+  /** An AWS account of the tenant's own (L2, L3). */
+  readonly dedicated: boolean;
+  readonly account: AccountPlacement;
+  /** Region of the tenant's data and resources: the platform home region for L1. */
+  readonly region: string;
+  readonly app: AppAssignment;
+  readonly byok: ByokProfile;
+  /** The key that encrypts the tenant's data now. */
+  readonly dataKey: DataKey;
+  /** L2/L3: the landing zone's key of this tenant (kept in L3 for what was written under it). */
+  readonly landingZoneKeyAlias?: string;
+  /** L3 `byok: imported`: the key of origin EXTERNAL, present whether or not material arrived. */
+  readonly byokKeyAlias?: string;
+  readonly backup: BackupAssignment;
+  /** L3: the deployment environment whose reviewers approve the tenant's changes. */
+  readonly approval?: ApprovalGate;
+  /** The roles of the serving app that vend tenant-scoped sessions (trusted by the data-access role). */
+  readonly sessionVending: { readonly account: AccountSide; readonly roleNames: ReadonlyArray<string> };
+  /** The role tenant-scoped sessions assume. Pooled: the shared role of the platform. */
+  readonly dataAccessRole: { readonly account: AccountSide; readonly name: string; readonly present: boolean };
+  readonly data: DataPlacement;
+  readonly access: AccessState;
+  /** Data-bearing resources carry prevent_destroy (lifted only by an acknowledged offboarding). */
+  readonly destroyProtection: boolean;
+}
+
+/** Which account a resource of the tenant lives in. */
+export type AccountSide = 'platform' | 'tenant';
+
+export type OuKey = keyof LandingZoneSettings['organizationalUnits'];
+
+export type AccountPlacement =
+  | { readonly side: 'platform'; readonly id: string }
+  | {
+      readonly side: 'tenant';
+      /** An existing account adopted by id; undefined when the account stack creates it. */
+      readonly adoptedId?: string;
+      readonly email: string;
+      readonly ou: OuKey;
+      readonly ouName: string;
+    };
+
+export interface AppAssignment {
+  /** Whose app serves the tenant: the shared platform app, or its own in its account. */
+  readonly host: AccountSide;
+  /** The version that serves it. */
+  readonly version: string;
+  /** A pinned version that does not take effect yet (BYOK pending), with why. */
+  readonly deferredPin?: { readonly version: string; readonly reason: string };
+}
+
+export type ByokState = 'not-applicable' | 'in-effect' | 'pending';
+
+export interface ByokProfile {
+  readonly mode?: (typeof BYOK_MODES)[number];
+  readonly state: ByokState;
+  /** Why BYOK is not in effect (pending). */
+  readonly reason?: string;
+}
+
+export type KeyController = 'platform' | 'landing-zone' | 'customer';
+
+/** A key by alias (keys of this landing zone) or by ARN (a customer-owned key, no alias here). */
+export type KeyReference = { readonly alias: string } | { readonly arn: string };
+
+export interface DataKey {
+  readonly kind: 'platform' | 'landing-zone' | 'byok-imported' | 'customer-key';
+  readonly ref: KeyReference;
+  readonly controlledBy: KeyController;
+  /** How reports name it: "the BYOK key alias/kpz/tenant/acme/byok". */
+  readonly label: string;
+}
+
+export interface BackupAssignment {
+  /** The platform's daily plan (pooled tables) or the tenant's own plan. */
+  readonly plan: 'platform' | 'tenant';
+  readonly planName: string;
+  /** The vault recovery points go to without a vault lock (tenant: encrypted with the landing-zone key). */
+  readonly vaultName: string;
+  /** L3 with its own app: the locked vault, encrypted with the data key. */
+  readonly lockedVault?: { readonly name: string; readonly changeableForDays: number };
+  readonly schedule: string;
+  readonly retentionDays: number;
+  readonly coldStorageAfterDays?: number;
+}
+
+export interface ApprovalGate {
+  readonly environment: string;
+  readonly approvers: ReadonlyArray<string>;
+}
+
+export interface DataPlacement {
+  readonly mode: 'pooled' | 'dedicated';
+  readonly account: AccountSide;
+  readonly itemsTable: string;
+  readonly usersTable: string;
+  /** The bucket's name in the given account (bucket names include account and region). */
+  readonly bucketName: (accountId: string) => string;
+}
+
+export interface AccessState {
+  /** Users may sign in (the admin user and the API key are enabled). */
+  readonly signIn: boolean;
+  /** The tenant has an API key on the serving app (removed while offboarding). */
+  readonly apiKey: boolean;
+  /** Event routes deliver (removed while offboarding). */
+  readonly eventRouting: boolean;
+}
+
+/** Days during which the lock of an L3 tenant's vault can still be removed (then it is permanent). */
+export const VAULT_LOCK_GRACE_DAYS = 3;
+
+/** Name of the deployment environment that gates an L3 tenant's changes. */
+export function approvalEnvironmentName(tenantId: string): string {
+  return `tenant-${tenantId}`;
+}
+
+function byokOf(tenant: TenantManifest, byokKeyAlias: string): ByokProfile {
+  const e = tenant.tier === 'L3' ? tenant.encryption : undefined;
+  if (!e) return { state: 'not-applicable' };
+  if (e.byok === 'customer-key' || e.keyMaterialImported === true) return { mode: e.byok, state: 'in-effect' };
+  return {
+    mode: e.byok,
+    state: 'pending',
+    reason: `BYOK key ${byokKeyAlias} has no key material yet: tenant ${tenant.id} runs as L2 on the landing-zone key until the customer imports it and the manifest says encryption.keyMaterialImported: true`,
+  };
+}
+
+function ouOf(tenant: TenantManifest): OuKey {
+  if (tenant.status === 'offboarding') return 'suspended';
+  return tenant.tier === 'L3' ? 'tenantsL3' : 'tenantsL2';
+}
+
+export function tenantProfile(settings: LandingZoneSettings, tenant: TenantManifest): TenantProfile {
+  const shared = platformNames(settings);
+  const own = tenantNames(settings, tenant.id);
+  const { platform, organization } = settings;
+  const offboarding = tenant.status === 'offboarding';
+  const common = {
+    tenantId: tenant.id,
+    tier: tenant.tier,
+    status: tenant.status,
+    access: { signIn: tenant.status === 'active', apiKey: !offboarding, eventRouting: !offboarding },
+    destroyProtection: !(offboarding && tenant.acknowledgements?.dataDestruction !== undefined),
+  };
+
+  if (!isDedicated(tenant.tier)) {
+    const region = settings.regions.home;
+    return {
+      ...common,
+      dedicated: false,
+      account: { side: 'platform', id: organization.platformAccountId },
+      region,
+      app: { host: 'platform', version: platform.appVersion },
+      byok: { state: 'not-applicable' },
+      dataKey: { kind: 'platform', ref: { alias: shared.kmsAlias }, controlledBy: 'platform', label: `the platform key ${shared.kmsAlias}` },
+      backup: { plan: 'platform', planName: shared.backupPlan, vaultName: shared.backupVault, schedule: platform.backup.schedule, retentionDays: platform.backup.retentionDays },
+      sessionVending: { account: 'platform', roleNames: SESSION_VENDING_FUNCTIONS.map((fn) => shared.appRole(fn)) },
+      dataAccessRole: { account: 'platform', name: shared.dataAccessRole, present: true },
+      data: { mode: 'pooled', account: 'platform', itemsTable: shared.itemsTable, usersTable: shared.usersTable, bucketName: (accountId) => shared.pooledBucket(accountId, region) },
+    };
+  }
+
+  const region = tenant.homeRegion;
+  const byok = byokOf(tenant, own.byokKmsAlias);
+  const ownApp = byok.state === 'in-effect';
+  const encryption = tenant.encryption;
+  let dataKey: DataKey = { kind: 'landing-zone', ref: { alias: own.kmsAlias }, controlledBy: 'landing-zone', label: `the tenant key ${own.kmsAlias}` };
+  if (ownApp && encryption?.byok === 'customer-key') dataKey = { kind: 'customer-key', ref: { arn: encryption.keyArn! }, controlledBy: 'customer', label: `the customer key ${encryption.keyArn}` };
+  else if (ownApp) dataKey = { kind: 'byok-imported', ref: { alias: own.byokKmsAlias }, controlledBy: 'customer', label: `the BYOK key ${own.byokKmsAlias}` };
+
+  const pin = tenant.tier === 'L3' ? tenant.appVersion : undefined;
+  const app: AppAssignment = ownApp
+    ? { host: 'tenant', version: pin ?? platform.appVersion }
+    : { host: 'platform', version: platform.appVersion, ...(pin !== undefined && pin !== platform.appVersion ? { deferredPin: { version: pin, reason: `BYOK is pending: the platform app serves tenant ${tenant.id} at ${platform.appVersion} until its own app runs` } } : {}) };
+  const backup = tenant.backup!;
+  const account = tenant.account!;
+  const ou = ouOf(tenant);
+  return {
+    ...common,
+    dedicated: true,
+    account: { side: 'tenant', ...(account.id ? { adoptedId: account.id } : {}), email: account.email, ou, ouName: settings.organizationalUnits[ou] },
+    region,
+    app,
+    byok,
+    dataKey,
+    landingZoneKeyAlias: own.kmsAlias,
+    ...(encryption?.byok === 'imported' && tenant.tier === 'L3' ? { byokKeyAlias: own.byokKmsAlias } : {}),
+    backup: {
+      plan: 'tenant',
+      planName: own.backupPlan,
+      vaultName: own.backupVault,
+      ...(ownApp ? { lockedVault: { name: own.lockedBackupVault, changeableForDays: VAULT_LOCK_GRACE_DAYS } } : {}),
+      schedule: backup.schedule,
+      retentionDays: backup.retentionDays,
+      ...(backup.coldStorageAfterDays !== undefined ? { coldStorageAfterDays: backup.coldStorageAfterDays } : {}),
+    },
+    ...(tenant.tier === 'L3' ? { approval: { environment: approvalEnvironmentName(tenant.id), approvers: tenant.changeApprovers ?? [] } } : {}),
+    sessionVending: ownApp
+      ? { account: 'tenant', roleNames: SESSION_VENDING_FUNCTIONS.map((fn) => own.appRole(fn)) }
+      : { account: 'platform', roleNames: SESSION_VENDING_FUNCTIONS.map((fn) => shared.appRole(fn)) },
+    dataAccessRole: { account: 'tenant', name: own.dataAccessRole, present: !offboarding },
+    data: { mode: 'dedicated', account: 'tenant', itemsTable: own.itemsTable, usersTable: own.usersTable, bucketName: (accountId) => own.dataBucket(accountId, region) },
+  };
+}
+
+/** The profile of every tenant, in the order given. */
+export function tenantProfiles(settings: LandingZoneSettings, tenants: ReadonlyArray<TenantManifest>): TenantProfile[] {
+  return tenants.map((t) => tenantProfile(settings, t));
+}
+
+/**
+ * ARNs of the roles that may vend the tenant's sessions. The tenant account id may be a
+ * Terraform reference (an account the account stack creates in the same run).
+ */
+export function sessionVendingRoleArns(profile: Pick<TenantProfile, 'sessionVending'>, accounts: { readonly platform: string; readonly tenant?: string }): string[] {
+  const account = profile.sessionVending.account === 'platform' ? accounts.platform : accounts.tenant;
+  return profile.sessionVending.roleNames.map((name) => `arn:aws:iam::${account}:role/${name}`);
+}
