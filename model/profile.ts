@@ -246,11 +246,6 @@ export function tenantProfile(settings: LandingZoneSettings, tenant: TenantManif
   };
 }
 
-/** The profile of every tenant, in the order given. */
-export function tenantProfiles(settings: LandingZoneSettings, tenants: ReadonlyArray<TenantManifest>): TenantProfile[] {
-  return tenants.map((t) => tenantProfile(settings, t));
-}
-
 /**
  * ARNs of the roles that may vend the tenant's sessions. The tenant account id may be a
  * Terraform reference (an account the account stack creates in the same run).

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { baseRevision } from '../git/git';
 import { compareDiagnostics, Diagnostic, hasErrors } from './diagnostics';
 import { readBaseManifests } from './base-manifests';
 import { displayPath, loadSettings, loadTenantDocuments, LoadedTenant, PendingManifest } from './load';
@@ -38,10 +39,6 @@ export interface ValidationResult {
   readonly filesRead: number;
 }
 
-export function defaultBaseRef(): string {
-  return process.env.LZ_BASE_REF || 'HEAD';
-}
-
 export function validateLandingZone(opts: ValidateOptions): ValidationResult {
   const diagnostics: Diagnostic[] = [];
   const settingsResult = loadSettings(opts.settingsFile, opts.cwd);
@@ -53,7 +50,7 @@ export function validateLandingZone(opts: ValidateOptions): ValidationResult {
   diagnostics.push(...loadDiagnostics);
   for (const doc of documents) diagnostics.push(...checkTenantDocument(doc, settings));
   diagnostics.push(...checkAcrossTenants(documents));
-  const baseRef = opts.baseRef === undefined ? defaultBaseRef() : opts.baseRef;
+  const baseRef = opts.baseRef === undefined ? baseRevision(undefined) : opts.baseRef;
   if (baseRef !== false) {
     diagnostics.push(...checkAgainstBase(documents, readBaseManifests(opts.tenantsDir, baseRef), displayPath(path.resolve(opts.tenantsDir), opts.cwd)));
   }

@@ -2,6 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Annotations, Aspects, IAspect, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { STACK_TAG_KEYS } from '../model/tags';
 import { isProtectedResourceType, KMS_KEY_ATTRIBUTES, readConfigPath } from '../terraform/protected-resources';
 import { SecureBucket } from './secure-bucket';
 
@@ -11,7 +12,6 @@ import { SecureBucket } from './secure-bucket';
  * resource; a rule that checks (encryption, bucket hardening, tags) turns a violation into
  * an error annotation, which fails synthesis with the construct path of the offender.
  */
-export const REQUIRED_TAG_KEYS = ['ManagedBy', 'LandingZone', 'Stack'] as const;
 
 /** Marks a stack whose data-bearing resources may be destroyed (explicit offboarding only). */
 const DESTRUCTION_ALLOWED = Symbol.for('tenant-landing-zone.destruction-allowed');
@@ -70,7 +70,7 @@ export class TaggingAspect implements IAspect {
     if (!(node instanceof AwsProvider)) return;
     const blocks = Array.isArray(node.defaultTags) ? (node.defaultTags as ReadonlyArray<{ tags?: Record<string, string> }>) : [];
     const tags = blocks[0]?.tags ?? {};
-    const missing = REQUIRED_TAG_KEYS.filter((k) => isBlank(tags[k]));
+    const missing = STACK_TAG_KEYS.filter((k) => isBlank(tags[k]));
     if (missing.length > 0) Annotations.of(node).addError(`AWS provider is missing default tags ${missing.join(', ')}`);
   }
 }

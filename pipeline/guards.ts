@@ -1,7 +1,7 @@
 import { StackSpec } from '../model/inventory';
 import { TenantStatus } from '../model/schema/tenant';
 import { LandingZone } from '../model/validate';
-import { ResourceChange } from './changes';
+import { isDestructive, ResourceChange } from './changes';
 
 /**
  * The guards of the pipeline, each a pure function of one stack's plan and the head manifests
@@ -27,9 +27,11 @@ export interface GuardViolation {
   readonly remedy: string;
 }
 
-/** What the guards need to know of a tenant, from its head manifest. */
+/** What the guards need to know of a tenant, from its head manifest and profile. */
 export interface TenantGuardInfo {
   readonly status: TenantStatus;
+  /** The profile's decision: data-bearing resources may not be destroyed. */
+  readonly destroyProtection: boolean;
   readonly dataDestruction?: { readonly reason: string; readonly approvedBy: ReadonlyArray<string> };
   readonly changeApprovers: ReadonlyArray<string>;
 }
@@ -43,7 +45,12 @@ export function guardContext(lz: LandingZone): GuardContext {
     tenants: new Map(
       lz.tenants.map((t) => [
         t.manifest.id,
-        { status: t.manifest.status, dataDestruction: t.manifest.acknowledgements?.dataDestruction, changeApprovers: t.manifest.changeApprovers ?? [] },
+        {
+          status: t.profile.status,
+          destroyProtection: t.profile.destroyProtection,
+          dataDestruction: t.manifest.acknowledgements?.dataDestruction,
+          changeApprovers: t.profile.approval?.approvers ?? [],
+        },
       ]),
     ),
   };
@@ -63,9 +70,10 @@ function describe(c: ResourceChange): string {
 }
 
 export function checkDataDestruction(spec: StackSpec, changes: ReadonlyArray<ResourceChange>, ctx: GuardContext): GuardViolation[] {
-  const destructive = changes.filter((c) => c.dataBearing && (c.action === 'delete' || c.action === 'replace'));
+  const destructive = changes.filter((c) => c.dataBearing && isDestructive(c));
   if (destructive.length === 0) return [];
   const tenant = spec.tenantId ? ctx.tenants.get(spec.tenantId) : undefined;
+  if (tenant && !tenant.destroyProtection) return [];
   let remedy: string;
   if (!spec.tenantId) {
     remedy = `${spec.name} is a shared stack: its data-bearing resources are never destroyed by the pipeline; keep the resource (same address and replacement-forcing arguments, or a moved block)`;
@@ -73,10 +81,8 @@ export function checkDataDestruction(spec: StackSpec, changes: ReadonlyArray<Res
     remedy = `could not evaluate: tenant ${spec.tenantId} has no manifest in this change, so no acknowledgement can apply; keep the resource`;
   } else if (tenant.status !== 'offboarding') {
     remedy = `tenant ${spec.tenantId} is ${tenant.status}; destroying its data needs status: offboarding and acknowledgements.dataDestruction {reason, approvedBy} in its manifest, or keep the resource`;
-  } else if (!tenant.dataDestruction) {
-    remedy = `tenant ${spec.tenantId} is offboarding but its manifest has no acknowledgements.dataDestruction {reason, approvedBy}`;
   } else {
-    return [];
+    remedy = `tenant ${spec.tenantId} is offboarding but its manifest has no acknowledgements.dataDestruction {reason, approvedBy}`;
   }
   return destructive.map((c) => ({
     rule: 'data-destruction' as const,

@@ -1,4 +1,4 @@
-import { ChangeAction, ResourceChange } from './changes';
+import { ChangeAction, isDestructive, ResourceChange } from './changes';
 import { GuardViolation } from './guards';
 import { compareStackReports, isHeldBack, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
 
@@ -184,12 +184,12 @@ function stackRow(st: StackReport): string {
 
 /** A stack whose changes a reviewer must see: guard violations, destruction, data-bearing resources. */
 function isNotable(st: StackReport): boolean {
-  return st.violations.length > 0 || st.changes.some((c) => c.dataBearing || c.action === 'delete' || c.action === 'replace');
+  return st.violations.length > 0 || st.changes.some((c) => c.dataBearing || isDestructive(c));
 }
 
 /** Destructive changes, then data-bearing ones, then the rest (each already sorted). */
 function notableChanges(changes: ReadonlyArray<ResourceChange>): ResourceChange[] {
-  const rank = (c: ResourceChange) => (c.action === 'delete' || c.action === 'replace' ? 0 : c.dataBearing ? 1 : 2);
+  const rank = (c: ResourceChange) => (isDestructive(c) ? 0 : c.dataBearing ? 1 : 2);
   return [...changes].sort((a, b) => rank(a) - rank(b));
 }
 

@@ -30,8 +30,3 @@ export function readSynthesis(dir: string): Synthesis {
   }
   return { dir, stacks };
 }
-
-/** An empty synthesis: the "before" of a landing zone that did not exist at the base revision. */
-export function emptySynthesis(dir: string): Synthesis {
-  return { dir, stacks: new Map() };
-}

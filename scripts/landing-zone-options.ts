@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { formatDiagnostic, hasErrors, ValidationFailed } from '../model/diagnostics';
+import { baseRevision } from '../git/git';
 import { PendingManifest } from '../model/load';
 import { LandingZone, validateLandingZone, ValidationResult } from '../model/validate';
 import { CliError } from './cli-error';
@@ -24,13 +25,18 @@ export function addLandingZoneOptions(program: Command): Command {
     .option('--no-history', 'skip the checks that compare with the base revision');
 }
 
+/** The base revision of a change: --base, else $LZ_BASE_REF, else HEAD (one definition: git/git.ts baseRevision). */
+export function baseRefOf(cmd: Command, io: CliIO): string {
+  return baseRevision((cmd.optsWithGlobals() as { base?: string }).base, io.env);
+}
+
 export function landingZoneOptions(cmd: Command, io: CliIO): LandingZoneOptions {
   const o = cmd.optsWithGlobals() as { settings: string; tenants: string; base?: string; history: boolean };
   return {
     cwd: io.cwd,
     settings: path.resolve(io.cwd, o.settings),
     tenants: path.resolve(io.cwd, o.tenants),
-    base: o.history === false ? false : (o.base ?? io.env.LZ_BASE_REF ?? 'HEAD'),
+    base: o.history === false ? false : baseRefOf(cmd, io),
   };
 }
 

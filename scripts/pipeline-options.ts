@@ -29,12 +29,6 @@ export function addWorkOptions(cmd: Command): Command {
     .option('--reuse-synth', 'use the syntheses an earlier `lz affected` left in --work-dir (checked against the base and HEAD commits) instead of synthesizing again');
 }
 
-/** The base revision: --base, else $LZ_BASE_REF, else HEAD (also with --no-history). */
-export function baseRefOf(cmd: Command, io: CliIO): string {
-  const o = cmd.optsWithGlobals() as { base?: string };
-  return o.base ?? (io.env.LZ_BASE_REF || 'HEAD');
-}
-
 export async function loadSyntheses(lz: LandingZone, lzOpts: LandingZoneOptions, baseRef: string, work: WorkOptions, io: CliIO, headDir?: string): Promise<Syntheses> {
   try {
     return await prepareSyntheses({ lz, settingsFile: lzOpts.settings, tenantsDir: lzOpts.tenants, baseRef, workDir: path.resolve(io.cwd, work.workDir), reuse: work.reuseSynth, headDir });

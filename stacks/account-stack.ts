@@ -3,6 +3,7 @@ import { OrganizationsAccount } from '@cdktf/provider-aws/lib/organizations-acco
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { tenantNames } from '../model/names';
+import { tenantTags } from '../model/tags';
 import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
 
 /**
@@ -31,7 +32,7 @@ export class AccountStack extends LandingZoneStack {
       roleName: roles.deployment,
       iamUserAccessToBilling: 'DENY',
       closeOnDeletion: false,
-      tags: { TenantId: tenant.id, Tier: tenant.tier },
+      tags: tenantTags(tenant),
       lifecycle: { ignoreChanges: ['role_name', 'iam_user_access_to_billing'] },
     });
     if (placement.adoptedId) this.account.importFrom(placement.adoptedId);

@@ -4,6 +4,7 @@ import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { StackSpec } from '../model/inventory';
 import { LandingZoneSettings } from '../model/schema/settings';
 import { TenantProfile } from '../model/profile';
+import { landingZoneTags } from '../model/tags';
 import { TenantManifest } from '../model/schema/tenant';
 import { allowDataDestruction, applyStackRules } from '../modules/stack-rules';
 
@@ -69,18 +70,7 @@ export abstract class LandingZoneStack extends TerraformStack {
 
   /** Tags every resource of this stack carries, through the providers' default_tags. */
   get commonTags(): Record<string, string> {
-    const tags: Record<string, string> = {
-      ...(this.settings.tags ?? {}),
-      ...(this.tenant?.tags ?? {}),
-      ManagedBy: 'tenant-landing-zone',
-      LandingZone: this.settings.name,
-      Stack: this.spec.name,
-    };
-    if (this.tenant) {
-      tags.TenantId = this.tenant.id;
-      tags.Tier = this.tenant.tier;
-    }
-    return tags;
+    return { ...(this.settings.tags ?? {}), ...(this.tenant?.tags ?? {}), ...landingZoneTags(this.settings.name, this.spec.name, this.tenant) };
   }
 
   deploymentRoleArn(accountId: string): string {

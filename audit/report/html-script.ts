@@ -1,22 +1,26 @@
+import { STATUS_LABELS } from './status';
+
 /**
  * The HTML report's inline script (plain ES2017, no framework). It reads the report from the
  * `audit-data` JSON element and renders the totals, the filters, the tenant-by-rule matrix and
  * the evidence panel. Every text goes in through textContent or an attribute, never as markup.
  *
  * Kept as a raw string: no backticks and no `${` inside, and nothing that reads the clock, so
- * the page is the same for the same report.
+ * the page is the same for the same report. The status labels come from STATUS_LABELS, so the
+ * page words them as every other format does.
  */
-export const HTML_REPORT_SCRIPT = String.raw`
+const SCRIPT = String.raw`
 (function () {
   'use strict';
 
   var report = JSON.parse(document.getElementById('audit-data').textContent);
 
+  var LABELS = /*STATUS_LABELS*/;
   var STATUS = {
-    pass: { label: 'pass', symbol: '\u2713' },
-    fail: { label: 'fail', symbol: '\u2717' },
-    error: { label: 'error', symbol: '!' },
-    'not-applicable': { label: 'n/a', symbol: '\u2013' },
+    pass: { label: LABELS.pass, symbol: '\u2713' },
+    fail: { label: LABELS.fail, symbol: '\u2717' },
+    error: { label: LABELS.error, symbol: '!' },
+    'not-applicable': { label: LABELS['not-applicable'], symbol: '\u2013' },
     none: { label: 'no result', symbol: '\u00b7' }
   };
   var STATUS_ORDER = ['pass', 'fail', 'error', 'not-applicable'];
@@ -317,3 +321,5 @@ export const HTML_REPORT_SCRIPT = String.raw`
   document.body.setAttribute('data-ready', 'true');
 })();
 `;
+
+export const HTML_REPORT_SCRIPT = SCRIPT.replace('/*STATUS_LABELS*/', JSON.stringify(STATUS_LABELS));

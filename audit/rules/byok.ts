@@ -29,8 +29,9 @@ export const byok: AuditRule = {
     if (material !== undefined && material !== null && material !== '') problems.push('key material is present in the state (key_material_base64 is set)');
     const state = key.values.key_state;
     if (typeof state === 'string') {
-      if (e.keyMaterialImported && state !== 'Enabled') problems.push(`the manifest says the material is imported but the key is ${state}`);
-      if (!e.keyMaterialImported && state === 'Enabled') problems.push('the key is enabled (material imported) but the manifest still says keyMaterialImported: false');
+      const inEffect = ctx.profile.byok.state === 'in-effect';
+      if (inEffect && state !== 'Enabled') problems.push(`the manifest says the material is imported but the key is ${state}`);
+      if (!inEffect && state === 'Enabled') problems.push('the key is enabled (material imported) but the manifest still says keyMaterialImported: false');
     }
     const evidence = [ev(key, 'type', key.type), ev(key, 'key_material_base64', material === undefined || material === null || material === '' ? null : '(present)')];
     if (typeof state === 'string') evidence.push(ev(key, 'key_state'));

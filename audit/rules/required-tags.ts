@@ -1,3 +1,4 @@
+import { landingZoneTags, tenantTags } from '../../model/tags';
 import { Evidence } from '../model';
 import { AuditRule, fail, verdict } from '../rule';
 import { ev } from './helpers';
@@ -8,7 +9,9 @@ export const requiredTags: AuditRule = {
   tiers: ['L1', 'L2', 'L3'],
   scope: { stacks: ['tenant'], resourceTypes: ['*'] },
   check(ctx) {
-    const want: Record<string, string> = { TenantId: ctx.tenant.id, Tier: ctx.tenant.tier, ManagedBy: 'tenant-landing-zone', LandingZone: ctx.settings.name };
+    // Stack differs per stack; the rest is the same on every resource of the tenant.
+    const { Stack: _stack, ...stackWide } = landingZoneTags(ctx.settings.name, '');
+    const want: Record<string, string> = { ...tenantTags(ctx.tenant), ...stackWide };
     const stack = ctx.stack('tenant');
     const problems: string[] = [];
     const evidence: Evidence[] = [];

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Diagnostic } from '../diagnostics';
 import { TenantDocument } from '../load';
-import { RESERVED_TAG_KEYS } from '../schema/common';
+import { RESERVED_TAG_KEYS } from '../tags';
 import { LandingZoneSettings } from '../schema/settings';
 import { KMS_KEY_ARN_PATTERN } from '../schema/tenant';
 import { TenantProfile, tenantProfile } from '../profile';

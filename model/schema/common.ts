@@ -67,7 +67,5 @@ export const TAGS = z
   .refine((t) => Object.keys(t).length <= 40, { error: 'at most 40 extra tags (AWS allows 50 per resource; the landing zone sets the rest)' })
   .meta({ description: 'Extra tags put on every resource of this scope.', examples: [{ CostCenter: 'cc-1234' }] });
 
-/** Tags the landing zone sets itself; manifests may not override them. */
-export const RESERVED_TAG_KEYS = ['TenantId', 'Tier', 'ManagedBy', 'LandingZone', 'Stack'] as const;
 
 export const REASON = z.string().trim().min(10, { error: 'a reason of at least 10 characters that a reviewer can understand' }).max(500);

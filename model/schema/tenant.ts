@@ -241,7 +241,3 @@ export const TenantSchema = z
   .meta({ title: 'Tenant manifest', description: 'One tenant of the landing zone. File name: tenants/<id>.yaml.' });
 
 export type TenantManifest = z.output<typeof TenantSchema>;
-export type TenantManifestInput = z.input<typeof TenantSchema>;
-export type TenantContact = z.output<typeof CONTACT>;
-export type TenantEncryption = z.output<typeof ENCRYPTION>;
-export type TenantBackup = z.output<typeof BACKUP>;

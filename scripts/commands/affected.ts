@@ -10,8 +10,8 @@ import { Syntheses } from '../../pipeline/workspace';
 import { UsageError } from '../cli-error';
 import { table } from '../../format/text-table';
 import { CliIO } from '../io';
-import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
-import { addWorkOptions, baseRefOf, loadSyntheses, selectStacks, WorkOptions } from '../pipeline-options';
+import { baseRefOf, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
+import { addWorkOptions, loadSyntheses, selectStacks, WorkOptions } from '../pipeline-options';
 
 /**
  * `lz affected`: the stacks whose synthesized configuration differs between the base revision

@@ -5,13 +5,12 @@ import { DEPLOYMENT_ENVIRONMENT_VARIABLE, guardContext } from '../../pipeline/gu
 import { terraformVersion } from '../../pipeline/terraform';
 import { CliError } from '../cli-error';
 import { CliIO } from '../io';
-import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
+import { baseRefOf, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 import {
   addReportOptions,
   addSelectionOptions,
   addTerraformOptions,
   addWorkOptions,
-  baseRefOf,
   emitReport,
   loadSyntheses,
   parseParallelism,

@@ -4,13 +4,12 @@ import { PlanMode, runPlan } from '../../pipeline/plan';
 import { awsCredentialSource, terraformVersion } from '../../pipeline/terraform';
 import { CliError, UsageError } from '../cli-error';
 import { CliIO } from '../io';
-import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
+import { baseRefOf, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 import {
   addReportOptions,
   addSelectionOptions,
   addTerraformOptions,
   addWorkOptions,
-  baseRefOf,
   emitReport,
   loadSyntheses,
   parseParallelism,

@@ -12,10 +12,9 @@ import { RevisionSynthesisError } from '../../pipeline/revision-synthesis';
 import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses } from '../../pipeline/workspace';
 import { CliError, EXIT_FINDINGS } from '../cli-error';
 import { CliIO } from '../io';
-import { LandingZoneOptions, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
+import { baseRefOf, LandingZoneOptions, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 import { reportTime, runAudit } from '../../audit/run';
 import { auditSummary } from '../../audit/summary';
-import { baseRefOf } from '../pipeline-options';
 import { stackTable, synthesize } from '../synthesis';
 
 function tenantsByTier(lz: LandingZone): string {

@@ -5,7 +5,7 @@ import { checkApprovalGate, checkApprovers, checkDataDestruction, checkUnrecogni
 
 const tenantStack = (id: string, tier: 'L1' | 'L2' | 'L3' = 'L2'): StackSpec => tenantStacks(profileOf({ L1: l1, L2: l2, L3: l3 }[tier](id))).find((s) => s.kind === 'tenant')!;
 const platform: StackSpec = { name: 'platform', kind: 'platform', target: 'platform', stateKey: 'shared/platform.tfstate', dependsOn: ['organization'], wave: 2 };
-const ctx = (tenants: Record<string, Partial<TenantGuardInfo>>): GuardContext => ({ tenants: new Map(Object.entries(tenants).map(([id, t]) => [id, { status: 'active', changeApprovers: [], ...t }])) });
+const ctx = (tenants: Record<string, Partial<TenantGuardInfo>>): GuardContext => ({ tenants: new Map(Object.entries(tenants).map(([id, t]) => [id, { status: 'active', destroyProtection: true, changeApprovers: [], ...t }])) });
 const ack = { reason: 'contract ended, retention period over', approvedBy: ['@acme/legal'] };
 const change = (type: string, action: ResourceChange['action']) => makeChange({ address: `${type}.r`, type, action, actions: action === 'replace' ? ['delete', 'create'] : [action] });
 
@@ -23,7 +23,7 @@ describe('data-destruction guard', () => {
   });
 
   test.each([
-    ['offboarding with acknowledgement', tenantStack('acme'), ctx({ acme: { status: 'offboarding', dataDestruction: ack } }), change('aws_dynamodb_table', 'delete')],
+    ['offboarding with acknowledgement (the profile lifts destroy protection)', tenantStack('acme'), ctx({ acme: { status: 'offboarding', dataDestruction: ack, destroyProtection: false } }), change('aws_dynamodb_table', 'delete')],
     ['an unprotected type deleted', platform, ctx({}), change('aws_iam_role', 'delete')],
     ['a protected type updated in place', platform, ctx({}), change('aws_dynamodb_table', 'update')],
     ['a protected type created', platform, ctx({}), change('aws_kms_key', 'create')],

@@ -1,3 +1,4 @@
+import { STATUS_LABELS } from '../../../audit/report/status';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,7 +31,7 @@ if (!browserInstalled && !browserRequired) {
 
 const describeInBrowser = browserInstalled || browserRequired ? describe : describe.skip;
 
-const LABELS: Record<RuleStatus, string> = { pass: 'pass', fail: 'fail', error: 'error', 'not-applicable': 'n/a' };
+const LABELS: Record<RuleStatus, string> = STATUS_LABELS;
 
 describeInBrowser('HTML report in headless Chromium', () => {
   let workDir: string;
