@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -136,4 +137,39 @@ export function listDirectoryAt(top: string, commit: string, dir: string): strin
   return git(top, ['ls-tree', '--name-only', commit, '--', dir === '.' ? '.' : `${dir}/`])
     .split('\n')
     .filter((f) => f !== '');
+}
+
+/** Git's object id of a blob with these bytes (`git hash-object`), without running git. */
+export function blobId(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/**
+ * Every file under `dir` (repository-relative, `.` for the top) at `commit`, with its blob id,
+ * paths relative to `dir`. One `git ls-tree` call.
+ */
+export function blobsAt(top: string, commit: string, dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const prefix = dir === '.' ? '' : `${dir}/`;
+  for (const line of git(top, ['ls-tree', '-r', '-z', '--full-tree', commit, ...(prefix ? ['--', prefix] : [])]).split('\0')) {
+    // "<mode> blob <id>\t<path>"
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const [, type, id] = line.slice(0, tab).split(' ');
+    const file = line.slice(tab + 1);
+    if (type === 'blob' && file.startsWith(prefix)) out.set(file.slice(prefix.length), id);
+  }
+  return out;
+}
+
+/**
+ * The files of the working tree under `dir` that git would commit: tracked files that still
+ * exist and untracked files that are not ignored, paths relative to `dir`.
+ */
+export function workingTreeFiles(top: string, dir: string): string[] {
+  const prefix = dir === '.' ? '' : `${dir}/`;
+  return git(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--full-name', ...(prefix ? ['--', prefix] : [])])
+    .split('\0')
+    .filter((f) => f.startsWith(prefix) && f !== '' && fs.existsSync(path.join(top, f)))
+    .map((f) => f.slice(prefix.length));
 }

@@ -1,13 +1,13 @@
 import { orderByDependencies, StackSpec } from '../model/inventory';
 import { compareStrings } from './changes';
 import { loadStackConfig } from './stack-config';
-import { IndexedStack, Synthesis } from './synthesis-index';
+import { IndexedStack, stackFile, Synthesis } from './synthesis-index';
 
 /**
  * The affected stacks of a change: those whose normalized configuration (stack-config.ts)
- * differs between the base and the head synthesis, plus the stacks only one side has. Nothing
- * is assumed about which code or manifest feeds which stack: a change to shared code affects
- * exactly the stacks whose output changed.
+ * differs between the base and the head synthesis, plus the stacks only one side has. Stacks
+ * with equal input fingerprints are unchanged without being read; the rest are compared by
+ * content, so a change to shared code affects exactly the stacks whose output changed.
  */
 export type StackChange = 'added' | 'changed' | 'removed';
 
@@ -33,12 +33,12 @@ export function computeAffected(base: Synthesis, head: Synthesis): AffectedResul
   let unchanged = 0;
   for (const [name, h] of head.stacks) {
     const b = base.stacks.get(name);
-    if (!b) affected.set(name, { spec: h.spec, change: 'added', resources: h.resources });
-    else if (stackDiffers(b, h)) affected.set(name, { spec: h.spec, change: 'changed', resources: h.resources });
+    if (!b) affected.set(name, { spec: h.spec, change: 'added', resources: resourcesOf(h, head) });
+    else if (stackDiffers(b, h, base, head)) affected.set(name, { spec: h.spec, change: 'changed', resources: resourcesOf(h, head) });
     else unchanged++;
   }
   for (const [name, b] of base.stacks) {
-    if (!head.stacks.has(name)) affected.set(name, { spec: b.spec, change: 'removed', resources: b.resources });
+    if (!head.stacks.has(name)) affected.set(name, { spec: b.spec, change: 'removed', resources: resourcesOf(b, base) });
   }
   return { stacks: allStacksInOrder(base, head).filter((s) => affected.has(s.name)).map((s) => affected.get(s.name)!), unchanged, headStacks: head.stacks.size };
 }
@@ -50,8 +50,19 @@ export function allStacksInOrder(base: Synthesis, head: Synthesis): StackSpec[] 
   return orderByDependencies(specs.map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => known.has(d)) })));
 }
 
-export function stackDiffers(base: IndexedStack, head: IndexedStack): boolean {
-  return loadStackConfig(base.file).digest !== loadStackConfig(head.file).digest;
+/**
+ * Whether a stack's configuration differs between base and head: equal input fingerprints mean
+ * equal output (model/fingerprint.ts), so only stacks whose inputs differ are read and compared
+ * by content (normalized, stack-config.ts).
+ */
+export function stackDiffers(base: IndexedStack, head: IndexedStack, baseSynthesis: Synthesis, headSynthesis: Synthesis): boolean {
+  if (base.fingerprint !== undefined && base.fingerprint === head.fingerprint) return false;
+  return loadStackConfig(stackFile(base, baseSynthesis)).digest !== loadStackConfig(stackFile(head, headSynthesis)).digest;
+}
+
+function resourcesOf(stack: IndexedStack, synthesis: Synthesis): number {
+  stackFile(stack, synthesis);
+  return stack.resources ?? 0;
 }
 
 export interface MatrixEntry {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stableStringify } from '../format/stable-json';
+import { CODE_ROOT } from '../model/fingerprint';
 import { STACK_INDEX_FILE } from '../stacks/synthesize';
 import { addWorktree, extractAtCommit, gitToplevel, GitError, removeWorktree, repoRelative, resolveCommit } from '../git/git';
 
@@ -31,16 +32,20 @@ export interface RevisionSynthesisOptions {
   readonly codeRoot?: string;
 }
 
-export type RevisionSource = 'worktree' | 'manifests-only' | 'absent';
+export type RevisionSource = 'worktree' | 'manifests-only' | 'same-code' | 'absent';
 
 export interface RevisionInfo {
   readonly ref: string;
   readonly commit: string;
-  /** worktree: code and manifests of the revision; manifests-only: its manifests, current code; absent: no settings file at the revision (empty landing zone). */
+  /**
+   * worktree: code and manifests of the revision; manifests-only: its manifests, current code
+   * (manifests in another repository); same-code: its manifests with the working tree's code,
+   * whose code digest equals the revision's, synthesizing only stacks whose fingerprints differ;
+   * absent: no settings file at the revision (empty landing zone).
+   */
   readonly source: RevisionSource;
 }
 
-export const CODE_ROOT = path.resolve(__dirname, '..');
 
 export class RevisionSynthesisError extends Error {
   constructor(message: string) {
@@ -89,7 +94,7 @@ export async function synthesizeRevision(opts: RevisionSynthesisOptions): Promis
   }
 }
 
-function writeEmptySynthesis(outdir: string): void {
+export function writeEmptySynthesis(outdir: string): void {
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
   fs.writeFileSync(path.join(outdir, STACK_INDEX_FILE), stableStringify({ stacks: [] }));

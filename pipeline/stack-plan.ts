@@ -8,6 +8,7 @@ import { offlineStackPlan } from './offline-plan';
 import { parsePlanJson, PlanJsonError } from './plan-json';
 import { StackError, StackReport, stackReport, StackStatus } from './report';
 import { loadStackConfig } from './stack-config';
+import { stackFile } from './synthesis-index';
 import { providerSignature, StackTerraform, StepOutcome, TerraformConfig } from './terraform';
 import { Syntheses } from './workspace';
 
@@ -32,7 +33,7 @@ export interface StackContext {
 export function offlinePlanOf(name: string, syntheses: Syntheses): { changes: ReadonlyArray<ResourceChange>; notes: ReadonlyArray<string> } {
   const b = syntheses.base.stacks.get(name);
   const h = syntheses.head.stacks.get(name);
-  return offlineStackPlan(b ? loadStackConfig(b.file).json : undefined, h ? loadStackConfig(h.file).json : undefined);
+  return offlineStackPlan(b ? loadStackConfig(stackFile(b, syntheses.base)).json : undefined, h ? loadStackConfig(stackFile(h, syntheses.head)).json : undefined);
 }
 
 /** Guards that judge a plan: data destruction and unreadable actions. */
@@ -83,7 +84,7 @@ export function removedReport(sel: SelectedStack, sc: StackContext): StackReport
 export function runnerFor(cfg: TerraformConfig, sc: StackContext, name: string): StackTerraform {
   const h = sc.syntheses.head.stacks.get(name);
   if (!h) throw new Error(`stack ${name} is not in the head synthesis`);
-  return new StackTerraform(cfg, path.dirname(h.file), path.join(sc.syntheses.workDir, 'terraform', name));
+  return new StackTerraform(cfg, path.dirname(stackFile(h, sc.syntheses.head)), path.join(sc.syntheses.workDir, 'terraform', name));
 }
 
 export function stepError(outcome: StepOutcome, cfg: TerraformConfig): { status: 'failed' | 'timed-out'; error: StackError } {
@@ -130,7 +131,7 @@ export async function terraformPlan(tf: StackTerraform, cfg: TerraformConfig, in
 export async function warmPluginCache(names: ReadonlyArray<string>, sc: StackContext, runners: ReadonlyMap<string, StackTerraform>, progress?: (line: string) => void): Promise<Map<string, StepOutcome>> {
   const groups = new Map<string, string[]>();
   for (const name of names) {
-    const sig = providerSignature(sc.syntheses.head.stacks.get(name)!.file);
+    const sig = providerSignature(stackFile(sc.syntheses.head.stacks.get(name)!, sc.syntheses.head));
     groups.set(sig, [...(groups.get(sig) ?? []), name]);
   }
   const outcomes = new Map<string, StepOutcome>();

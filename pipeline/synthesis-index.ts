@@ -3,12 +3,23 @@ import * as path from 'path';
 import { StackSpec } from '../model/inventory';
 import { STACK_INDEX_FILE } from '../stacks/synthesize';
 
-/** One synthesized stack as the stack index (`lz-stacks.json`) lists it. */
+/**
+ * One stack as the stack index (`lz-stacks.json`) lists it. A sparse synthesis lists every stack
+ * with its fingerprint but writes the configuration only of some (`file` absent for the rest).
+ */
 export interface IndexedStack {
   readonly spec: StackSpec;
-  /** Absolute path of the stack's cdk.tf.json. */
-  readonly file: string;
-  readonly resources: number;
+  /** Absolute path of the stack's cdk.tf.json; absent when this synthesis did not write it. */
+  readonly file?: string;
+  readonly resources?: number;
+  /** Input fingerprint (model/fingerprint.ts); absent in syntheses made by code that predates it. */
+  readonly fingerprint?: string;
+}
+
+/** The configuration file of a stack this synthesis wrote; throws naming the stack when it did not. */
+export function stackFile(stack: IndexedStack, synthesis: Synthesis): string {
+  if (stack.file === undefined) throw new Error(`stack ${stack.spec.name} was not written to ${synthesis.dir} (a sparse synthesis writes only the stacks whose inputs changed)`);
+  return stack.file;
 }
 
 /** A synthesis output directory, read through its stack index. */
@@ -21,12 +32,12 @@ export interface Synthesis {
 export function readSynthesis(dir: string): Synthesis {
   const indexFile = path.join(dir, STACK_INDEX_FILE);
   if (!fs.existsSync(indexFile)) throw new Error(`${dir} holds no synthesis output: ${STACK_INDEX_FILE} is missing (run lz synth)`);
-  const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as { stacks?: Array<StackSpec & { file: string; resources: number }> };
+  const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as { stacks?: Array<StackSpec & { file?: string; resources?: number; fingerprint?: string }> };
   if (!Array.isArray(index.stacks)) throw new Error(`${indexFile}: "stacks" is not a list`);
   const stacks = new Map<string, IndexedStack>();
   for (const entry of index.stacks) {
-    const { file, resources, ...spec } = entry;
-    stacks.set(spec.name, { spec, file: path.join(dir, file), resources });
+    const { file, resources, fingerprint, ...spec } = entry;
+    stacks.set(spec.name, { spec, ...(file === undefined ? {} : { file: path.join(dir, file), resources }), ...(fingerprint === undefined ? {} : { fingerprint }) });
   }
   return { dir, stacks };
 }

@@ -1,10 +1,12 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { stableStringify } from '../format/stable-json';
-import { LandingZone } from '../model/validate';
-import { synthesizeLandingZone } from '../stacks/synthesize';
-import { gitToplevel, headCommit, isDirty, repoRelative, resolveCommit } from '../git/git';
-import { RevisionInfo, synthesizeRevision } from './revision-synthesis';
+import { extractAtCommit, gitToplevel, headCommit, isDirty, repoRelative, resolveCommit } from '../git/git';
+import { CODE_ROOT, commitCodeDigest, fingerprintedInventory, workingTreeCodeDigest } from '../model/fingerprint';
+import { LandingZone, validateLandingZone } from '../model/validate';
+import { synthesizeLandingZoneInParallel } from '../stacks/synthesize';
+import { RevisionInfo, synthesizeRevision, writeEmptySynthesis } from './revision-synthesis';
 import { readSynthesis, Synthesis } from './synthesis-index';
 
 /**
@@ -46,6 +48,12 @@ export interface PrepareOptions {
   readonly reuse?: boolean;
   /** An existing synthesis of the working tree to use as head (e.g. cdktf.out just written). */
   readonly headDir?: string;
+  /** The synthesis cache (stacks/synthesis-cache.ts). @default none */
+  readonly cacheDir?: string;
+  /** Worker processes for synthesis. @default the number of cores */
+  readonly workers?: number;
+  /** Stacks whose configuration must be written on both sides even when unchanged (`lz plan --stack`). */
+  readonly include?: ReadonlyArray<string>;
 }
 
 interface Record_ {
@@ -76,17 +84,7 @@ export async function prepareSyntheses(opts: PrepareOptions): Promise<Syntheses>
   fs.rmSync(path.join(workDir, RECORD_FILE), { force: true });
   const baseDir = path.join(workDir, 'base');
   const headDir = opts.headDir ? path.resolve(opts.headDir) : path.join(workDir, 'head');
-  // The base synthesis runs in a child process while this one synthesizes the head.
-  const basePromise = synthesizeRevision({ ref: opts.baseRef, settingsFile: opts.settingsFile, tenantsDir: opts.tenantsDir, outdir: baseDir, logFile: path.join(workDir, 'base-synth.log') });
-  basePromise.catch(() => undefined); // handled below; keeps Node from reporting it early
-  let headError: unknown;
-  try {
-    if (!opts.headDir) synthesizeLandingZone(opts.lz, { outdir: headDir });
-  } catch (e) {
-    headError = e;
-  }
-  const baseRevision = await basePromise;
-  if (headError) throw headError;
+  const baseRevision = (await sameCodeSyntheses(opts, baseDir, headDir)) ?? (await revisionSyntheses(opts, baseDir, headDir, workDir));
   const record: Record_ = {
     baseRef: opts.baseRef,
     baseCommit: baseRevision.commit,
@@ -101,7 +99,74 @@ export async function prepareSyntheses(opts: PrepareOptions): Promise<Syntheses>
   return { base: readSynthesis(baseDir), head: readSynthesis(headDir), baseRevision, headRevision, workDir };
 }
 
-function reuseSyntheses(opts: PrepareOptions, workDir: string, top: string | undefined, headRevision: HeadInfo): Syntheses {
+/** Base by the revision's own code (or its manifests with today's code), in a child process beside the head synthesis. */
+async function revisionSyntheses(opts: PrepareOptions, baseDir: string, headDir: string, workDir: string): Promise<RevisionInfo> {
+  const basePromise = synthesizeRevision({ ref: opts.baseRef, settingsFile: opts.settingsFile, tenantsDir: opts.tenantsDir, outdir: baseDir, logFile: path.join(workDir, 'base-synth.log') });
+  basePromise.catch(() => undefined); // handled below; keeps Node from reporting it early
+  let headError: unknown;
+  try {
+    if (!opts.headDir) await synthesizeLandingZoneInParallel(opts.lz, { outdir: headDir, cacheDir: opts.cacheDir, workers: opts.workers });
+  } catch (e) {
+    headError = e;
+  }
+  const baseRevision = await basePromise;
+  if (headError) throw headError;
+  return baseRevision;
+}
+
+/**
+ * When the revision's code is the working tree's (equal code digests, model/fingerprint.ts),
+ * the revision's settings and manifests are synthesized with this code, and only the stacks
+ * whose input fingerprints differ between the two sides are written (through the cache):
+ * a one-manifest change costs that manifest's stacks, not the estate. Undefined when the code
+ * differs or the revision's landing zone does not validate: then the revision is synthesized
+ * by its own code, whole, as before.
+ */
+async function sameCodeSyntheses(opts: PrepareOptions, baseDir: string, headDir: string): Promise<RevisionInfo | undefined> {
+  const top = gitToplevel(opts.tenantsDir);
+  if (!top) return undefined;
+  const commit = resolveCommit(top, opts.baseRef);
+  const headCode = workingTreeCodeDigest();
+  // Manifests in their own repository are synthesized by this code at either revision.
+  const sameRepo = gitToplevel(CODE_ROOT) === top;
+  const baseCode = sameRepo ? commitCodeDigest(top, commit, repoRelative(top, CODE_ROOT)) : headCode;
+  if (baseCode !== headCode) return undefined;
+  const base = landingZoneAt(top, commit, opts);
+  if (base === 'invalid') return undefined;
+  const headStacks = fingerprintedInventory(opts.lz, headCode);
+  const baseStacks = base ? fingerprintedInventory(base, baseCode) : [];
+  const baseFingerprints = new Map(baseStacks.map((s) => [s.spec.name, s.fingerprint]));
+  const headFingerprints = new Map(headStacks.map((s) => [s.spec.name, s.fingerprint]));
+  const differing = new Set([
+    ...headStacks.filter((s) => baseFingerprints.get(s.spec.name) !== s.fingerprint).map((s) => s.spec.name),
+    ...baseStacks.filter((s) => headFingerprints.get(s.spec.name) !== s.fingerprint).map((s) => s.spec.name),
+    ...(opts.include ?? []),
+  ]);
+  const common = { cacheDir: opts.cacheDir, workers: opts.workers, codeDigest: headCode, materialize: differing };
+  if (!opts.headDir) await synthesizeLandingZoneInParallel(opts.lz, { ...common, outdir: headDir });
+  if (base) await synthesizeLandingZoneInParallel(base, { ...common, outdir: baseDir });
+  else writeEmptySynthesis(baseDir);
+  return { ref: opts.baseRef, commit, source: !base ? 'absent' : sameRepo ? 'same-code' : 'manifests-only' };
+}
+
+/** The landing zone at a commit (its settings and manifests, validated), undefined without a settings file. */
+function landingZoneAt(top: string, commit: string, opts: PrepareOptions): LandingZone | undefined | 'invalid' {
+  const relSettings = repoRelative(top, opts.settingsFile);
+  const relTenants = repoRelative(top, opts.tenantsDir);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-base-'));
+  try {
+    const found = extractAtCommit(top, commit, [relSettings, relTenants], tmp);
+    if (!found.includes(relSettings)) return undefined;
+    const tenantsDir = path.join(tmp, ...relTenants.split('/'));
+    fs.mkdirSync(tenantsDir, { recursive: true });
+    const result = validateLandingZone({ settingsFile: path.join(tmp, ...relSettings.split('/')), tenantsDir, baseRef: false, cwd: tmp });
+    return result.landingZone ?? 'invalid';
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function reuseSyntheses(opts: PrepareOptions, workDir: string, top: string | undefined, headRevision: HeadInfo): Promise<Syntheses> {
   const recordFile = path.join(workDir, RECORD_FILE);
   if (!fs.existsSync(recordFile)) throw new WorkspaceError(`--reuse-synth: ${recordFile} does not exist (run lz affected first, or download its work directory)`);
   const record = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as Record_;
@@ -115,11 +180,16 @@ function reuseSyntheses(opts: PrepareOptions, workDir: string, top: string | und
   const tenants = repoRelative(top, opts.tenantsDir);
   if (record.settings !== settings || record.tenants !== tenants) problems.push(`they were made from ${record.settings} and ${record.tenants}, not ${settings} and ${tenants}`);
   if (problems.length > 0) throw new WorkspaceError(`--reuse-synth: the syntheses in ${workDir} do not match this checkout: ${problems.join('; ')}. Run without --reuse-synth to synthesize again.`);
-  return {
-    base: readSynthesis(path.join(workDir, 'base')),
-    head: readSynthesis(path.join(workDir, 'head')),
-    baseRevision: { ref: opts.baseRef, commit: record.baseCommit, source: record.baseSource },
-    headRevision,
-    workDir,
-  };
+  let base = readSynthesis(path.join(workDir, 'base'));
+  let head = readSynthesis(path.join(workDir, 'head'));
+  // A sparse synthesis wrote only the stacks whose inputs differ; stacks named now are written too.
+  const unwritten = (opts.include ?? []).filter((n) => [base, head].some((side) => side.stacks.has(n) && side.stacks.get(n)!.file === undefined));
+  if (unwritten.length > 0) {
+    const written = [...base.stacks.values(), ...head.stacks.values()].filter((s) => s.file !== undefined).map((s) => s.spec.name);
+    const redone = await sameCodeSyntheses({ ...opts, include: [...written, ...unwritten] }, path.join(workDir, 'base'), path.join(workDir, 'head'));
+    if (!redone) throw new WorkspaceError(`--reuse-synth: ${unwritten.join(', ')} were not synthesized by lz affected and cannot be added to its syntheses; run without --reuse-synth`);
+    base = readSynthesis(path.join(workDir, 'base'));
+    head = readSynthesis(path.join(workDir, 'head'));
+  }
+  return { base, head, baseRevision: { ref: opts.baseRef, commit: record.baseCommit, source: record.baseSource }, headRevision, workDir };
 }

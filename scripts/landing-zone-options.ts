@@ -4,7 +4,8 @@ import { formatDiagnostic, hasErrors, ValidationFailed } from '../model/diagnost
 import { baseRevision } from '../git/git';
 import { PendingManifest } from '../model/load';
 import { LandingZone, validateLandingZone, ValidationResult } from '../model/validate';
-import { CliError } from './cli-error';
+import { DEFAULT_CACHE_DIR } from '../stacks/synthesis-cache';
+import { CliError, UsageError } from './cli-error';
 import { CliIO } from './io';
 
 /** The global options every command shares: where the settings and manifests are. */
@@ -15,6 +16,10 @@ export interface LandingZoneOptions {
   readonly tenants: string;
   /** Git revision for the history checks; `false` with --no-history. */
   readonly base: string | false;
+  /** The synthesis cache directory; undefined with --no-synth-cache. */
+  readonly synthCache?: string;
+  /** Worker processes for synthesis. */
+  readonly synthWorkers?: number;
 }
 
 export function addLandingZoneOptions(program: Command): Command {
@@ -22,7 +27,10 @@ export function addLandingZoneOptions(program: Command): Command {
     .option('--settings <file>', 'landing-zone settings file', 'landing-zone.yaml')
     .option('--tenants <dir>', 'directory of tenant manifests', 'tenants')
     .option('--base <ref>', 'git revision the change starts from, for tier-downgrade and removed-manifest checks (default: $LZ_BASE_REF or HEAD)')
-    .option('--no-history', 'skip the checks that compare with the base revision');
+    .option('--no-history', 'skip the checks that compare with the base revision')
+    .option('--synth-cache <dir>', 'cache of synthesized stacks by input fingerprint (safe to delete)', DEFAULT_CACHE_DIR)
+    .option('--no-synth-cache', 'synthesize every stack, without the cache')
+    .option('--synth-workers <n>', 'worker processes for synthesis (default: the number of cores)');
 }
 
 /** The base revision of a change: --base, else $LZ_BASE_REF, else HEAD (one definition: git/git.ts baseRevision). */
@@ -31,12 +39,19 @@ export function baseRefOf(cmd: Command, io: CliIO): string {
 }
 
 export function landingZoneOptions(cmd: Command, io: CliIO): LandingZoneOptions {
-  const o = cmd.optsWithGlobals() as { settings: string; tenants: string; base?: string; history: boolean };
+  const o = cmd.optsWithGlobals() as { settings: string; tenants: string; base?: string; history: boolean; synthCache: string | false; synthWorkers?: string };
+  let synthWorkers: number | undefined;
+  if (o.synthWorkers !== undefined) {
+    synthWorkers = Number(o.synthWorkers);
+    if (!Number.isInteger(synthWorkers) || synthWorkers < 1 || synthWorkers > 64) throw new UsageError(`--synth-workers takes a whole number from 1 to 64; got ${o.synthWorkers}`);
+  }
   return {
     cwd: io.cwd,
     settings: path.resolve(io.cwd, o.settings),
     tenants: path.resolve(io.cwd, o.tenants),
     base: o.history === false ? false : baseRefOf(cmd, io),
+    ...(o.synthCache === false ? {} : { synthCache: path.resolve(io.cwd, o.synthCache) }),
+    ...(synthWorkers === undefined ? {} : { synthWorkers }),
   };
 }
 

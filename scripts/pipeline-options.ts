@@ -29,9 +29,20 @@ export function addWorkOptions(cmd: Command): Command {
     .option('--reuse-synth', 'use the syntheses an earlier `lz affected` left in --work-dir (checked against the base and HEAD commits) instead of synthesizing again');
 }
 
-export async function loadSyntheses(lz: LandingZone, lzOpts: LandingZoneOptions, baseRef: string, work: WorkOptions, io: CliIO, headDir?: string): Promise<Syntheses> {
+export async function loadSyntheses(lz: LandingZone, lzOpts: LandingZoneOptions, baseRef: string, work: WorkOptions, io: CliIO, headDir?: string, include?: ReadonlyArray<string>): Promise<Syntheses> {
   try {
-    return await prepareSyntheses({ lz, settingsFile: lzOpts.settings, tenantsDir: lzOpts.tenants, baseRef, workDir: path.resolve(io.cwd, work.workDir), reuse: work.reuseSynth, headDir });
+    return await prepareSyntheses({
+      lz,
+      settingsFile: lzOpts.settings,
+      tenantsDir: lzOpts.tenants,
+      baseRef,
+      workDir: path.resolve(io.cwd, work.workDir),
+      reuse: work.reuseSynth,
+      headDir,
+      cacheDir: lzOpts.synthCache,
+      workers: lzOpts.synthWorkers,
+      include,
+    });
   } catch (e) {
     if (e instanceof GitError || e instanceof WorkspaceError || e instanceof RevisionSynthesisError) throw new CliError(e.message);
     throw e;
@@ -82,7 +93,7 @@ export function selectStacks(s: Syntheses, opts: SelectionOptions, needAffected 
       .map((spec) => {
         const b = s.base.stacks.get(spec.name);
         const h = s.head.stacks.get(spec.name);
-        return { spec, change: !b ? 'added' : !h ? 'removed' : stackDiffers(b, h) ? 'changed' : 'unchanged' };
+        return { spec, change: !b ? 'added' : !h ? 'removed' : stackDiffers(b, h, s.base, s.head) ? 'changed' : 'unchanged' };
       });
   }
   if (opts.tenant) {

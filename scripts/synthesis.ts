@@ -2,9 +2,9 @@ import * as path from 'path';
 import { table } from '../format/text-table';
 import { stateLocation } from '../model/inventory';
 import { LandingZone } from '../model/validate';
-import { SynthResult, synthesizeLandingZone } from '../stacks/synthesize';
+import { SynthResult, synthesizeLandingZoneInParallel } from '../stacks/synthesize';
 import { CliIO } from './io';
-import { checkTenantIds } from './landing-zone-options';
+import { checkTenantIds, LandingZoneOptions } from './landing-zone-options';
 
 /** Synthesis as the commands run it (`lz synth`, `npm start`): paths from the working directory, tenant ids checked. */
 export interface SynthesisRequest {
@@ -13,9 +13,15 @@ export interface SynthesisRequest {
   readonly bootstrapLocalState?: boolean;
 }
 
-export function synthesize(lz: LandingZone, opts: SynthesisRequest, io: CliIO): SynthResult {
+export function synthesize(lz: LandingZone, lzOpts: Pick<LandingZoneOptions, 'synthCache' | 'synthWorkers'>, opts: SynthesisRequest, io: CliIO): Promise<SynthResult> {
   if (opts.tenant) checkTenantIds(lz, opts.tenant);
-  return synthesizeLandingZone(lz, { outdir: path.resolve(io.cwd, opts.out), tenantIds: opts.tenant, bootstrapLocalState: opts.bootstrapLocalState });
+  return synthesizeLandingZoneInParallel(lz, {
+    outdir: path.resolve(io.cwd, opts.out),
+    tenantIds: opts.tenant,
+    bootstrapLocalState: opts.bootstrapLocalState,
+    cacheDir: lzOpts.synthCache,
+    workers: lzOpts.synthWorkers,
+  });
 }
 
 export function stackTable(lz: LandingZone, result: SynthResult): string {

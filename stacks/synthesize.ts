@@ -1,15 +1,21 @@
+import { fork } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
-import { stackInventory, StackSpec, stacksForTenants } from '../model/inventory';
-import { LandingZone } from '../model/validate';
+import type { App } from 'cdktf';
 import { stableStringify } from '../format/stable-json';
-import { AccountStack } from './account-stack';
-import { BootstrapStack } from './bootstrap-stack';
-import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
-import { OrganizationStack } from './organization-stack';
-import { PlatformStack } from './platform-stack';
-import { TenantStack } from './tenant-stack';
+import { fingerprintedInventory, workingTreeCodeDigest } from '../model/fingerprint';
+import { StackSpec } from '../model/inventory';
+import { LoadedTenant } from '../model/load';
+import { LandingZoneSettings } from '../model/schema/settings';
+import type { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
+import { CachedStack, SynthesisCache } from './synthesis-cache';
+
+/** What synthesis reads of a landing zone: the settings, and each tenant's manifest and profile. */
+export interface SynthesisInput {
+  readonly settings: LandingZoneSettings;
+  readonly tenants: ReadonlyArray<Pick<LoadedTenant, 'manifest' | 'profile'>>;
+}
 
 export interface SynthOptions {
   /** Output directory; emptied of earlier synthesis output first. */
@@ -24,6 +30,26 @@ export interface SynthOptions {
    * @default 100
    */
   readonly batchSize?: number;
+  /**
+   * Synthesis cache (stacks/synthesis-cache.ts): a stack whose fingerprint it holds is copied,
+   * not synthesized, and every synthesized stack is stored. The output is the same with or
+   * without it. @default no cache
+   */
+  readonly cacheDir?: string;
+  /** The code digest (model/fingerprint.ts), when the caller has it. @default computed from the code on disk */
+  readonly codeDigest?: string;
+  /**
+   * Write only these stacks' configuration; the stack index still lists every selected stack
+   * with its fingerprint (a sparse synthesis: `lz affected` needs configurations only where
+   * fingerprints differ). @default every selected stack
+   */
+  readonly materialize?: ReadonlySet<string>;
+  /**
+   * Worker processes for the stacks that must be synthesized (`synthesizeLandingZoneInParallel`
+   * only); few stacks are synthesized in-process, where a worker would cost more to start than
+   * it saves. The output does not depend on it. @default the number of cores
+   */
+  readonly workers?: number;
 }
 
 export interface SynthesizedStack {
@@ -33,31 +59,41 @@ export interface SynthesizedStack {
   readonly resources: number;
   readonly dataSources: number;
   readonly bytes: number;
+  /** The stack's input fingerprint (model/fingerprint.ts). */
+  readonly fingerprint: string;
+  /** Copied from the synthesis cache rather than synthesized in this run. */
+  readonly fromCache: boolean;
 }
 
 export interface SynthResult {
   readonly outdir: string;
+  /** The stacks written (every selected stack unless `materialize` names fewer). */
   readonly stacks: ReadonlyArray<SynthesizedStack>;
 }
 
 /** Name of the landing-zone stack index written beside cdktf's manifest.json. */
 export const STACK_INDEX_FILE = 'lz-stacks.json';
 
-export function createStack(app: App, spec: StackSpec, lz: LandingZone, opts: Pick<SynthOptions, 'bootstrapLocalState'> = {}): LandingZoneStack {
-  const loaded = spec.tenantId ? lz.tenants.find((t) => t.manifest.id === spec.tenantId) : undefined;
+/** Below this many stacks to synthesize, worker processes cost more to start than they save. */
+export const IN_PROCESS_LIMIT = 48;
+
+export function createStack(app: App, spec: StackSpec, input: SynthesisInput, opts: Pick<SynthOptions, 'bootstrapLocalState'> = {}): LandingZoneStack {
+  // The stack classes (and cdktf with them) load only when a stack is synthesized.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const loaded = spec.tenantId ? input.tenants.find((t) => t.manifest.id === spec.tenantId) : undefined;
   if (spec.tenantId && !loaded) throw new Error(`stack ${spec.name}: tenant ${spec.tenantId} is not in the landing zone`);
-  const props: LandingZoneStackProps = { settings: lz.settings, spec, tenant: loaded?.manifest, profile: loaded?.profile, localState: spec.kind === 'bootstrap' && opts.bootstrapLocalState === true };
+  const props: LandingZoneStackProps = { settings: input.settings, spec, tenant: loaded?.manifest, profile: loaded?.profile, localState: spec.kind === 'bootstrap' && opts.bootstrapLocalState === true };
   switch (spec.kind) {
     case 'bootstrap':
-      return new BootstrapStack(app, props);
+      return new (require('./bootstrap-stack') as typeof import('./bootstrap-stack')).BootstrapStack(app, props);
     case 'organization':
-      return new OrganizationStack(app, props);
+      return new (require('./organization-stack') as typeof import('./organization-stack')).OrganizationStack(app, props);
     case 'platform':
-      return new PlatformStack(app, props);
+      return new (require('./platform-stack') as typeof import('./platform-stack')).PlatformStack(app, props);
     case 'account':
-      return new AccountStack(app, props);
+      return new (require('./account-stack') as typeof import('./account-stack')).AccountStack(app, props);
     case 'tenant':
-      return new TenantStack(app, props);
+      return new (require('./tenant-stack') as typeof import('./tenant-stack')).TenantStack(app, props);
   }
 }
 
@@ -76,34 +112,188 @@ function countBlocks(json: { resource?: Record<string, Record<string, unknown>>;
   return Object.values(json[kind] ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
 }
 
-export function synthesizeLandingZone(lz: LandingZone, opts: SynthOptions): SynthResult {
-  const inventory = stackInventory(lz.tenants.map((t) => t.profile));
-  const selected = opts.tenantIds ? stacksForTenants(inventory, opts.tenantIds) : inventory;
+/** One synthesis: which stacks, their fingerprints, where output goes, which stacks must be synthesized. */
+interface SynthesisJob {
+  readonly selected: ReadonlyArray<StackSpec>;
+  /** The stacks whose configuration is written (`materialize`). */
+  readonly written: ReadonlyArray<StackSpec>;
+  readonly fingerprints: ReadonlyMap<string, string>;
+  readonly cache: SynthesisCache;
+  /** The stacks the cache does not hold. */
+  readonly misses: ReadonlyArray<StackSpec>;
+  readonly finalDir: string;
+  /** Output is assembled here and renamed to finalDir at the end: a failure leaves the old output intact. */
+  readonly staging: string;
+  /** A cache made for this run only (no cacheDir given), removed at the end. */
+  readonly privateCache?: string;
+}
+
+function prepare(input: SynthesisInput, opts: SynthOptions): SynthesisJob {
+  const inventory = fingerprintedInventory(input, opts.codeDigest ?? workingTreeCodeDigest(), opts);
+  const selected = inventory.map((s) => s.spec);
   const finalDir = path.resolve(opts.outdir);
   assertReplaceable(finalDir);
-  // Synthesize next to the target and swap at the end: a failure leaves the old output intact.
-  const outdir = `${finalDir}.partial-${process.pid}`;
-  fs.rmSync(outdir, { recursive: true, force: true });
-  fs.mkdirSync(outdir, { recursive: true });
+  const fingerprints = new Map(inventory.map((s) => [s.spec.name, s.fingerprint]));
+  const privateCache = opts.cacheDir ? undefined : `${finalDir}.cache-${process.pid}`;
+  const cache = new SynthesisCache(opts.cacheDir ? path.resolve(opts.cacheDir) : privateCache!);
+  const written = opts.materialize ? selected.filter((s) => opts.materialize!.has(s.name)) : selected;
+  const misses = written.filter((s) => cache.get(fingerprints.get(s.name)!) === undefined);
+  const staging = `${finalDir}.partial-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(path.join(staging, 'stacks'), { recursive: true });
+  return { selected, written, fingerprints, cache, misses, finalDir, staging, privateCache };
+}
+
+function cleanup(job: SynthesisJob): void {
+  fs.rmSync(job.staging, { recursive: true, force: true });
+  if (job.privateCache) fs.rmSync(job.privateCache, { recursive: true, force: true });
+}
+
+/** Copies every selected stack out of the cache, writes manifest.json and the stack index, and swaps the output in. */
+function finish(job: SynthesisJob): SynthResult {
+  const byName = new Map(job.written.map((s) => [s.name, s]));
+  const manifestStacks: Record<string, Record<string, unknown>> = {};
+  let version = '';
+  const missed = new Set(job.misses.map((s) => s.name));
+  const stacks: SynthesizedStack[] = job.written.map((spec) => {
+    const fingerprint = job.fingerprints.get(spec.name)!;
+    const entry = job.cache.get(fingerprint);
+    if (!entry) throw new Error(`synthesis of stack ${spec.name} left nothing in the cache (${fingerprint})`);
+    job.cache.materialize(fingerprint, path.join(job.staging, 'stacks', spec.name));
+    version = entry.version;
+    // Stacks are synthesized in separate Apps, so dependencies come from the inventory.
+    manifestStacks[spec.name] = { ...entry.manifestEntry, dependencies: spec.dependsOn.filter((d) => byName.has(d)) };
+    const file = String(entry.manifestEntry.synthesizedStackPath);
+    return { spec, file, resources: entry.resources, dataSources: entry.dataSources, bytes: entry.bytes, fingerprint, fromCache: !missed.has(spec.name) };
+  });
+  fs.writeFileSync(path.join(job.staging, 'manifest.json'), stableStringify({ version, stacks: manifestStacks }));
+  const index = new Map(stacks.map((s) => [s.spec.name, s]));
+  fs.writeFileSync(
+    path.join(job.staging, STACK_INDEX_FILE),
+    stableStringify({
+      stacks: job.selected.map((spec) => {
+        const s = index.get(spec.name);
+        return s ? { ...spec, file: s.file, resources: s.resources, fingerprint: s.fingerprint } : { ...spec, fingerprint: job.fingerprints.get(spec.name)! };
+      }),
+    }),
+  );
+  fs.rmSync(job.finalDir, { recursive: true, force: true });
+  fs.renameSync(job.staging, job.finalDir);
+  if (job.privateCache) fs.rmSync(job.privateCache, { recursive: true, force: true });
+  return { outdir: job.finalDir, stacks };
+}
+
+/** Synthesizes every selected stack in this process (stacks the cache holds are copied). */
+export function synthesizeLandingZone(input: SynthesisInput, opts: SynthOptions): SynthResult {
+  const job = prepare(input, opts);
   try {
-    const stacks = synthesizeInto(outdir, selected, lz, opts);
-    fs.rmSync(finalDir, { recursive: true, force: true });
-    fs.renameSync(outdir, finalDir);
-    return { outdir: finalDir, stacks };
+    if (job.misses.length > 0) synthesizeIntoCache(job.misses, input, job.fingerprints, job.cache.dir, opts, path.join(job.staging, '.apps'));
+    return finish(job);
   } catch (e) {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    cleanup(job);
     throw e;
   }
 }
 
 /**
- * CDKTF records a full stack trace for every token it creates, only to quote it in errors
- * about that token; with source maps installed (ts-node) formatting those traces is the
- * largest single cost of synthesis. While synthesizing, traces captured into plain objects
- * (the token case) are left unformatted; real errors keep their formatted stack.
+ * The same output as `synthesizeLandingZone`, with the stacks that must be synthesized split
+ * across worker processes (a bounded pool, balanced by the stacks' expected size).
+ */
+export async function synthesizeLandingZoneInParallel(input: SynthesisInput, opts: SynthOptions): Promise<SynthResult> {
+  const job = prepare(input, opts);
+  try {
+    const workers = Math.max(1, Math.min(opts.workers ?? os.availableParallelism(), Math.ceil(job.misses.length / IN_PROCESS_LIMIT)));
+    if (job.misses.length > 0 && workers === 1) synthesizeIntoCache(job.misses, input, job.fingerprints, job.cache.dir, opts, path.join(job.staging, '.apps'));
+    else if (job.misses.length > 0) {
+      await Promise.all(balance(job.misses, workers).map((chunk, i) => runWorker(chunk, input, job, opts, path.join(job.staging, `.worker-${i}`))));
+    }
+    return finish(job);
+  } catch (e) {
+    cleanup(job);
+    throw e;
+  }
+}
+
+/** Expected size of a stack, for balancing work between processes (resources of a typical synthesis). */
+function weight(spec: StackSpec): number {
+  if (spec.kind === 'tenant') return spec.tier === 'L3' ? 60 : spec.tier === 'L2' ? 35 : 8;
+  return spec.kind === 'platform' ? 90 : spec.kind === 'account' ? 3 : 20;
+}
+
+/** Longest-processing-time-first: each stack to the least loaded chunk; chunks keep inventory order. */
+function balance(specs: ReadonlyArray<StackSpec>, n: number): StackSpec[][] {
+  const order = new Map(specs.map((s, i) => [s.name, i]));
+  const chunks = Array.from({ length: n }, () => ({ load: 0, specs: [] as StackSpec[] }));
+  for (const spec of [...specs].sort((a, b) => weight(b) - weight(a) || order.get(a.name)! - order.get(b.name)!)) {
+    const target = chunks.reduce((min, c) => (c.load < min.load ? c : min));
+    target.load += weight(spec);
+    target.specs.push(spec);
+  }
+  return chunks.map((c) => c.specs.sort((a, b) => order.get(a.name)! - order.get(b.name)!)).filter((c) => c.length > 0);
+}
+
+/** What a worker process is sent: plain data, profiles recomputed on its side. */
+export interface WorkerRequest {
+  readonly settings: LandingZoneSettings;
+  readonly manifests: ReadonlyArray<LoadedTenant['manifest']>;
+  readonly specs: ReadonlyArray<StackSpec>;
+  readonly fingerprints: Readonly<Record<string, string>>;
+  readonly cacheDir: string;
+  readonly scratch: string;
+  readonly bootstrapLocalState: boolean;
+  readonly batchSize?: number;
+}
+
+export type WorkerReply = { readonly ok: true } | { readonly ok: false; readonly error: string };
+
+function runWorker(specs: ReadonlyArray<StackSpec>, input: SynthesisInput, job: SynthesisJob, opts: SynthOptions, scratch: string): Promise<void> {
+  const tenantIds = new Set(specs.flatMap((s) => (s.tenantId ? [s.tenantId] : [])));
+  const request: WorkerRequest = {
+    settings: input.settings,
+    manifests: input.tenants.filter((t) => tenantIds.has(t.manifest.id)).map((t) => t.manifest),
+    specs,
+    fingerprints: Object.fromEntries(specs.map((s) => [s.name, job.fingerprints.get(s.name)!])),
+    cacheDir: job.cache.dir,
+    scratch,
+    bootstrapLocalState: opts.bootstrapLocalState === true,
+    batchSize: opts.batchSize,
+  };
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'synthesis-worker.ts'), [], {
+      execArgv: ['-r', require.resolve('ts-node/register/transpile-only')],
+      env: { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '..', 'tsconfig.json'), TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let reply: WorkerReply | undefined;
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString('utf8')).slice(-8192);
+    });
+    child.on('message', (m: WorkerReply) => {
+      reply = m;
+    });
+    child.on('error', (e) => reject(new Error(`could not start a synthesis worker: ${e.message}`)));
+    child.on('exit', (code, signal) => {
+      if (reply?.ok && code === 0) return resolve();
+      const why = reply && !reply.ok ? reply.error : `exit ${signal ?? code}${stderr ? `: ${stderr.trim()}` : ''}`;
+      reject(new Error(`synthesis worker failed: ${why}`));
+    });
+    child.send(request);
+  });
+}
+
+/**
+ * CDKTF records a full stack trace for every token it creates (`captureStackTrace`), only to
+ * quote it in an error about that token; the synthesized JSON never contains it. While
+ * synthesizing, capture is skipped and traces captured into plain objects are not formatted:
+ * about a fifth of synthesis time, with identical output. Real errors keep their stack.
  */
 function withoutTokenStackTraces<T>(fn: () => T): T {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const traces = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: (below?: unknown) => string[] };
+  const capture = traces.captureStackTrace;
   const original = Error.prepareStackTrace;
+  traces.captureStackTrace = () => [];
   Error.prepareStackTrace = (target, frames) => {
     if (!(target instanceof Error)) return '';
     return original ? original(target, frames) : `${target}\n${frames.map((f) => `    at ${f}`).join('\n')}`;
@@ -111,43 +301,35 @@ function withoutTokenStackTraces<T>(fn: () => T): T {
   try {
     return fn();
   } finally {
+    traces.captureStackTrace = capture;
     Error.prepareStackTrace = original;
   }
 }
 
-function synthesizeInto(outdir: string, selected: ReadonlyArray<StackSpec>, lz: LandingZone, opts: SynthOptions): SynthesizedStack[] {
-  return withoutTokenStackTraces(() => synthesizeStacks(outdir, selected, lz, opts));
-}
-
-function synthesizeStacks(outdir: string, selected: ReadonlyArray<StackSpec>, lz: LandingZone, opts: SynthOptions): SynthesizedStack[] {
+/**
+ * Synthesizes `specs` in this process, batch by batch, and stores each stack in the cache.
+ * Used in-process and by the worker processes.
+ */
+export function synthesizeIntoCache(specs: ReadonlyArray<StackSpec>, input: SynthesisInput, fingerprints: ReadonlyMap<string, string>, cacheDir: string, opts: Pick<SynthOptions, 'bootstrapLocalState' | 'batchSize'>, scratch: string): void {
+  const { App: CdktfApp } = require('cdktf') as typeof import('cdktf');
+  const cache = new SynthesisCache(cacheDir);
   const batchSize = Math.max(1, opts.batchSize ?? 100);
-  const manifestStacks: Record<string, Record<string, unknown>> = {};
-  let version = '';
-  for (let i = 0; i < selected.length; i += batchSize) {
-    const app = new App({ outdir, stackTraces: false });
-    for (const spec of selected.slice(i, i + batchSize)) createStack(app, spec, lz, opts);
-    app.synth();
-    version = app.manifest.version;
-    for (const [name, entry] of Object.entries(app.manifest.stacks)) manifestStacks[name] = { ...entry };
-  }
-  const byName = new Map(selected.map((s) => [s.name, s]));
-  for (const [name, entry] of Object.entries(manifestStacks)) {
-    // Stacks are synthesized in separate Apps, so dependencies come from the inventory.
-    entry.dependencies = [...(byName.get(name)?.dependsOn ?? [])].filter((d) => byName.has(d));
-  }
-  fs.writeFileSync(path.join(outdir, 'manifest.json'), stableStringify({ version, stacks: manifestStacks }));
-
-  const stacks: SynthesizedStack[] = selected.map((spec) => {
-    const file = String(manifestStacks[spec.name].synthesizedStackPath);
-    const text = fs.readFileSync(path.join(outdir, file), 'utf8');
-    const json = JSON.parse(text);
-    return { spec, file, resources: countBlocks(json, 'resource'), dataSources: countBlocks(json, 'data'), bytes: Buffer.byteLength(text) };
+  withoutTokenStackTraces(() => {
+    for (let i = 0; i < specs.length; i += batchSize) {
+      const appDir = path.join(scratch, `batch-${i}`);
+      fs.mkdirSync(appDir, { recursive: true });
+      const app = new CdktfApp({ outdir: appDir, stackTraces: false });
+      for (const spec of specs.slice(i, i + batchSize)) createStack(app, spec, input, opts);
+      app.synth();
+      for (const [name, entry] of Object.entries(app.manifest.stacks)) {
+        const text = fs.readFileSync(path.join(appDir, entry.synthesizedStackPath), 'utf8');
+        const json = JSON.parse(text);
+        const { dependencies: _dependencies, ...manifestEntry } = entry as unknown as Record<string, unknown>;
+        const cached: CachedStack = { manifestEntry, version: app.manifest.version, resources: countBlocks(json, 'resource'), dataSources: countBlocks(json, 'data'), bytes: Buffer.byteLength(text) };
+        cache.put(fingerprints.get(name)!, path.join(appDir, entry.workingDirectory), cached);
+      }
+      fs.rmSync(appDir, { recursive: true, force: true });
+    }
   });
-  fs.writeFileSync(
-    path.join(outdir, STACK_INDEX_FILE),
-    stableStringify({
-      stacks: stacks.map((s) => ({ ...s.spec, file: s.file, resources: s.resources })),
-    }),
-  );
-  return stacks;
+  fs.rmSync(scratch, { recursive: true, force: true });
 }

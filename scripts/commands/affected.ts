@@ -78,7 +78,7 @@ export function registerAffected(program: Command, io: CliIO): void {
 
 function affectedText(result: AffectedResult, s: Syntheses): string {
   const count = (c: string) => result.stacks.filter((x) => x.change === c).length;
-  const via = s.baseRevision.source === 'worktree' ? 'its own code' : s.baseRevision.source === 'manifests-only' ? 'the current code' : 'no landing zone at that revision';
+  const via = { worktree: 'its own code', 'manifests-only': 'the current code', 'same-code': 'the current code, which is the same as its own (only stacks whose inputs differ synthesized)', absent: 'no landing zone at that revision' }[s.baseRevision.source];
   const lines = [
     `Affected stacks: ${result.stacks.length} (${count('added')} added, ${count('changed')} changed, ${count('removed')} removed; ${result.unchanged} unchanged)`,
     `  base ${s.baseRevision.ref} (${s.baseRevision.commit.slice(0, 12)}, synthesized with ${via}) → working tree${s.headRevision.dirty ? ' with uncommitted changes' : ''}`,

@@ -49,7 +49,7 @@ export function registerApply(program: Command, io: CliIO): void {
     const previous = (opts.after ?? []).map((f) => readReportFile(path.resolve(io.cwd, f)));
     const lzOpts = landingZoneOptions(c, io);
     const lz = loadValidLandingZone(lzOpts, io);
-    const syntheses = await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io);
+    const syntheses = await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io, undefined, opts.stack);
     const selection = selectStacks(syntheses, opts, true);
     const runEnvironment = io.env[DEPLOYMENT_ENVIRONMENT_VARIABLE] || undefined;
     io.err(`applying ${selection.stacks.length} stack${selection.stacks.length === 1 ? '' : 's'}${runEnvironment ? ` in environment ${runEnvironment}` : ''}, ${parallelism} at a time`);

@@ -45,7 +45,7 @@ export function registerPlan(program: Command, io: CliIO): void {
     const mode = await planMode(opts, io);
     const lzOpts = landingZoneOptions(c, io);
     const lz = loadValidLandingZone(lzOpts, io);
-    const syntheses = await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io);
+    const syntheses = await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io, undefined, opts.stack);
     const selection = selectStacks(syntheses, opts);
     io.err(`planning ${selection.stacks.length} stack${selection.stacks.length === 1 ? '' : 's'} ${mode.kind === 'offline' ? `offline (${mode.reason})` : `with ${mode.version ?? mode.config.binary}, ${parallelism} at a time`}`);
     const report = await runPlan({ syntheses, ctx: guardContext(lz), settings: lz.settings, selection: selection.stacks, mode, parallelism, progress: (l) => io.err(`  ${l}`) });

@@ -48,7 +48,7 @@ export function registerRun(program: Command, io: CliIO): void {
       io.out('Tenants by tier');
       io.out(tenantsByTier(lz));
       const t1 = Date.now();
-      const result = synthesize(lz, { out: opts.out }, io);
+      const result = await synthesize(lz, lzOpts, { out: opts.out }, io);
       const total = result.stacks.reduce((n, s) => n + s.resources, 0);
       io.out(`\nStacks: ${result.stacks.length} synthesized to ${path.relative(io.cwd, result.outdir)} in ${((Date.now() - t1) / 1000).toFixed(1)} s, ${total} resources`);
       io.out(stackTable(lz, result));
@@ -76,7 +76,7 @@ async function offlinePlan(lz: LandingZone, lzOpts: LandingZoneOptions, headDir:
   io.out(`\nOffline plan of the working tree against ${baseRef} (desired state; no Terraform, no credentials)`);
   let syntheses: Syntheses;
   try {
-    syntheses = await prepareSyntheses({ lz, settingsFile: lzOpts.settings, tenantsDir: lzOpts.tenants, baseRef, workDir, headDir });
+    syntheses = await prepareSyntheses({ lz, settingsFile: lzOpts.settings, tenantsDir: lzOpts.tenants, baseRef, workDir, headDir, cacheDir: lzOpts.synthCache, workers: lzOpts.synthWorkers });
   } catch (e) {
     // Outside a clone, or before the first commit, there is nothing to compare with.
     if (e instanceof GitError) {

@@ -21,11 +21,13 @@ export function registerSynth(program: Command, io: CliIO): void {
     .option('--tenant <id>', 'only this tenant (repeatable)', collect)
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .option('--bootstrap-local-state', 'keep the bootstrap stack state in .lz/bootstrap.tfstate (first apply, before the state bucket exists)')
-    .action((opts: SynthCommandOptions, cmd: Command) => {
-      const lz = loadValidLandingZone(landingZoneOptions(cmd, io), io);
+    .action(async (opts: SynthCommandOptions, cmd: Command) => {
+      const lzOpts = landingZoneOptions(cmd, io);
+      const lz = loadValidLandingZone(lzOpts, io);
       const started = Date.now();
-      const result = synthesize(lz, opts, io);
+      const result = await synthesize(lz, lzOpts, opts, io);
       io.out(stackTable(lz, result));
-      io.out(`✓ ${result.stacks.length} stacks synthesized to ${path.relative(io.cwd, result.outdir) || '.'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const cached = result.stacks.filter((s) => s.fromCache).length;
+      io.out(`✓ ${result.stacks.length} stacks synthesized to ${path.relative(io.cwd, result.outdir) || '.'} in ${((Date.now() - started) / 1000).toFixed(1)} s${cached > 0 ? ` (${cached} unchanged, from the cache)` : ''}`);
     });
 }

@@ -6,7 +6,7 @@ import { checkDataDestruction, guardContext } from '../../pipeline/guards';
 import { offlineStackPlan } from '../../pipeline/offline-plan';
 import { offlinePlanOf } from '../../pipeline/stack-plan';
 import { loadStackConfig, TerraformJson } from '../../pipeline/stack-config';
-import { readSynthesis, Synthesis } from '../../pipeline/synthesis-index';
+import { readSynthesis, Synthesis, stackFile } from '../../pipeline/synthesis-index';
 import { Syntheses } from '../../pipeline/workspace';
 import { l1, l2, makeFixture, Manifest } from '../helpers/fixture';
 import { synthTo } from '../helpers/synth';
@@ -55,8 +55,8 @@ describe('offline plan of two real syntheses', () => {
     for (const a of computeAffected(base, head).stacks) {
       const b = base.stacks.get(a.spec.name);
       const h = head.stacks.get(a.spec.name);
-      const before = addresses(b && loadStackConfig(b.file).json);
-      const after = addresses(h && loadStackConfig(h.file).json);
+      const before = addresses(b && loadStackConfig(stackFile(b, base)).json);
+      const after = addresses(h && loadStackConfig(stackFile(h, head)).json);
       const plan = offlinePlanOf(a.spec.name, s);
       const of = (action: string) => plan.changes.filter((c) => c.action === action || (action === 'create' && c.action === 'import')).map((c) => c.address).sort();
       expect([a.spec.name, of('create')]).toEqual([a.spec.name, [...after].filter((x) => !before.has(x)).sort()]);
@@ -68,7 +68,7 @@ describe('offline plan of two real syntheses', () => {
   test('a new tenant is all creates; a backup change is an update; an acknowledged offboarding only lifts prevent_destroy', () => {
     const gamma = offlinePlanOf('tenant-gamma', s);
     expect(gamma.changes.every((c) => c.action === 'create')).toBe(true);
-    expect(gamma.changes).toHaveLength(head.stacks.get('tenant-gamma')!.resources);
+    expect(gamma.changes).toHaveLength(head.stacks.get('tenant-gamma')!.resources!);
     const beta = offlinePlanOf('tenant-beta', s);
     expect(beta.changes.length).toBeGreaterThan(0);
     expect(beta.changes.every((c) => c.action === 'update')).toBe(true);
@@ -82,7 +82,7 @@ describe('offline plan of two real syntheses', () => {
     const ctx = guardContext(lz);
     for (const [tenant, expectViolation] of [['beta', true], ['old', false]] as const) {
       const name = `tenant-${tenant}`;
-      const config = loadStackConfig(head.stacks.get(name)!.file).json;
+      const config = loadStackConfig(stackFile(head.stacks.get(name)!, head)).json;
       const resources = config.resource as Record<string, Record<string, unknown>>;
       const type = Object.keys(resources).find(isProtectedResourceType)!;
       const victim = Object.keys(resources[type])[0];

@@ -1,0 +1,132 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { stableStringify } from '../format/stable-json';
+import { blobId, blobsAt, gitToplevel, repoRelative, workingTreeFiles } from '../git/git';
+import { InventoryProfile, stackInventory, StackSpec, stacksForTenants } from './inventory';
+import { LandingZoneSettings } from './schema/settings';
+import { TenantManifest } from './schema/tenant';
+
+/**
+ * Per-stack input fingerprints. A stack's synthesized output is a pure function of:
+ *
+ * | input | in the fingerprint as |
+ * |---|---|
+ * | the code and dependency versions | the code digest: every file of the code root that synthesis can read (below), by git blob id, with `package-lock.json` |
+ * | the settings | their parsed form (defaults applied), as stable JSON |
+ * | the manifest of its tenant (account and tenant stacks) | its parsed form, as stable JSON; shared stacks read no manifest |
+ * | the stack itself | its inventory entry (name, kind, dependencies, approval environment) |
+ * | synthesis options | `bootstrapLocalState` |
+ * | asset contents | the Lambda bundles are built from `functions/`, which is code |
+ *
+ * Equal fingerprints mean byte-equal output (`test/stacks/fingerprint.property.test.ts` checks
+ * it with random changes); a fingerprint says nothing about a stack whose inputs it does not
+ * name, which is why shared stacks must never read a tenant's manifest (the platform stack is
+ * independent of the tenant set by design). Computed without CDKTF, in milliseconds.
+ */
+
+/** Bumped when the meaning of a fingerprint changes, so that old cache entries are never reused. */
+export const FINGERPRINT_VERSION = 1;
+
+/**
+ * Paths (relative to the code root) that synthesis never reads. The architecture test proves
+ * that stacks/ and everything below it import none of the code folders listed here; manifests
+ * and settings are fingerprinted per stack in their parsed form.
+ */
+export const NOT_SYNTHESIS_INPUTS: ReadonlyArray<RegExp> = [
+  /^(tenants|test|bench|audit|pipeline|\.github|\.ci|cdktf\.out|\.lz|audit-report|node_modules)(\/|$)/,
+  /\.md$/,
+  /^landing-zone(\.schema\.json|\.yaml)$/,
+  /^\.gitignore$/,
+];
+
+export function isSynthesisInput(file: string): boolean {
+  return !NOT_SYNTHESIS_INPUTS.some((re) => re.test(file));
+}
+
+/** The code root: the folder with this project's package.json. */
+export const CODE_ROOT = path.resolve(__dirname, '..');
+
+/** Digest of a list of (path, blob id) pairs: the same for a commit and a working tree with the same files. */
+function digestOf(blobs: ReadonlyArray<readonly [string, string]>): string {
+  const h = createHash('sha256').update(`lz-code/${FINGERPRINT_VERSION}\n`);
+  for (const [file, id] of [...blobs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) h.update(`${file} ${id}\n`);
+  return h.digest('hex');
+}
+
+function walk(dir: string, rel = ''): string[] {
+  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) return e.name === 'node_modules' || e.name === '.git' ? [] : walk(dir, p);
+    return e.isFile() ? [p] : [];
+  });
+}
+
+/** The code digest of the code as it is on disk (the files git would commit; every file outside git). */
+export function workingTreeCodeDigest(codeRoot: string = CODE_ROOT): string {
+  const top = gitToplevel(codeRoot);
+  const rel = top ? repoRelative(top, codeRoot) : undefined;
+  const files = (top && rel !== undefined ? workingTreeFiles(top, rel) : walk(codeRoot)).filter(isSynthesisInput);
+  return digestOf([...new Set(files)].flatMap((f) => {
+    const file = path.join(codeRoot, f);
+    const stat = fs.lstatSync(file);
+    // As git records them: a symbolic link by its target, a file by its bytes.
+    if (stat.isSymbolicLink()) return [[f, blobId(Buffer.from(fs.readlinkSync(file)))] as const];
+    return stat.isFile() ? [[f, blobId(fs.readFileSync(file))] as const] : [];
+  }));
+}
+
+/** The code digest of the code at a commit of the repository at `top` whose code root is `codeRootRel`. */
+export function commitCodeDigest(top: string, commit: string, codeRootRel: string): string {
+  return digestOf([...blobsAt(top, commit, codeRootRel)].filter(([f]) => isSynthesisInput(f)));
+}
+
+/** What every stack's fingerprint shares: code, settings, synthesis options. */
+export interface FingerprintBase {
+  readonly code: string;
+  readonly settings: string;
+  readonly bootstrapLocalState: boolean;
+}
+
+export function fingerprintBase(code: string, settings: LandingZoneSettings, bootstrapLocalState = false): FingerprintBase {
+  return { code, settings: sha256(stableStringify(settings)), bootstrapLocalState };
+}
+
+/** The fingerprint of one stack; `tenant` is its tenant's manifest (account and tenant stacks). */
+export function stackFingerprint(base: FingerprintBase, spec: StackSpec, tenant?: TenantManifest): string {
+  if (spec.tenantId !== undefined && tenant?.id !== spec.tenantId) throw new Error(`stackFingerprint: stack ${spec.name} needs the manifest of tenant ${spec.tenantId}`);
+  if (spec.tenantId === undefined && tenant !== undefined) throw new Error(`stackFingerprint: shared stack ${spec.name} reads no manifest`);
+  return sha256(
+    stableStringify({
+      version: FINGERPRINT_VERSION,
+      code: base.code,
+      settings: base.settings,
+      bootstrapLocalState: spec.kind === 'bootstrap' && base.bootstrapLocalState,
+      spec,
+      tenant: tenant ?? null,
+    }),
+  );
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A stack of the inventory with its fingerprint. */
+export interface FingerprintedStack {
+  readonly spec: StackSpec;
+  readonly fingerprint: string;
+}
+
+/** The inventory of a landing zone (or of the given tenants and what they depend on), fingerprinted. */
+export function fingerprintedInventory(
+  input: { readonly settings: LandingZoneSettings; readonly tenants: ReadonlyArray<{ readonly manifest: TenantManifest; readonly profile: InventoryProfile }> },
+  codeDigest: string,
+  opts: { readonly tenantIds?: ReadonlyArray<string>; readonly bootstrapLocalState?: boolean } = {},
+): FingerprintedStack[] {
+  const inventory = stackInventory(input.tenants.map((t) => t.profile));
+  const selected = opts.tenantIds ? stacksForTenants(inventory, opts.tenantIds) : inventory;
+  const base = fingerprintBase(codeDigest, input.settings, opts.bootstrapLocalState === true);
+  const manifests = new Map(input.tenants.map((t) => [t.manifest.id, t.manifest]));
+  return selected.map((spec) => ({ spec, fingerprint: stackFingerprint(base, spec, spec.tenantId ? manifests.get(spec.tenantId) : undefined) }));
+}
