@@ -1,20 +1,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { LandingZone } from '../model/validate';
 import { synthesizeLandingZone } from '../stacks/synthesize';
 import { RuleContext } from './context';
 import { auditReport, auditTenant, TenantEvidence } from './engine';
-import { LiveClients, readLiveFacts } from './live';
+import type { LiveClients } from './live';
 import { AuditReport, EvidenceSource, Severity, SEVERITIES } from './model';
 import { ruleInfo } from './pack';
 import { AuditFormat, auditFileName, renderAudit } from './report';
 import { collectDesiredEvidence, collectStateEvidence, directoryReader, StateReader } from './sources/collect';
-import { s3Reader } from './sources/s3-reader';
 
 /**
  * The audit as a use case: gather each tenant's evidence from the chosen source, run the pack,
@@ -64,7 +60,11 @@ export function reportTime(env: NodeJS.ProcessEnv): string {
   return new Date(epoch && /^\d+$/.test(epoch) ? Number(epoch) * 1000 : Date.now()).toISOString();
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports -- the AWS SDK loads only for --live and --from-s3, not on every start */
 function defaultLiveClients(lz: LandingZone): LiveClients {
+  const { OrganizationsClient } = require('@aws-sdk/client-organizations') as typeof import('@aws-sdk/client-organizations');
+  const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+  const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
   return {
     organizations: new OrganizationsClient({ region: 'us-east-1' }),
     sts: new STSClient({ region: lz.settings.regions.home }),
@@ -79,7 +79,9 @@ async function gatherEvidence(lz: LandingZone, tenants: LandingZone['tenants'], 
       if (!fs.existsSync(choice.dir)) throw new AuditInputError(`--state-dir ${choice.dir} does not exist`);
       reader = directoryReader(choice.dir);
     } else {
-      reader = s3Reader(deps.s3 ?? new S3Client({ region: lz.settings.state.region }), lz.settings.state.bucket);
+      const { s3Reader } = require('./sources/s3-reader') as typeof import('./sources/s3-reader');
+      const client = deps.s3 ?? new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client({ region: lz.settings.state.region });
+      reader = s3Reader(client, lz.settings.state.bucket);
     }
     return { source: 'state', evidence: await collectStateEvidence(tenants, reader) };
   }
@@ -105,6 +107,7 @@ export async function runAudit(lz: LandingZone, opts: AuditRunOptions, deps: Aud
     evidence = await Promise.all(
       evidence.map(async (e) => {
         const accountId = new RuleContext(lz.settings, e.tenant, e.profile, source, e.stacks).tenantAccountId;
+        const { readLiveFacts } = require('./live') as typeof import('./live');
         return { ...e, live: await readLiveFacts(clients, lz.settings, e.tenant, e.profile, accountId, { roleName }) };
       }),
     );

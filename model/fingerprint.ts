@@ -62,8 +62,22 @@ function walk(dir: string, rel = ''): string[] {
   });
 }
 
-/** The code digest of the code as it is on disk (the files git would commit; every file outside git). */
+const digests = new Map<string, string>();
+
+/**
+ * The code digest of the code as it is on disk (the files git would commit; every file outside
+ * git). Computed once per process and code root: a command runs on one version of the code.
+ */
 export function workingTreeCodeDigest(codeRoot: string = CODE_ROOT): string {
+  let digest = digests.get(codeRoot);
+  if (digest === undefined) {
+    digest = computeWorkingTreeDigest(codeRoot);
+    digests.set(codeRoot, digest);
+  }
+  return digest;
+}
+
+function computeWorkingTreeDigest(codeRoot: string): string {
   const top = gitToplevel(codeRoot);
   const rel = top ? repoRelative(top, codeRoot) : undefined;
   const files = (top && rel !== undefined ? workingTreeFiles(top, rel) : walk(codeRoot)).filter(isSynthesisInput);

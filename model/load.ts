@@ -5,7 +5,8 @@ import { TenantProfile } from './profile';
 import { parseWithSchema } from './schema-issues';
 import { LandingZoneSettings, SettingsSchema } from './schema/settings';
 import { TenantManifest, TenantSchema } from './schema/tenant';
-import { parseYamlBytes, readYamlFile, YamlReadResult, YamlSource } from './yaml-source';
+import { ValidationCache } from './validation-cache';
+import { lazyYamlSource, parseYamlBytes, readYamlBytes, readYamlFile, YamlSource } from './yaml-source';
 
 export interface LoadedSettings {
   readonly settings: LandingZoneSettings;
@@ -115,26 +116,37 @@ export interface PendingManifest {
  * Reads and schema-checks every manifest; returns every readable document, plus every
  * problem found. `pending` manifests are checked as if they were files in `dir`.
  */
-export function loadTenantDocuments(dir: string, pending: ReadonlyArray<PendingManifest> = [], cwd?: string): { documents: TenantDocument[]; diagnostics: Diagnostic[] } {
+export function loadTenantDocuments(dir: string, pending: ReadonlyArray<PendingManifest> = [], cwd?: string, cache?: ValidationCache): { documents: TenantDocument[]; diagnostics: Diagnostic[] } {
   const listed = listManifestFiles(dir, cwd);
   const diagnostics = [...listed.diagnostics];
   const documents: TenantDocument[] = [];
-  const inputs: Array<{ file: string; read: () => YamlReadResult }> = [
-    ...listed.files.map((file) => ({ file, read: () => readYamlFile(file, displayPath(file, cwd), 'tenant manifest') })),
-    ...pending.map((p) => {
-      const file = path.join(dir, p.fileName);
-      return { file, read: () => parseYamlBytes(displayPath(file, cwd), Buffer.from(p.text, 'utf8'), 'tenant manifest') };
-    }),
+  const inputs: Array<{ file: string; bytes: () => Buffer | Diagnostic[] }> = [
+    ...listed.files.map((file) => ({ file, bytes: () => readYamlBytes(file, displayPath(file, cwd), 'tenant manifest') })),
+    ...pending.map((p) => ({ file: path.join(dir, p.fileName), bytes: () => Buffer.from(p.text, 'utf8') })),
   ];
-  for (const { file, read: readIt } of inputs) {
-    const read = readIt();
+  for (const { file, bytes: readBytes } of inputs) {
+    const shown = displayPath(file, cwd);
+    const bytes = readBytes();
+    if (!Buffer.isBuffer(bytes)) {
+      diagnostics.push(...bytes);
+      continue;
+    }
+    const key = cache?.key(shown, bytes);
+    const hit = key === undefined ? undefined : cache!.get(key);
+    if (hit) {
+      documents.push({ source: lazyYamlSource(shown, bytes, 'tenant manifest'), raw: hit.raw, fileName: path.basename(file), manifest: hit.manifest });
+      continue;
+    }
+    const read = parseYamlBytes(shown, bytes, 'tenant manifest');
     if (!read.ok) {
       diagnostics.push(...read.diagnostics);
       continue;
     }
     const parsed = parseWithSchema(read.source, TenantSchema, read.data);
     diagnostics.push(...parsed.diagnostics);
-    documents.push({ source: read.source, raw: read.data as Record<string, unknown>, fileName: path.basename(file), manifest: parsed.value });
+    const raw = read.data as Record<string, unknown>;
+    if (key !== undefined && parsed.diagnostics.length === 0) cache!.set(key, { raw, ...(parsed.value ? { manifest: parsed.value } : {}) });
+    documents.push({ source: read.source, raw, fileName: path.basename(file), manifest: parsed.value });
   }
   return { documents, diagnostics };
 }

@@ -49,9 +49,19 @@ function accountPart(accountId: string): string {
   return /^\d{12}$/.test(accountId) ? accountId : '000000000000';
 }
 
-/** Names in the shared (platform and management) accounts. */
-export function platformNames(settings: Pick<LandingZoneSettings, 'name'>) {
-  const p = settings.name;
+const sharedNames = new Map<string, ReturnType<typeof derivePlatformNames>>();
+
+/** Names in the shared (platform and management) accounts (derived once per prefix). */
+export function platformNames(settings: Pick<LandingZoneSettings, 'name'>): ReturnType<typeof derivePlatformNames> {
+  let names = sharedNames.get(settings.name);
+  if (!names) {
+    names = derivePlatformNames(settings.name);
+    sharedNames.set(settings.name, names);
+  }
+  return names;
+}
+
+function derivePlatformNames(p: string) {
   return {
     prefix: p,
     kmsAlias: derive('kmsAliasName', `alias/${p}/platform`),

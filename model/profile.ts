@@ -173,7 +173,18 @@ function ouOf(tenant: TenantManifest): OuKey {
   return tenant.tier === 'L3' ? 'tenantsL3' : 'tenantsL2';
 }
 
+/** Profiles already decided, by manifest (both inputs are immutable; validation and loading ask twice). */
+const decided = new WeakMap<TenantManifest, { readonly settings: LandingZoneSettings; readonly profile: TenantProfile }>();
+
 export function tenantProfile(settings: LandingZoneSettings, tenant: TenantManifest): TenantProfile {
+  const known = decided.get(tenant);
+  if (known?.settings === settings) return known.profile;
+  const profile = decideProfile(settings, tenant);
+  decided.set(tenant, { settings, profile });
+  return profile;
+}
+
+function decideProfile(settings: LandingZoneSettings, tenant: TenantManifest): TenantProfile {
   const shared = platformNames(settings);
   const own = tenantNames(settings, tenant.id);
   const { platform, organization } = settings;

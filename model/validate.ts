@@ -4,6 +4,7 @@ import { compareDiagnostics, Diagnostic, hasErrors } from './diagnostics';
 import { readBaseManifests } from './base-manifests';
 import { displayPath, loadSettings, loadTenantDocuments, LoadedTenant, PendingManifest } from './load';
 import { tenantProfile } from './profile';
+import { ValidationCache } from './validation-cache';
 import { checkAcrossTenants } from './rules/cross-tenant';
 import { checkAgainstBase } from './rules/history-rules';
 import { checkSettings } from './rules/settings-rules';
@@ -22,6 +23,8 @@ export interface ValidateOptions {
   readonly pending?: ReadonlyArray<PendingManifest>;
   /** Directory file names in diagnostics are relative to. @default process.cwd() */
   readonly cwd?: string;
+  /** The validation cache file (model/validation-cache.ts). @default no cache */
+  readonly cacheFile?: string;
 }
 
 /** A landing zone whose settings and manifests passed every check. */
@@ -46,7 +49,9 @@ export function validateLandingZone(opts: ValidateOptions): ValidationResult {
   if (settingsResult.loaded) diagnostics.push(...checkSettings(settingsResult.loaded));
   const settings = settingsResult.loaded?.settings;
 
-  const { documents, diagnostics: loadDiagnostics } = loadTenantDocuments(opts.tenantsDir, opts.pending, opts.cwd);
+  const cache = opts.cacheFile ? new ValidationCache(opts.cacheFile) : undefined;
+  const { documents, diagnostics: loadDiagnostics } = loadTenantDocuments(opts.tenantsDir, opts.pending, opts.cwd, cache);
+  cache?.save();
   diagnostics.push(...loadDiagnostics);
   for (const doc of documents) diagnostics.push(...checkTenantDocument(doc, settings));
   diagnostics.push(...checkAcrossTenants(documents));

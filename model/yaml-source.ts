@@ -155,23 +155,49 @@ export function parseYamlBytes(file: string, bytes: Uint8Array, what: string): Y
 }
 
 export function readYamlFile(file: string, displayName: string, what: string): YamlReadResult {
+  const bytes = readYamlBytes(file, displayName, what);
+  return Buffer.isBuffer(bytes) ? parseYamlBytes(displayName, bytes, what) : { ok: false, diagnostics: bytes };
+}
+
+/** The bytes of a YAML file, or located diagnostics when it is not a readable regular file of acceptable size. */
+export function readYamlBytes(file: string, displayName: string, what: string): Buffer | Diagnostic[] {
   let bytes: Buffer;
   try {
     const stat = fs.statSync(file);
-    if (!stat.isFile()) return { ok: false, diagnostics: [fileError(displayName, 'not a regular file', `a YAML ${what}`)] };
-    if (stat.size > MAX_YAML_BYTES) {
-      return {
-        ok: false,
-        diagnostics: [fileError(displayName, `file is ${stat.size} bytes, larger than the ${MAX_YAML_BYTES}-byte limit for a ${what}`, `a ${what} of at most ${MAX_YAML_BYTES / 1024} KiB`)],
-      };
-    }
+    if (!stat.isFile()) return [fileError(displayName, 'not a regular file', `a YAML ${what}`)];
+    if (stat.size > MAX_YAML_BYTES) return [fileError(displayName, `file is ${stat.size} bytes, larger than the ${MAX_YAML_BYTES}-byte limit for a ${what}`, `a ${what} of at most ${MAX_YAML_BYTES / 1024} KiB`)];
     bytes = fs.readFileSync(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'ENOENT' ? 'file does not exist' : `cannot read file (${err.code ?? err.message})`;
-    return { ok: false, diagnostics: [fileError(displayName, why, `a readable YAML ${what}`)] };
+    return [fileError(displayName, why, `a readable YAML ${what}`)];
   }
-  return parseYamlBytes(displayName, bytes, what);
+  return bytes;
+}
+
+/**
+ * The source of bytes that parsed cleanly before (validation cache): parsed again only when a
+ * later check needs a location in it.
+ */
+export function lazyYamlSource(file: string, bytes: Uint8Array, what: string): YamlSource {
+  let parsed: YamlSource | undefined;
+  const get = (): YamlSource => {
+    if (!parsed) {
+      const read = parseYamlBytes(file, bytes, what);
+      if (!read.ok) throw new Error(`${file}: cached as valid YAML but no longer parses`);
+      parsed = read.source;
+    }
+    return parsed;
+  };
+  return {
+    file,
+    get doc() {
+      return get().doc;
+    },
+    get lineCounter() {
+      return get().lineCounter;
+    },
+  };
 }
 
 export interface Location {

@@ -50,6 +50,8 @@ export interface PrepareOptions {
   readonly headDir?: string;
   /** The synthesis cache (stacks/synthesis-cache.ts). @default none */
   readonly cacheDir?: string;
+  /** The validation cache file, for the base revision's manifests (model/validation-cache.ts). @default none */
+  readonly validationCache?: string;
   /** Worker processes for synthesis. @default the number of cores */
   readonly workers?: number;
   /** Stacks whose configuration must be written on both sides even when unchanged (`lz plan --stack`). */
@@ -159,7 +161,7 @@ function landingZoneAt(top: string, commit: string, opts: PrepareOptions): Landi
     if (!found.includes(relSettings)) return undefined;
     const tenantsDir = path.join(tmp, ...relTenants.split('/'));
     fs.mkdirSync(tenantsDir, { recursive: true });
-    const result = validateLandingZone({ settingsFile: path.join(tmp, ...relSettings.split('/')), tenantsDir, baseRef: false, cwd: tmp });
+    const result = validateLandingZone({ settingsFile: path.join(tmp, ...relSettings.split('/')), tenantsDir, baseRef: false, cwd: tmp, cacheFile: opts.validationCache });
     return result.landingZone ?? 'invalid';
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

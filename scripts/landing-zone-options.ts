@@ -4,7 +4,8 @@ import { formatDiagnostic, hasErrors, ValidationFailed } from '../model/diagnost
 import { baseRevision } from '../git/git';
 import { PendingManifest } from '../model/load';
 import { LandingZone, validateLandingZone, ValidationResult } from '../model/validate';
-import { DEFAULT_CACHE_DIR } from '../stacks/synthesis-cache';
+/** Where the caches live by default (in the work tree, ignored by git). */
+const DEFAULT_CACHE_ROOT = path.join('.lz', 'cache');
 import { CliError, UsageError } from './cli-error';
 import { CliIO } from './io';
 
@@ -16,8 +17,10 @@ export interface LandingZoneOptions {
   readonly tenants: string;
   /** Git revision for the history checks; `false` with --no-history. */
   readonly base: string | false;
-  /** The synthesis cache directory; undefined with --no-synth-cache. */
+  /** The synthesis cache directory (`<cache dir>/synth`); undefined with --no-cache. */
   readonly synthCache?: string;
+  /** The validation cache file (`<cache dir>/manifests.json`); undefined with --no-cache. */
+  readonly validationCache?: string;
   /** Worker processes for synthesis. */
   readonly synthWorkers?: number;
 }
@@ -28,8 +31,8 @@ export function addLandingZoneOptions(program: Command): Command {
     .option('--tenants <dir>', 'directory of tenant manifests', 'tenants')
     .option('--base <ref>', 'git revision the change starts from, for tier-downgrade and removed-manifest checks (default: $LZ_BASE_REF or HEAD)')
     .option('--no-history', 'skip the checks that compare with the base revision')
-    .option('--synth-cache <dir>', 'cache of synthesized stacks by input fingerprint (safe to delete)', DEFAULT_CACHE_DIR)
-    .option('--no-synth-cache', 'synthesize every stack, without the cache')
+    .option('--cache-dir <dir>', 'cache of parsed manifests and of synthesized stacks by input fingerprint (safe to delete)', DEFAULT_CACHE_ROOT)
+    .option('--no-cache', 'parse every manifest and synthesize every stack, without the cache')
     .option('--synth-workers <n>', 'worker processes for synthesis (default: the number of cores)');
 }
 
@@ -39,7 +42,7 @@ export function baseRefOf(cmd: Command, io: CliIO): string {
 }
 
 export function landingZoneOptions(cmd: Command, io: CliIO): LandingZoneOptions {
-  const o = cmd.optsWithGlobals() as { settings: string; tenants: string; base?: string; history: boolean; synthCache: string | false; synthWorkers?: string };
+  const o = cmd.optsWithGlobals() as { settings: string; tenants: string; base?: string; history: boolean; cacheDir: string; cache: boolean; synthWorkers?: string };
   let synthWorkers: number | undefined;
   if (o.synthWorkers !== undefined) {
     synthWorkers = Number(o.synthWorkers);
@@ -50,13 +53,13 @@ export function landingZoneOptions(cmd: Command, io: CliIO): LandingZoneOptions 
     settings: path.resolve(io.cwd, o.settings),
     tenants: path.resolve(io.cwd, o.tenants),
     base: o.history === false ? false : baseRefOf(cmd, io),
-    ...(o.synthCache === false ? {} : { synthCache: path.resolve(io.cwd, o.synthCache) }),
+    ...(o.cache === false ? {} : { synthCache: path.resolve(io.cwd, o.cacheDir, 'synth'), validationCache: path.resolve(io.cwd, o.cacheDir, 'manifests.json') }),
     ...(synthWorkers === undefined ? {} : { synthWorkers }),
   };
 }
 
 export function validate(opts: LandingZoneOptions, pending?: ReadonlyArray<PendingManifest>): ValidationResult {
-  return validateLandingZone({ settingsFile: opts.settings, tenantsDir: opts.tenants, baseRef: opts.base, pending, cwd: opts.cwd });
+  return validateLandingZone({ settingsFile: opts.settings, tenantsDir: opts.tenants, baseRef: opts.base, pending, cwd: opts.cwd, cacheFile: opts.validationCache });
 }
 
 /** Validates and returns the landing zone, or prints every diagnostic and throws ValidationFailed. */

@@ -40,6 +40,7 @@ export async function loadSyntheses(lz: LandingZone, lzOpts: LandingZoneOptions,
       reuse: work.reuseSynth,
       headDir,
       cacheDir: lzOpts.synthCache,
+      validationCache: lzOpts.validationCache,
       workers: lzOpts.synthWorkers,
       include,
     });

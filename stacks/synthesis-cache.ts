@@ -9,8 +9,6 @@ import * as path from 'path';
  * same fingerprint lose nothing (the content is the same by definition), and the folder is safe
  * to delete at any time.
  */
-export const DEFAULT_CACHE_DIR = path.join('.lz', 'cache', 'synth');
-
 export interface CachedStack {
   /** The stack's entry of CDKTF's manifest.json. */
   readonly manifestEntry: Readonly<Record<string, unknown>>;

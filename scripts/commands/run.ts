@@ -76,7 +76,7 @@ async function offlinePlan(lz: LandingZone, lzOpts: LandingZoneOptions, headDir:
   io.out(`\nOffline plan of the working tree against ${baseRef} (desired state; no Terraform, no credentials)`);
   let syntheses: Syntheses;
   try {
-    syntheses = await prepareSyntheses({ lz, settingsFile: lzOpts.settings, tenantsDir: lzOpts.tenants, baseRef, workDir, headDir, cacheDir: lzOpts.synthCache, workers: lzOpts.synthWorkers });
+    syntheses = await prepareSyntheses({ lz, settingsFile: lzOpts.settings, tenantsDir: lzOpts.tenants, baseRef, workDir, headDir, cacheDir: lzOpts.synthCache, validationCache: lzOpts.validationCache, workers: lzOpts.synthWorkers });
   } catch (e) {
     // Outside a clone, or before the first commit, there is nothing to compare with.
     if (e instanceof GitError) {

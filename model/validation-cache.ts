@@ -1,0 +1,69 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { workingTreeCodeDigest } from './fingerprint';
+import { TenantManifest } from './schema/tenant';
+
+/**
+ * What reading one manifest file gave, kept by content: the parsed YAML and the schema's
+ * verdict depend only on the file's name and bytes and on the code (the schema, the YAML
+ * rules), so a file seen before with the same bytes and code is not parsed again. Only files
+ * that parsed cleanly are kept. Checks that read the settings, other manifests or the base
+ * revision always run. One JSON file, replaced atomically: safe to delete, safe under
+ * concurrent runs (the last writer wins; entries are only ever correct).
+ */
+export interface CachedManifest {
+  readonly raw: Readonly<Record<string, unknown>>;
+  /** Set when the document passed the schema. */
+  readonly manifest?: TenantManifest;
+}
+
+const VERSION = 1;
+
+export class ValidationCache {
+  private readonly entries = new Map<string, CachedManifest>();
+  private readonly used = new Set<string>();
+  private added = 0;
+  private readonly code: string;
+
+  constructor(readonly file: string) {
+    this.code = workingTreeCodeDigest();
+    try {
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: number; code?: string; entries?: Record<string, CachedManifest> };
+      // Entries made by other code are useless: the schema may have changed.
+      if (doc.version === VERSION && doc.code === this.code && doc.entries && typeof doc.entries === 'object') {
+        for (const [k, v] of Object.entries(doc.entries)) this.entries.set(k, v);
+      }
+    } catch {
+      // No cache yet, or an unreadable one: start empty.
+    }
+  }
+
+  key(displayName: string, bytes: Uint8Array): string {
+    return createHash('sha256').update(`${displayName}\0`).update(bytes).digest('hex');
+  }
+
+  get(key: string): CachedManifest | undefined {
+    const hit = this.entries.get(key);
+    if (hit) this.used.add(key);
+    return hit;
+  }
+
+  set(key: string, entry: CachedManifest): void {
+    this.entries.set(key, entry);
+    this.used.add(key);
+    this.added++;
+  }
+
+  /** Writes the cache back when it learned something; keeps this run's entries and, up to a bound, older ones. */
+  save(): void {
+    if (this.added === 0) return;
+    const keep = [...this.entries.keys()].filter((k) => this.used.has(k));
+    for (const k of this.entries.keys()) if (!this.used.has(k) && keep.length < 4 * this.used.size) keep.push(k);
+    const doc = { version: VERSION, code: this.code, entries: Object.fromEntries(keep.map((k) => [k, this.entries.get(k)!])) };
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify(doc));
+    fs.renameSync(tmp, this.file);
+  }
+}
