@@ -10,7 +10,7 @@ process.once('message', (request: WorkerRequest) => {
   try {
     const tenants = request.manifests.map((manifest) => ({ manifest, profile: tenantProfile(request.settings, manifest) }));
     synthesizeIntoCache(request.specs, { settings: request.settings, tenants }, new Map(Object.entries(request.fingerprints)), request.cacheDir, request, request.scratch);
-    reply = { ok: true };
+    reply = { ok: true, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
   } catch (e) {
     reply = { ok: false, error: (e as Error)?.stack ?? String(e) };
   }

@@ -50,6 +50,8 @@ export interface SynthOptions {
    * it saves. The output does not depend on it. @default the number of cores
    */
   readonly workers?: number;
+  /** Fewest stacks that justify one more worker process. @default IN_PROCESS_LIMIT */
+  readonly stacksPerWorker?: number;
 }
 
 export interface SynthesizedStack {
@@ -69,6 +71,8 @@ export interface SynthResult {
   readonly outdir: string;
   /** The stacks written (every selected stack unless `materialize` names fewer). */
   readonly stacks: ReadonlyArray<SynthesizedStack>;
+  /** Peak resident memory of each worker process, in MiB (none when everything ran in-process). */
+  readonly workerPeakRssMb: ReadonlyArray<number>;
 }
 
 /** Name of the landing-zone stack index written beside cdktf's manifest.json. */
@@ -180,7 +184,7 @@ function finish(job: SynthesisJob): SynthResult {
   fs.rmSync(job.finalDir, { recursive: true, force: true });
   fs.renameSync(job.staging, job.finalDir);
   if (job.privateCache) fs.rmSync(job.privateCache, { recursive: true, force: true });
-  return { outdir: job.finalDir, stacks };
+  return { outdir: job.finalDir, stacks, workerPeakRssMb: [] };
 }
 
 /** Synthesizes every selected stack in this process (stacks the cache holds are copied). */
@@ -202,12 +206,13 @@ export function synthesizeLandingZone(input: SynthesisInput, opts: SynthOptions)
 export async function synthesizeLandingZoneInParallel(input: SynthesisInput, opts: SynthOptions): Promise<SynthResult> {
   const job = prepare(input, opts);
   try {
-    const workers = Math.max(1, Math.min(opts.workers ?? os.availableParallelism(), Math.ceil(job.misses.length / IN_PROCESS_LIMIT)));
+    const workers = Math.max(1, Math.min(opts.workers ?? os.availableParallelism(), Math.ceil(job.misses.length / (opts.stacksPerWorker ?? IN_PROCESS_LIMIT))));
     if (job.misses.length > 0 && workers === 1) synthesizeIntoCache(job.misses, input, job.fingerprints, job.cache.dir, opts, path.join(job.staging, '.apps'));
-    else if (job.misses.length > 0) {
-      await Promise.all(balance(job.misses, workers).map((chunk, i) => runWorker(chunk, input, job, opts, path.join(job.staging, `.worker-${i}`))));
+    let peaks: number[] = [];
+    if (job.misses.length > 0 && workers > 1) {
+      peaks = await Promise.all(balance(job.misses, workers).map((chunk, i) => runWorker(chunk, input, job, opts, path.join(job.staging, `.worker-${i}`))));
     }
-    return finish(job);
+    return { ...finish(job), workerPeakRssMb: peaks };
   } catch (e) {
     cleanup(job);
     throw e;
@@ -244,9 +249,10 @@ export interface WorkerRequest {
   readonly batchSize?: number;
 }
 
-export type WorkerReply = { readonly ok: true } | { readonly ok: false; readonly error: string };
+export type WorkerReply = { readonly ok: true; readonly maxRssMb: number } | { readonly ok: false; readonly error: string };
 
-function runWorker(specs: ReadonlyArray<StackSpec>, input: SynthesisInput, job: SynthesisJob, opts: SynthOptions, scratch: string): Promise<void> {
+/** Runs one worker process over `specs`; resolves with its peak resident memory (MiB). */
+function runWorker(specs: ReadonlyArray<StackSpec>, input: SynthesisInput, job: SynthesisJob, opts: SynthOptions, scratch: string): Promise<number> {
   const tenantIds = new Set(specs.flatMap((s) => (s.tenantId ? [s.tenantId] : [])));
   const request: WorkerRequest = {
     settings: input.settings,
@@ -274,7 +280,7 @@ function runWorker(specs: ReadonlyArray<StackSpec>, input: SynthesisInput, job: 
     });
     child.on('error', (e) => reject(new Error(`could not start a synthesis worker: ${e.message}`)));
     child.on('exit', (code, signal) => {
-      if (reply?.ok && code === 0) return resolve();
+      if (reply?.ok && code === 0) return resolve(reply.maxRssMb);
       const why = reply && !reply.ok ? reply.error : `exit ${signal ?? code}${stderr ? `: ${stderr.trim()}` : ''}`;
       reject(new Error(`synthesis worker failed: ${why}`));
     });

@@ -51,7 +51,6 @@ export function registerAffected(program: Command, io: CliIO): void {
   addWorkOptions(
     program
       .command('affected')
-      .description('the stacks whose synthesized configuration differs between --base and the working tree, in dependency order')
       .addOption(new Option('--format <format>', 'text, json, or a GitHub Actions matrix (one line of JSON)').choices(['text', 'json', 'matrix']).default('text'))
       .option('--max-jobs <n>', `matrix jobs at most; more stacks are grouped (GitHub's limit is ${GITHUB_MATRIX_LIMIT})`, String(GITHUB_MATRIX_LIMIT))
       .option('--github-output <file>', 'append count, matrix, approval-count and approval-matrix to this file ($GITHUB_OUTPUT)'),

@@ -34,7 +34,7 @@ export interface ApplyCommandOptions extends WorkOptions, SelectionOptions, Terr
 }
 
 export function registerApply(program: Command, io: CliIO): void {
-  const cmd = program.command('apply').description('apply the affected (or named) stacks in dependency order; needs Terraform and credentials');
+  const cmd = program.command('apply');
   addSelectionOptions(cmd);
   cmd
     .option('--without-approval', 'leave stacks that need approval (L3) to their environment job instead of failing them')

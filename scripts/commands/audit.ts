@@ -36,7 +36,6 @@ function evidenceChoice(opts: AuditCommandOptions, io: CliIO): AuditEvidenceChoi
 export function registerAudit(program: Command, io: CliIO): void {
   program
     .command('audit')
-    .description("check each tenant's state against the isolation contract and write reports for people and CI")
     .option('--tenant <id>', 'only this tenant (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--state-dir <dir>', 'state files laid out like the state bucket (<dir>/tenants/<id>/tenant.tfstate, ...; terraform show -json output as <key>.json)')
     .option('--from-s3', "read state from the state bucket (each tenant's own prefix and the shared platform state)")

@@ -9,7 +9,6 @@ import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-option
 export function registerByokPolicy(program: Command, io: CliIO): void {
   program
     .command('byok-policy')
-    .description("print the key-policy statements an L3 customer adds to its own key (byok: customer-key)")
     .requiredOption('--tenant <id>', 'the L3 tenant')
     .option('--account-id <id>', 'the tenant account id, when the landing zone created the account (it is not in the manifest)')
     .action((opts: { tenant: string; accountId?: string }, cmd: Command) => {

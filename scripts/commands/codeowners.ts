@@ -30,7 +30,6 @@ export function withCodeownersBlock(existing: string, block: string): string {
 export function registerCodeowners(program: Command, io: CliIO): void {
   program
     .command('codeowners')
-    .description("write the L3 tenants' change approvers into .github/CODEOWNERS and list their deployment environments")
     .option('--file <path>', 'CODEOWNERS file', '.github/CODEOWNERS')
     .option('--check', 'only check that the file is up to date (exit 1 if not)')
     .action((opts: { file: string; check?: boolean }, cmd: Command) => {

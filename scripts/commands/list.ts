@@ -7,7 +7,6 @@ import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-option
 export function registerList(program: Command, io: CliIO): void {
   program
     .command('list')
-    .description('list tenants with their tier, status, region and stacks')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((opts: { format: 'text' | 'json' }, cmd: Command) => {
       const lz = loadValidLandingZone(landingZoneOptions(cmd, io), io);

@@ -75,7 +75,6 @@ export function manifestFromOptions(o: NewTenantOptions, homeRegion: string): Re
 export function registerNewTenant(program: Command, io: CliIO): void {
   program
     .command('new-tenant')
-    .description('write a new, valid tenant manifest from flags (validated with all other manifests before it is written)')
     .requiredOption('--id <id>', 'tenant id: 3-20 lowercase letters, digits and hyphens')
     .requiredOption('--name <displayName>', 'display name')
     .addOption(new Option('--tier <tier>', 'isolation tier').choices(TIERS).makeOptionMandatory())

@@ -33,7 +33,7 @@ export interface PlanCommandOptions extends WorkOptions, SelectionOptions, Terra
 }
 
 export function registerPlan(program: Command, io: CliIO): void {
-  const cmd = program.command('plan').description('plan the affected (or named) stacks with Terraform, or offline without Terraform or credentials; guards fail the plan');
+  const cmd = program.command('plan');
   addSelectionOptions(cmd);
   cmd.option('--offline', 'plan offline (desired-state diff) even when Terraform and credentials are there').option('--online', 'plan with Terraform only: fail instead of planning offline when there is no binary');
   addTerraformOptions(cmd, false);

@@ -23,7 +23,6 @@ export interface ReportCommandOptions {
 export function registerReport(program: Command, io: CliIO): void {
   program
     .command('report')
-    .description('merge JSON reports of plan or apply jobs into one summary (Markdown for the pull-request comment)')
     .argument('[reports...]', 'JSON reports (lz plan/apply --report-json); none when no job wrote one')
     .option('--expect <file>', 'lz affected --format json output: every stack it lists must be covered')
     .addOption(new Option('--format <format>', 'what to print').choices(['text', 'markdown', 'json']).default('markdown'))

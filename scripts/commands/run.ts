@@ -34,7 +34,6 @@ function tenantsByTier(lz: LandingZone): string {
 export function registerRun(program: Command, io: CliIO): void {
   program
     .command('run')
-    .description('the main job, offline: validate, synthesize, offline plan against the last commit, audit of the desired state')
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .option('--work-dir <dir>', 'where the base revision is synthesized for the offline plan', DEFAULT_WORK_DIR)
     .option('--audit-out <dir>', 'where the audit reports go', 'audit-report')

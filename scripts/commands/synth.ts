@@ -17,7 +17,6 @@ function collect(value: string, previous: string[] = []): string[] {
 export function registerSynth(program: Command, io: CliIO): void {
   program
     .command('synth')
-    .description('synthesize the Terraform JSON of every stack (or of the named tenants and the stacks they depend on)')
     .option('--tenant <id>', 'only this tenant (repeatable)', collect)
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .option('--bootstrap-local-state', 'keep the bootstrap stack state in .lz/bootstrap.tfstate (first apply, before the state bucket exists)')

@@ -18,7 +18,6 @@ function githubAnnotation(d: Diagnostic): string {
 export function registerValidate(program: Command, io: CliIO): void {
   program
     .command('validate')
-    .description('check the settings file and every tenant manifest; report every problem with file, line and field')
     .addOption(new Option('--format <format>', 'output format').choices(VALIDATE_FORMATS).default('text'))
     .action((opts: { format: (typeof VALIDATE_FORMATS)[number] }, cmd: Command) => {
       const lz = landingZoneOptions(cmd, io);
