@@ -1,40 +1,141 @@
-import { execFileSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { writeTenantSet } from './tenant-set';
+import { stringify } from 'yaml';
+import { generatedManifest, writeTenantSet } from './tenant-set';
 
 /**
- * `npm run bench`: validate and synth time and peak memory for generated tenant sets
- * (700 L1 / 200 L2 / 100 L3 per 1,000). Each figure comes from a fresh process.
- * Sizes can be given as arguments: `npm run bench -- 100 1000 2000`.
+ * `npm run bench [-- SIZE...]` (default 100 1000): for each size, a clone of this working tree
+ * holding SIZE generated tenants (700 L1 / 200 L2 / 100 L3 per 1,000) committed in git, and every
+ * figure measured as a whole `lz` command in a fresh process (start-up included), as a ratio to
+ * the full single-process synthesis of the same run:
+ *
+ * | figure | command |
+ * |---|---|
+ * | validate, cold and with the validation cache | `lz validate` |
+ * | full synthesis, one process (the reference) | `lz synth --no-cache --synth-workers 1` |
+ * | full synthesis, worker processes | `lz synth --no-cache` (one per core) |
+ * | synthesis after a one-manifest change, cache warm | `lz synth` |
+ * | one tenant's stacks, cache warm | `lz synth --tenant X` |
+ * | one added manifest; one changed manifest | `lz affected` (checks that exactly that tenant's stacks are reported) |
+ *
+ * Peak memory is per process: the command's own, and the largest of its synthesis workers.
  */
 const root = path.resolve(__dirname, '..');
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-bench-'));
 
-function measure(op: string, tenantsDir: string): Record<string, number> {
-  const stdout = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'measure.ts'), op, path.join(root, 'landing-zone.yaml'), tenantsDir, path.join(work, `out-${op}`)], {
-    cwd: root,
+interface Run {
+  readonly seconds: number;
+  readonly maxRssMb: number;
+  readonly out: string;
+}
+
+function lz(repo: string, args: ReadonlyArray<string>): Run {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(repo, 'bench', 'measure-cli.ts'), ...args], {
+    cwd: repo,
     encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, TS_NODE_SWC: 'true' },
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, TS_NODE_SWC: 'true', TS_NODE_PROJECT: path.join(repo, 'tsconfig.json'), LZ_BASE_REF: 'HEAD', CHECKPOINT_DISABLE: '1' },
   });
-  return JSON.parse(stdout.trim().split('\n').pop()!);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  let record: { code: number; maxRssMb: number; out: string; err: string };
+  try {
+    record = JSON.parse(last);
+  } catch {
+    throw new Error(`lz ${args.join(' ')} did not finish:\n${r.stderr}`);
+  }
+  if (record.code !== 0) throw new Error(`lz ${args.join(' ')} exited ${record.code}:\n${record.err}`);
+  return { seconds, maxRssMb: record.maxRssMb, out: record.out };
+}
+
+function git(repo: string, ...args: string[]): void {
+  const r = spawnSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+}
+
+/** A copy of this working tree (code, not caches) with `size` generated tenants, committed. */
+function repoWith(size: number): string {
+  const repo = path.join(work, `repo-${size}`);
+  const skip = new Set(['node_modules', '.git', 'cdktf.out', '.lz', 'coverage', 'test-artifacts', 'audit-report']);
+  fs.mkdirSync(repo);
+  for (const entry of fs.readdirSync(root)) if (!skip.has(entry)) fs.cpSync(path.join(root, entry), path.join(repo, entry), { recursive: true });
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(repo, 'node_modules'), 'dir');
+  const tenants = path.join(repo, 'tenants');
+  for (const f of fs.readdirSync(tenants)) if (f.endsWith('.yaml')) fs.rmSync(path.join(tenants, f));
+  writeTenantSet(tenants, size);
+  git(repo, 'init', '-q');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', `${size} tenants`);
+  return repo;
+}
+
+function workerPeak(run: Run): number | undefined {
+  const m = /peak (\d+) MB/.exec(run.out);
+  return m ? Number(m[1]) : undefined;
+}
+
+function affectedStacks(run: Run): string[] {
+  return (JSON.parse(run.out) as { stacks: Array<{ name: string; change: string }> }).stacks.map((s) => `${s.name} (${s.change})`);
+}
+
+function writeManifest(repo: string, m: Record<string, unknown>): void {
+  fs.writeFileSync(path.join(repo, 'tenants', `${String(m.id)}.yaml`), `# yaml-language-server: $schema=./tenant.schema.json\n${stringify(m)}`);
+}
+
+const rows: string[][] = [];
+const problems: string[] = [];
+function row(size: number, figure: string, run: Run, reference?: Run, workers?: number): void {
+  rows.push([String(size), figure, `${run.seconds.toFixed(2)} s`, reference ? `${(reference.seconds / run.seconds).toFixed(2)}x` : '', `${run.maxRssMb} MB${workers !== undefined ? ` / ${workers} MB` : ''}`]);
 }
 
 try {
-  console.log(`node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
-  console.log('tenants  stacks  resources  validate   synth      peak RSS (validate / synth)');
-  for (const n of sizes.length ? sizes : [100, 1000]) {
-    const dir = path.join(work, `tenants-${n}`);
-    writeTenantSet(dir, n);
-    const v = measure('validate', dir);
-    const s = measure('synth', dir);
-    console.log(
-      `${String(n).padEnd(7)}  ${String(s.stacks).padEnd(6)}  ${String(s.resources).padEnd(9)}  ${`${(v.validateMs / 1000).toFixed(2)} s`.padEnd(9)}  ${`${(s.synthMs / 1000).toFixed(2)} s`.padEnd(9)}  ${v.maxRssMb} MB / ${s.maxRssMb} MB`,
-    );
+  console.log(`node ${process.version}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+  for (const size of sizes.length > 0 ? sizes : [100, 1000]) {
+    const repo = repoWith(size);
+    const noHistory = ['--no-history'];
+    row(size, 'validate, cold', lz(repo, [...noHistory, '--no-cache', 'validate']));
+    lz(repo, [...noHistory, 'validate']);
+    row(size, 'validate, cache warm', lz(repo, [...noHistory, 'validate']));
+
+    const single = lz(repo, [...noHistory, '--no-cache', '--synth-workers', '1', 'synth', '--out', 'out-single']);
+    row(size, 'full synthesis, one process (reference)', single, single);
+    const parallel = lz(repo, [...noHistory, '--no-cache', 'synth', '--out', 'out-parallel']);
+    row(size, `full synthesis, ${os.availableParallelism()} worker processes`, parallel, single, workerPeak(parallel));
+    const diff = spawnSync('diff', ['-r', '-q', 'out-single', 'out-parallel'], { cwd: repo, encoding: 'utf8' });
+    if (diff.status !== 0) problems.push(`${size}: parallel output differs from the single-process output:\n${diff.stdout}`);
+
+    row(size, 'synthesis filling the cache', lz(repo, [...noHistory, 'synth', '--out', 'out-cached']), single);
+    const changed = generatedManifest(Math.floor(size * 0.8), 'L2');
+    writeManifest(repo, { ...changed, displayName: `${String(changed.displayName)} (renamed)` });
+    const cached = lz(repo, [...noHistory, 'synth', '--out', 'out-cached']);
+    row(size, 'synthesis after one changed manifest, cache warm', cached, single);
+    // An L2 tenant has two stacks (account and tenant); both read its manifest.
+    if (!/from the cache, 2 synthesized/.test(cached.out)) problems.push(`${size}: the one-manifest change did not synthesize exactly that tenant's two stacks: ${cached.out.trim().split('\n').pop()}`);
+    row(size, `synth --tenant ${String(changed.id)}, cache warm`, lz(repo, [...noHistory, 'synth', '--tenant', String(changed.id), '--out', 'out-tenant']), single);
+
+    const changedAffected = lz(repo, ['affected', '--format', 'json']);
+    row(size, 'affected, one changed manifest', changedAffected, single);
+    const wantChanged = [`tenant-${String(changed.id)} (changed)`];
+    if (JSON.stringify(affectedStacks(changedAffected)) !== JSON.stringify(wantChanged)) problems.push(`${size}: affected reported ${affectedStacks(changedAffected).join(', ')}, expected ${wantChanged.join(', ')}`);
+    git(repo, 'checkout', '-q', '--', 'tenants');
+    const added = generatedManifest(size, 'L2');
+    writeManifest(repo, added);
+    const addedAffected = lz(repo, ['affected', '--format', 'json']);
+    row(size, 'affected, one added manifest', addedAffected, single);
+    const wantAdded = [`account-${String(added.id)} (added)`, `tenant-${String(added.id)} (added)`];
+    if (JSON.stringify(affectedStacks(addedAffected)) !== JSON.stringify(wantAdded)) problems.push(`${size}: affected reported ${affectedStacks(addedAffected).join(', ')}, expected ${wantAdded.join(', ')}`);
+    fs.rmSync(repo, { recursive: true, force: true });
   }
+  const widths = [7, 52, 9, 6, 20];
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  console.log(line(['tenants', 'figure', 'time', 'ratio', 'peak RSS (process / worker)']));
+  for (const r of rows) console.log(line(r));
+  for (const p of problems) console.error(`✗ ${p}`);
+  if (problems.length > 0) process.exitCode = 1;
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

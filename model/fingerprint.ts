@@ -29,19 +29,20 @@ import { TenantManifest } from './schema/tenant';
 export const FINGERPRINT_VERSION = 1;
 
 /**
- * Paths (relative to the code root) that synthesis never reads. The architecture test proves
- * that stacks/ and everything below it import none of the code folders listed here; manifests
- * and settings are fingerprinted per stack in their parsed form.
+ * The files synthesis can read (relative to the code root): the code of the layers stacks/
+ * stands on (test/architecture.test.ts), the command line that runs it, and the dependency
+ * and compiler configuration. Everything else (tests, benchmarks, docs, the pipeline and the
+ * audit, stray files and output folders in the working tree) is not an input; the read-tracking
+ * test in test/stacks/fingerprint.property.test.ts proves synthesis opens nothing outside this.
+ * Manifests and settings are fingerprinted per stack in their parsed form.
  */
-export const NOT_SYNTHESIS_INPUTS: ReadonlyArray<RegExp> = [
-  /^(tenants|test|bench|audit|pipeline|\.github|\.ci|cdktf\.out|\.lz|audit-report|node_modules)(\/|$)/,
-  /\.md$/,
-  /^landing-zone(\.schema\.json|\.yaml)$/,
-  /^\.gitignore$/,
+export const SYNTHESIS_INPUTS: ReadonlyArray<RegExp> = [
+  /^(model|contract|modules|stacks|terraform|format|git|functions|scripts)\/.*\.(ts|js|json)$/,
+  /^(package\.json|package-lock\.json|tsconfig\.json|cdktf\.json)$/,
 ];
 
 export function isSynthesisInput(file: string): boolean {
-  return !NOT_SYNTHESIS_INPUTS.some((re) => re.test(file));
+  return SYNTHESIS_INPUTS.some((re) => re.test(file));
 }
 
 /** The code root: the folder with this project's package.json. */

@@ -27,6 +27,10 @@ export function registerSynth(program: Command, io: CliIO): void {
       const result = await synthesize(lz, lzOpts, opts, io);
       io.out(stackTable(lz, result));
       const cached = result.stacks.filter((s) => s.fromCache).length;
-      io.out(`✓ ${result.stacks.length} stacks synthesized to ${path.relative(io.cwd, result.outdir) || '.'} in ${((Date.now() - started) / 1000).toFixed(1)} s${cached > 0 ? ` (${cached} unchanged, from the cache)` : ''}`);
+      const notes = [
+        ...(cached > 0 ? [`${cached} from the cache, ${result.stacks.length - cached} synthesized`] : []),
+        ...(result.workerPeakRssMb.length > 0 ? [`${result.workerPeakRssMb.length} worker processes, peak ${Math.max(...result.workerPeakRssMb)} MB`] : []),
+      ];
+      io.out(`✓ ${result.stacks.length} stacks synthesized to ${path.relative(io.cwd, result.outdir) || '.'} in ${((Date.now() - started) / 1000).toFixed(1)} s${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
     });
 }
