@@ -56,13 +56,19 @@ describe('GitHub workflows', () => {
     expect(wf.permissions).toEqual({ contents: 'read' });
   });
 
-  test('pull request: validate, test, synth and affected, a plan matrix from the affected stacks, one summary comment', () => {
+  test('pull request: validate, test, affected (synthesis cache restored), a plan matrix from the affected stacks, one summary comment', () => {
     const wf = load('pull-request.yml');
     expect(Object.keys(wf.jobs)).toEqual(['validate', 'test', 'affected', 'plan', 'summary']);
     const steps = (job: string) => wf.jobs[job].steps.map((s: any) => s.run ?? s.uses).join('\n');
     expect(steps('validate')).toMatch(/lz -- validate --format github/);
     expect(steps('test')).toMatch(/npm test/);
-    expect(steps('affected')).toMatch(/npm run --silent synth[\s\S]*lz -- affected --format json --github-output "\$GITHUB_OUTPUT"/);
+    expect(steps('affected')).toMatch(/lz -- affected --format json --github-output "\$GITHUB_OUTPUT"/);
+    // The synthesis cache is restored before affected runs (a one-manifest change then synthesizes only its stacks).
+    const affectedSteps = wf.jobs.affected.steps as Array<{ uses?: string; with?: Record<string, string>; run?: string }>;
+    const cacheAt = affectedSteps.findIndex((st) => st.uses?.startsWith('actions/cache@') && st.with?.path === '.lz/cache');
+    expect(cacheAt).toBeGreaterThanOrEqual(0);
+    expect(cacheAt).toBeLessThan(affectedSteps.findIndex((st) => /lz -- affected/.test(st.run ?? '')));
+    expect(affectedSteps[cacheAt].with?.['restore-keys']).toBe('lz-cache-');
     expect(wf.jobs.plan.strategy.matrix).toBe('${{ fromJSON(needs.affected.outputs.matrix) }}');
     expect(steps('plan')).toMatch(/lz -- plan --stack \$STACKS --reuse-synth --online --report-json/);
     expect(steps('summary')).toMatch(/lz -- report "\$\{reports\[@\]\}" --expect \.lz\/affected\.json --format markdown/);
