@@ -12,6 +12,7 @@ import { registerPlan } from './commands/plan';
 import { registerReport } from './commands/report';
 import { registerRun } from './commands/run';
 import { registerSynth } from './commands/synth';
+import { registerTfValidate } from './commands/tf-validate';
 import { registerValidate } from './commands/validate';
 import { CliIO, processIO } from './io';
 import { addLandingZoneOptions } from './landing-zone-options';
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIO): Command {
   registerRun(program, io);
   registerAffected(program, io);
   registerPlan(program, io);
+  registerTfValidate(program, io);
   registerApply(program, io);
   registerReport(program, io);
   registerAudit(program, io);
