@@ -1,8 +1,10 @@
+import * as path from 'path';
 import { Command } from 'commander';
 import { guardContext } from '../../pipeline/guards';
+import { LOCAL_TOOLCHAIN_DIR, localToolchainFor } from '../../pipeline/local/selection';
 import { PlanMode, runPlan } from '../../pipeline/plan';
 import { awsCredentialSource, terraformVersion } from '../../pipeline/terraform';
-import { CliError, UsageError } from '../cli-error';
+import { CliError, EXIT_USAGE, UsageError } from '../cli-error';
 import { CliIO } from '../io';
 import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 import {
@@ -13,6 +15,7 @@ import {
   baseRefOf,
   emitReport,
   loadSyntheses,
+  parseDuration,
   parseParallelism,
   ReportOutputOptions,
   resolveTerraform,
@@ -24,31 +27,38 @@ import {
 
 /**
  * `lz plan`: per stack `terraform init`, `plan -out` and `show -json`, judged by the guards;
- * offline (a diff of the desired state between base and head) when there is no Terraform
- * binary or no AWS credentials, or with --offline. Exit 1 when a guard is violated or a stack
- * fails.
+ * with --local, real Terraform and the provider from a local mirror with no credentials and no
+ * network, against a state derived from the base revision; offline (a diff of the desired state
+ * between base and head) when there is no Terraform binary or no AWS credentials, or with
+ * --offline. Exit 1 when a guard is violated or a stack fails; 2 when --local finds no Terraform
+ * or provider mirror.
  */
 export interface PlanCommandOptions extends WorkOptions, SelectionOptions, TerraformCliOptions, ReportOutputOptions {
   readonly offline?: boolean;
   readonly online?: boolean;
+  readonly local?: boolean;
 }
 
 export function registerPlan(program: Command, io: CliIO): void {
   const cmd = program.command('plan').description('plan the affected (or named) stacks with Terraform, or offline without Terraform or credentials; guards fail the plan');
   addSelectionOptions(cmd);
-  cmd.option('--offline', 'plan offline (desired-state diff) even when Terraform and credentials are there').option('--online', 'plan with Terraform only: fail instead of planning offline when there is no binary');
+  cmd
+    .option('--offline', 'plan offline (desired-state diff) even when Terraform and credentials are there')
+    .option('--online', 'plan with Terraform only: fail instead of planning offline when there is no binary')
+    .option('--local', 'plan with Terraform and the provider from a local mirror ($LZ_PROVIDER_MIRROR or TF_CLI_CONFIG_FILE), no credentials, no network, against a state derived from the base revision');
   addTerraformOptions(cmd, false);
   addWorkOptions(cmd);
   addReportOptions(cmd);
   cmd.action(async (opts: PlanCommandOptions, c: Command) => {
-    if (opts.offline && opts.online) throw new UsageError('--offline and --online exclude each other');
+    if ([opts.offline, opts.online, opts.local].filter(Boolean).length > 1) throw new UsageError('--offline, --online and --local exclude each other');
     const parallelism = parseParallelism(opts.parallelism);
     const mode = await planMode(opts, io);
     const lzOpts = landingZoneOptions(c, io);
     const lz = loadValidLandingZone(lzOpts, io);
     const syntheses = await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io);
     const selection = selectStacks(syntheses, opts);
-    io.err(`planning ${selection.stacks.length} stack${selection.stacks.length === 1 ? '' : 's'} ${mode.kind === 'offline' ? `offline (${mode.reason})` : `with ${mode.version ?? mode.config.binary}, ${parallelism} at a time`}`);
+    const how = mode.kind === 'offline' ? `offline (${mode.reason})` : mode.kind === 'terraform-local' ? `with local Terraform ${mode.local.toolchain.terraformVersion} (provider mirror from ${mode.local.toolchain.mirror.from})` : `with ${mode.version ?? mode.config.binary}, ${parallelism} at a time`;
+    io.err(`planning ${selection.stacks.length} stack${selection.stacks.length === 1 ? '' : 's'} ${how}`);
     const report = await runPlan({ syntheses, ctx: guardContext(lz), settings: lz.settings, selection: selection.stacks, mode, parallelism, progress: (l) => io.err(`  ${l}`) });
     emitReport(report, opts, io);
   });
@@ -57,6 +67,12 @@ export function registerPlan(program: Command, io: CliIO): void {
 async function planMode(opts: PlanCommandOptions, io: CliIO): Promise<PlanMode> {
   const tf = resolveTerraform(opts, opts, io);
   if (opts.offline) return { kind: 'offline', reason: '--offline' };
+  if (opts.local) {
+    const workDir = path.resolve(io.cwd, opts.workDir);
+    const local = await localToolchainFor(opts.terraformBin ?? io.env.LZ_TERRAFORM_BIN ?? 'terraform', io.env, io.cwd, workDir);
+    if ('missing' in local) throw new CliError(`--local needs Terraform and the provider: ${local.missing}`, EXIT_USAGE);
+    return { kind: 'terraform-local', local: { toolchain: local.toolchain, schemaCacheDir: path.join(workDir, LOCAL_TOOLCHAIN_DIR, 'provider-schemas'), timeoutMs: parseDuration('--timeout', opts.timeout) } };
+  }
   if ('missing' in tf) {
     if (opts.online) throw new CliError(`--online: ${tf.missing}`);
     return { kind: 'offline', reason: tf.missing };
