@@ -9,6 +9,9 @@ import { StackToValidate } from './validate';
 /** The folder under the work directory where the local toolchain keeps its CLI configuration and plugin cache. */
 export const LOCAL_TOOLCHAIN_DIR = 'terraform-local';
 
+/** Where provider schemas are cached (one file per provider version); default <work-dir>/terraform-local/provider-schemas. */
+export const SCHEMA_CACHE_VARIABLE = 'LZ_SCHEMA_CACHE';
+
 export function localToolchainFor(binary: string, env: NodeJS.ProcessEnv, cwd: string, workDir: string): Promise<ToolchainResolution> {
   return resolveLocalToolchain({ binary, env, cwd, workDir: path.join(workDir, LOCAL_TOOLCHAIN_DIR) });
 }

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { guardContext } from '../../pipeline/guards';
-import { LOCAL_TOOLCHAIN_DIR, localToolchainFor } from '../../pipeline/local/selection';
+import { LOCAL_TOOLCHAIN_DIR, localToolchainFor, SCHEMA_CACHE_VARIABLE } from '../../pipeline/local/selection';
 import { PlanMode, runPlan } from '../../pipeline/plan';
 import { awsCredentialSource, terraformVersion } from '../../pipeline/terraform';
 import { CliError, EXIT_USAGE, UsageError } from '../cli-error';
@@ -71,7 +71,8 @@ async function planMode(opts: PlanCommandOptions, io: CliIO): Promise<PlanMode> 
     const workDir = path.resolve(io.cwd, opts.workDir);
     const local = await localToolchainFor(opts.terraformBin ?? io.env.LZ_TERRAFORM_BIN ?? 'terraform', io.env, io.cwd, workDir);
     if ('missing' in local) throw new CliError(`--local needs Terraform and the provider: ${local.missing}`, EXIT_USAGE);
-    return { kind: 'terraform-local', local: { toolchain: local.toolchain, schemaCacheDir: path.join(workDir, LOCAL_TOOLCHAIN_DIR, 'provider-schemas'), timeoutMs: parseDuration('--timeout', opts.timeout) } };
+    const schemaCacheDir = io.env[SCHEMA_CACHE_VARIABLE] ? path.resolve(io.cwd, io.env[SCHEMA_CACHE_VARIABLE]) : path.join(workDir, LOCAL_TOOLCHAIN_DIR, 'provider-schemas');
+    return { kind: 'terraform-local', local: { toolchain: local.toolchain, schemaCacheDir, timeoutMs: parseDuration('--timeout', opts.timeout) } };
   }
   if ('missing' in tf) {
     if (opts.online) throw new CliError(`--online: ${tf.missing}`);

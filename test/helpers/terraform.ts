@@ -14,6 +14,12 @@ import { resolveExecutable } from '../../pipeline/terraform';
  */
 export const TERRAFORM_REQUIRED = process.env.LZ_REQUIRE_TERRAFORM === '1';
 
+/**
+ * Time limit of a test that runs Terraform batches: generous, because the CI machine's two cores
+ * may be shared (the batches take about a minute each when they are not).
+ */
+export const REAL_TERRAFORM_TIMEOUT_MS = 20 * 60_000;
+
 /** Provider schemas cached across the test files of one machine (written atomically). */
 export const TEST_SCHEMA_CACHE = path.join(os.tmpdir(), 'lz-test-provider-schemas');
 

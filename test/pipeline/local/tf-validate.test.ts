@@ -4,7 +4,7 @@ import { coverageManifest } from '../../../bench/tenant-set';
 import { lz } from '../../helpers/cli';
 import { EXAMPLE_TENANTS, makeFixture } from '../../helpers/fixture';
 import { tempDir } from '../../helpers/synth';
-import { describeWithTerraform } from '../../helpers/terraform';
+import { REAL_TERRAFORM_TIMEOUT_MS, describeWithTerraform } from '../../helpers/terraform';
 import { synthesizeLandingZone } from '../../../stacks/synthesize';
 
 /**
@@ -61,7 +61,7 @@ describeWithTerraform('tf-validate with real Terraform', () => {
       fx.cleanup();
       fs.rmSync(work, { recursive: true, force: true });
     }
-  });
+  }, REAL_TERRAFORM_TIMEOUT_MS);
 });
 
 describe('tf-validate without Terraform or the provider', () => {
