@@ -11,7 +11,8 @@ import * as path from 'path';
  *
  * The mirror is found, in this order, in the Terraform CLI configuration named by
  * TF_CLI_CONFIG_FILE (its `provider_installation { filesystem_mirror { path = ... } }` blocks),
- * then in PROVIDER_MIRROR_VARIABLE. lz then writes its own CLI configuration for the Terraform
+ * then in PROVIDER_MIRROR_VARIABLE, then in Terraform's implied local mirror folders
+ * (`~/.terraform.d/plugins`, `<XDG data dirs>/terraform/plugins`). lz then writes its own CLI configuration for the Terraform
  * processes it starts: those mirrors and `direct { exclude = ["*\/*"] }`, so that Terraform never
  * asks a registry.
  * @see https://developer.hashicorp.com/terraform/cli/config/config-file#provider-installation
@@ -52,7 +53,19 @@ export async function discoverProviderMirror(env: NodeJS.ProcessEnv): Promise<Mi
   } else {
     notes.push(`${PROVIDER_MIRROR_VARIABLE} is not set`);
   }
+  // Terraform's own implied local mirror folders, used when no provider_installation block is configured.
+  const implied = impliedMirrorDirs(env).filter((d) => fs.existsSync(path.join(d, 'registry.terraform.io')));
+  if (implied.length > 0) return { mirror: { dirs: implied, from: `Terraform's implied local mirror (${implied.join(', ')})` } };
   return { missing: `no provider mirror: ${notes.join('; ')}. ${HOW_TO_PROVIDE_MIRROR}` };
+}
+
+/** @see https://developer.hashicorp.com/terraform/cli/config/config-file#implied-local-mirror-directories */
+function impliedMirrorDirs(env: NodeJS.ProcessEnv): string[] {
+  if (process.platform === 'win32') return env.APPDATA ? [path.join(env.APPDATA, 'terraform.d', 'plugins')] : [];
+  const home = env.HOME ?? os.homedir();
+  const dataHome = env.XDG_DATA_HOME || path.join(home, '.local', 'share');
+  const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':').filter(Boolean);
+  return [path.join(home, '.terraform.d', 'plugins'), path.join(dataHome, 'terraform', 'plugins'), ...dataDirs.map((d) => path.join(d, 'terraform', 'plugins'))];
 }
 
 function hasHostFolders(dir: string): boolean {
