@@ -1,4 +1,7 @@
+import * as path from 'path';
 import { validateLandingZone } from '../model/validate';
+import { localStackSelection, localToolchainFor } from '../pipeline/local/selection';
+import { validateStacks } from '../pipeline/local/validate';
 import { synthesizeLandingZone } from '../stacks/synthesize';
 
 /**
@@ -21,5 +24,28 @@ if (op === 'synth') {
   out.stacks = synth.stacks.length;
   out.resources = synth.stacks.reduce((n, s) => n + s.resources, 0);
 }
-out.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-console.log(JSON.stringify(out));
+if (op === 'tf-validate') {
+  // Synthesis first (not measured), then terraform validate of every stack.
+  synthesizeLandingZone(result.landingZone, { outdir });
+  const workDir = path.join(path.dirname(outdir), 'tf-validate-work');
+  void (async () => {
+    const toolchain = await localToolchainFor(process.env.LZ_TERRAFORM_BIN ?? 'terraform', process.env, process.cwd(), workDir);
+    if ('missing' in toolchain) {
+      console.log(JSON.stringify({ ...out, skipped: toolchain.missing }));
+      return;
+    }
+    const stacks = localStackSelection(result.landingZone!, { synthDir: outdir, workDir });
+    if ('unknown' in stacks) throw new Error(stacks.unknown);
+    const t2 = process.hrtime.bigint();
+    const v = await validateStacks({ toolchain: toolchain.toolchain, stacks, workDir });
+    out.tfValidateMs = Math.round(Number(process.hrtime.bigint() - t2) / 1e6);
+    out.stacks = stacks.length;
+    out.valid = v.stacks.filter((s) => s.valid).length;
+    out.batches = v.batches;
+    out.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    console.log(JSON.stringify(out));
+  })();
+} else {
+  out.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(JSON.stringify(out));
+}
