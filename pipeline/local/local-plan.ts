@@ -3,12 +3,11 @@ import * as path from 'path';
 import { ResourceChange } from '../changes';
 import { parsePlanDocument, ParsedPlan, PlanJsonError } from '../plan-json';
 import { StackError } from '../report';
-import { runCommand } from '../terraform';
 import { BatchMember, LocatedDiagnostic, locateDiagnostic, moduleNameFor, TerraformDiagnostic, writeBatchRoot, WrittenBatch } from './batch-root';
 import { DerivationError, DerivedResource, StackDerivation } from './derive-state';
 import { loadProviderSchemas, ProviderSchema } from './provider-schema';
-import { chooseProviderVersions, LocalToolchain, ProviderChoice } from './toolchain';
-import { makeWorkCopy, requiredProviders, TerraformJson, WorkCopyError } from './work-copy';
+import { chooseProviderVersions, LocalToolchain, ProviderChoice, terraformIn } from './toolchain';
+import { makeWorkCopy, requiredProvidersOf, TerraformJson, WorkCopyError } from './work-copy';
 
 /**
  * The local plan: real Terraform and the real provider plan each stack with no credentials and no
@@ -102,15 +101,7 @@ export class LocalPlanError extends Error {
 }
 
 export async function planLocally(o: LocalPlanOptions): Promise<LocalPlanResult> {
-  const required = new Map<string, Set<string>>();
-  const addRequired = (json: TerraformJson | undefined) => {
-    if (json) for (const [src, cs] of requiredProviders(json)) required.set(src, new Set([...(required.get(src) ?? []), ...cs]));
-  };
-  for (const s of o.stacks) {
-    addRequired(s.base);
-    addRequired(s.head);
-  }
-  const providers = chooseProviderVersions(o.toolchain.mirror, required);
+  const providers = chooseProviderVersions(o.toolchain.mirror, requiredProvidersOf(o.stacks.flatMap((s) => [s.base, s.head])));
   const schemas = o.stacks.length > 0 ? await loadProviderSchemas(o.toolchain, providers.values(), o.schemaCacheDir, o.workDir) : new Map<string, ProviderSchema>();
   const outcomes = new Map<string, LocalStackOutcome>();
   const fail = (m: Member | { stack: LocalPlanStack; notes: string[] }, error: StackError) => outcomes.set(m.stack.name, { ok: false, error, notes: m.notes });
@@ -281,7 +272,7 @@ async function planBatch(o: LocalPlanOptions, dir: string, initial: ReadonlyArra
     if (members.length === 0) return undefined;
     const batch = writeBatchRoot(dir, batchMembers, { providers, sharedProviders: false });
     fs.writeFileSync(path.join(dir, 'terraform.tfstate'), JSON.stringify(stateDocument(o.toolchain.terraformVersion, 'lz-local-plan', members.flatMap((m) => m.state))));
-    const run = (args: string[]) => runCommand(o.toolchain.binary, args, { cwd: dir, env: o.toolchain.env, timeoutMs: o.timeoutMs ?? 30 * 60_000, killGraceMs: 5_000, logFile: path.join(dir, 'terraform.log') });
+    const run = terraformIn(o.toolchain, dir, o.timeoutMs);
     const init = await run(['init', '-input=false', '-no-color']);
     if (init.code !== 0) {
       for (const m of members) fail(m, { phase: 'init', message: `terraform init failed while ${purpose}${init.timedOut ? ' (time limit reached)' : ''}`, ...(init.code !== null ? { exitCode: init.code } : {}), output: init.startError ?? init.output });

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { runCommand } from '../terraform';
 import { terraformPlatform } from './mirror';
-import { LocalToolchain, ProviderChoice } from './toolchain';
+import { LocalToolchain, ProviderChoice, terraformIn } from './toolchain';
 
 /**
  * Provider schemas as `terraform providers schema -json` prints them, cached per provider
@@ -76,7 +75,7 @@ export async function loadProviderSchemas(toolchain: LocalToolchain, choices: It
   fs.mkdirSync(dir, { recursive: true });
   const required = Object.fromEntries(missing.map((c) => [c.source.split('/').pop()!, { source: c.source, version: c.version }]));
   fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ terraform: { required_providers: required } }, null, 2));
-  const run = (args: string[]) => runCommand(toolchain.binary, args, { cwd: dir, env: toolchain.env, timeoutMs: 10 * 60_000, killGraceMs: 5_000, logFile: path.join(dir, 'terraform.log') });
+  const run = terraformIn(toolchain, dir, 10 * 60_000);
   const init = await run(['init', '-backend=false', '-input=false', '-no-color']);
   if (init.code !== 0) throw new ProviderSchemaError(`terraform init for the provider schemas failed: ${init.startError ?? init.output.trim().split('\n').slice(-10).join('\n')}`);
   const r = await run(['providers', 'schema', '-json']);

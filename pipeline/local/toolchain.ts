@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { resolveExecutable, runCommand } from '../terraform';
+import { CommandResult, resolveExecutable, runCommand } from '../terraform';
 import { cliConfigText, compareVersions, discoverProviderMirror, mirrorVersions, ProviderMirror, satisfiesConstraint, terraformPlatform } from './mirror';
 
 /**
@@ -57,6 +57,11 @@ export async function resolveLocalToolchain(o: ToolchainOptions): Promise<Toolch
   }
   if (r.code !== 0 || !version) return { missing: `${binary} version -json did not print a Terraform version (${r.startError ?? r.output.split('\n')[0] ?? `exit ${r.code}`}); lz needs Terraform 1.5 or later` };
   return { toolchain: { binary, terraformVersion: version, mirror: discovery.mirror, env } };
+}
+
+/** Runs Terraform commands of the toolchain in `dir`, each with a time limit, output appended to `dir`/terraform.log. */
+export function terraformIn(toolchain: LocalToolchain, dir: string, timeoutMs = 30 * 60_000): (args: string[]) => Promise<CommandResult> {
+  return (args) => runCommand(toolchain.binary, args, { cwd: dir, env: toolchain.env, timeoutMs, killGraceMs: 5_000, logFile: path.join(dir, 'terraform.log') });
 }
 
 /** The version lz uses for one provider, and whether it differs from what the stacks require. */

@@ -1,11 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { stableStringify } from '../../model/stable-json';
-import { runCommand } from '../terraform';
 import { BatchMember, LocatedDiagnostic, locateDiagnostic, moduleNameFor, TerraformDiagnostic, writeBatchRoot } from './batch-root';
 import { runPool } from './pool';
-import { chooseProviderVersions, LocalToolchain, ProviderChoice } from './toolchain';
-import { makeWorkCopy, requiredProviders, TerraformJson } from './work-copy';
+import { chooseProviderVersions, LocalToolchain, ProviderChoice, terraformIn } from './toolchain';
+import { makeWorkCopy, requiredProvidersOf, TerraformJson } from './work-copy';
 
 /**
  * `terraform validate` of many synthesized stacks with the real provider, offline.
@@ -67,9 +66,7 @@ interface LoadedStack {
 export async function validateStacks(o: ValidateOptions): Promise<ValidateResult> {
   const started = Date.now();
   const loaded: LoadedStack[] = o.stacks.map((s) => ({ name: s.name, json: JSON.parse(fs.readFileSync(s.file, 'utf8')) as TerraformJson }));
-  const required = new Map<string, Set<string>>();
-  for (const s of loaded) for (const [src, cs] of requiredProviders(s.json)) required.set(src, new Set([...(required.get(src) ?? []), ...cs]));
-  const providers = chooseProviderVersions(o.toolchain.mirror, required);
+  const providers = chooseProviderVersions(o.toolchain.mirror, requiredProvidersOf(loaded.map((s) => s.json)));
 
   const shapesSeen = new Set<string>();
   const ownProviders = new Set<string>();
@@ -97,7 +94,7 @@ export async function validateStacks(o: ValidateOptions): Promise<ValidateResult
     }));
     const dir = path.join(o.workDir, `batch-${index + 1}`);
     const written = writeBatchRoot(dir, members, { providers, sharedProviders: true });
-    const run = (args: string[]) => runCommand(o.toolchain.binary, args, { cwd: dir, env: o.toolchain.env, timeoutMs: o.timeoutMs ?? 30 * 60_000, killGraceMs: 5_000, logFile: path.join(dir, 'terraform.log') });
+    const run = terraformIn(o.toolchain, dir, o.timeoutMs);
     o.progress?.(`batch ${index + 1}/${batches.length}: init (${batch.length} stacks)`);
     const init = await run(['init', '-backend=false', '-input=false', '-no-color']);
     if (init.code !== 0) {

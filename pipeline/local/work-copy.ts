@@ -76,6 +76,16 @@ export function requiredProviders(json: TerraformJson): Map<string, Set<string>>
   return out;
 }
 
+/** The required providers of several stacks together: source → every constraint. */
+export function requiredProvidersOf(jsons: Iterable<TerraformJson | undefined>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const json of jsons) {
+    if (!json) continue;
+    for (const [src, cs] of requiredProviders(json)) out.set(src, new Set([...(out.get(src) ?? []), ...cs]));
+  }
+  return out;
+}
+
 /** Provider local name → source, for every provider a stack names (required_providers, provider blocks, resource types). */
 export function providerLocalNames(json: TerraformJson): Map<string, string> {
   const out = new Map<string, string>();
