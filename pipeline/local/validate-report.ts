@@ -28,8 +28,8 @@ export function renderValidation(r: ValidateResult, cwd: string): string {
   for (const p of r.providers.filter((c) => c.relaxed)) {
     lines.push(`note: the stacks require ${shortSource(p.source)} ${p.required.join(', ')}, which the mirror does not hold; validated against ${p.version} (required_providers relaxed in the work copy only, the synthesized output is unchanged)`);
   }
-  lines.push(`validated in ${(r.ms / 1000).toFixed(1)} s (${r.batches} Terraform run${r.batches === 1 ? '' : 's'}); providers: ${describeProviders(r.providers)}`);
+  lines.push(`validated in ${(r.ms / 1000).toFixed(1)} s (${r.batches} Terraform run${r.batches === 1 ? '' : 's'})${r.providers.length > 0 ? `; providers: ${describeProviders(r.providers)}` : ''}`);
   const valid = r.stacks.filter((s) => s.valid).length;
-  lines.push(`${valid} of ${r.stacks.length} stacks valid (Terraform ${r.terraformVersion}, ${r.providers.map((p) => `${shortSource(p.source)} ${p.version}`).join(', ')})`);
+  lines.push(`${valid} of ${r.stacks.length} stacks valid (${[`Terraform ${r.terraformVersion}`, ...r.providers.map((p) => `${shortSource(p.source)} ${p.version}`)].join(', ')})`);
   return lines.join('\n');
 }
