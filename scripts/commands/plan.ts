@@ -50,7 +50,8 @@ export function registerPlan(program: Command, io: CliIO): void {
   addWorkOptions(cmd);
   addReportOptions(cmd);
   cmd.action(async (opts: PlanCommandOptions, c: Command) => {
-    if ([opts.offline, opts.online, opts.local].filter(Boolean).length > 1) throw new UsageError('--offline, --online and --local exclude each other');
+    if (opts.offline && opts.online) throw new UsageError('--offline and --online exclude each other');
+    if (opts.local && (opts.offline || opts.online)) throw new UsageError(`--local excludes ${opts.offline ? '--offline' : '--online'}: it plans with Terraform offline, against a state derived from the base revision`);
     const parallelism = parseParallelism(opts.parallelism);
     const mode = await planMode(opts, io);
     const lzOpts = landingZoneOptions(c, io);
