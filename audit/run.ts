@@ -9,7 +9,7 @@ import { auditReport, auditTenant, TenantEvidence } from './engine';
 import type { LiveClients } from './live';
 import { AuditReport, EvidenceSource, Severity, SEVERITIES } from './model';
 import { ruleInfo } from './pack';
-import { AuditFormat, auditFileName, renderAudit } from './report';
+import { AuditFormat, auditFileName, renderAudit } from './report/index';
 import { collectDesiredEvidence, collectStateEvidence, directoryReader, StateReader } from './sources/collect';
 
 /**

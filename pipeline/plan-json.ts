@@ -46,12 +46,36 @@ export class PlanJsonError extends Error {
   }
 }
 
-export function parsePlanJson(text: string): ParsedPlan {
+export function parsePlanJson(text: string, options: PlanReadOptions = {}): ParsedPlan {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
     throw new PlanJsonError(`plan JSON is not JSON: ${(e as Error).message}`);
+  }
+  return parsePlanDocument(raw, options);
+}
+
+export interface PlanReadOptions {
+  /**
+   * Only the resources of this module call (e.g. `module.tenant-acme`), with addresses relative to
+   * it: the plan of a generated root that holds several stacks as child modules, read per stack.
+   */
+  readonly module?: string;
+}
+
+/** parsePlanJson for a document already parsed (a multi-stack plan is parsed once, read per module). */
+export function parsePlanDocument(document: unknown, options: PlanReadOptions = {}): ParsedPlan {
+  let raw = document;
+  const mod = options.module;
+  if (mod && raw !== null && typeof raw === 'object' && Array.isArray((raw as { resource_changes?: unknown }).resource_changes)) {
+    const inModule = (rc: { module_address?: unknown }) => typeof rc.module_address === 'string' && (rc.module_address === mod || rc.module_address.startsWith(`${mod}.`));
+    raw = {
+      ...(raw as Record<string, unknown>),
+      resource_changes: ((raw as { resource_changes: Array<{ module_address?: unknown; address?: unknown }> }).resource_changes)
+        .filter(inModule)
+        .map((rc) => ({ ...rc, address: String(rc.address).slice(mod.length + 1) })),
+    };
   }
   const parsed = PLAN.safeParse(raw);
   if (!parsed.success) {

@@ -1,5 +1,11 @@
+import { stackFile } from './synthesis-index';
+import * as fs from 'fs';
+import * as path from 'path';
 import { PGraph } from 'p-graph';
-import { PipelineReport, RunMode, StackReport } from './report';
+import { planLocally } from './local/local-plan';
+import { LocalToolchain, shortSource } from './local/toolchain';
+import { TerraformJson } from './local/work-copy';
+import { PipelineReport, ProviderVersion, RunMode, StackReport } from './report';
 import { SelectedStack, offlinePlanOf, planViolations, removedReport, reportFor, runnerFor, StackContext, terraformPlan, warmPluginCache } from './stack-plan';
 import { StackTerraform, TerraformConfig } from './terraform';
 
@@ -8,7 +14,19 @@ import { StackTerraform, TerraformConfig } from './terraform';
  * and one data directory per stack, shared plugin cache, a time limit per stack) or offline
  * (desired-state diff between base and head), judged by the guards.
  */
-export type PlanMode = { readonly kind: 'offline'; readonly reason: string } | { readonly kind: 'terraform'; readonly config: TerraformConfig; readonly version?: string };
+export type PlanMode =
+  | { readonly kind: 'offline'; readonly reason: string }
+  | { readonly kind: 'terraform'; readonly config: TerraformConfig; readonly version?: string }
+  | { readonly kind: 'terraform-local'; readonly local: LocalPlanSetup };
+
+/** `lz plan --local`: Terraform and the provider from a mirror, no credentials, no network. */
+export interface LocalPlanSetup {
+  readonly toolchain: LocalToolchain;
+  /** Provider schemas are cached here, per version. */
+  readonly schemaCacheDir: string;
+  /** Time limit of one Terraform command, in ms. */
+  readonly timeoutMs: number;
+}
 
 export interface PlanRunOptions extends StackContext {
   readonly selection: ReadonlyArray<SelectedStack>;
@@ -19,6 +37,7 @@ export interface PlanRunOptions extends StackContext {
 }
 
 export async function runPlan(o: PlanRunOptions): Promise<PipelineReport> {
+  if (o.mode.kind === 'terraform-local') return runLocalPlan(o, o.mode.local);
   const reports = new Map<string, StackReport>();
   const viaTerraform: SelectedStack[] = [];
   for (const sel of o.selection) {
@@ -71,7 +90,7 @@ export async function runPlan(o: PlanRunOptions): Promise<PipelineReport> {
   return {
     formatVersion: 1,
     command: 'plan',
-    mode: runMode(o.mode.kind, stacks),
+    mode: runMode(o.mode.kind as 'offline' | 'terraform', stacks),
     ...(o.mode.kind === 'offline' ? { modeReason: o.mode.reason } : {}),
     ...(o.mode.kind === 'terraform' && o.mode.version ? { terraformVersion: o.mode.version } : {}),
     base: { ref: o.syntheses.baseRevision.ref, commit: o.syntheses.baseRevision.commit },
@@ -83,4 +102,54 @@ export async function runPlan(o: PlanRunOptions): Promise<PipelineReport> {
 export function runMode(kind: 'offline' | 'terraform', stacks: ReadonlyArray<StackReport>): RunMode {
   if (kind === 'offline') return 'offline';
   return stacks.some((s) => s.source === 'offline') ? 'mixed' : 'terraform';
+}
+
+/**
+ * The local plan of the selected stacks (pipeline/local/local-plan.ts): every stack that is not
+ * removed is planned by Terraform in one batch; reports and guards read its plan as they read a
+ * plan made with credentials.
+ */
+async function runLocalPlan(o: PlanRunOptions, setup: LocalPlanSetup): Promise<PipelineReport> {
+  const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as TerraformJson;
+  const planned = o.selection.filter((s) => s.change !== 'removed');
+  // A remote state data source reads the stack with that state key: as it is at the base
+  // revision (what is applied), or as the head has it when the stack is new.
+  const byStateKey = new Map<string, string>();
+  for (const s of [...o.syntheses.head.stacks.values(), ...o.syntheses.base.stacks.values()]) if (s.file !== undefined) byStateKey.set(s.spec.stateKey, s.file);
+  const result = await planLocally({
+    toolchain: setup.toolchain,
+    stacks: planned.map((s) => {
+      const b = o.syntheses.base.stacks.get(s.spec.name);
+      return { name: s.spec.name, ...(b ? { base: readJson(stackFile(b, o.syntheses.base)) } : {}), head: readJson(stackFile(o.syntheses.head.stacks.get(s.spec.name)!, o.syntheses.head)) };
+    }),
+    remoteState: (block) => {
+      const key = (block.config as { key?: unknown } | undefined)?.key;
+      const file = typeof key === 'string' ? byStateKey.get(key) : undefined;
+      if (!file) return undefined;
+      const spec = [...o.syntheses.base.stacks.values(), ...o.syntheses.head.stacks.values()].find((x) => x.file === file)!.spec;
+      return { stack: spec.name, json: readJson(file) };
+    },
+    workDir: path.join(o.syntheses.workDir, 'terraform-local-plan'),
+    schemaCacheDir: setup.schemaCacheDir,
+    timeoutMs: setup.timeoutMs,
+    progress: o.progress,
+  });
+  const stacks = o.selection.map((sel) => {
+    if (sel.change === 'removed') return removedReport(sel, o);
+    const r = result.stacks.get(sel.spec.name)!;
+    if (!r.ok) return reportFor(sel, o, { status: 'failed', source: 'terraform-local', error: r.error, plan: { changes: [], notes: r.notes, violations: [] } });
+    const violations = planViolations(sel.spec, r.changes, r.unrecognized, o.ctx);
+    return reportFor(sel, o, { status: r.changes.length > 0 || r.unrecognized.length > 0 ? 'planned' : 'no-changes', source: 'terraform-local', plan: { changes: r.changes, notes: r.notes, violations } });
+  });
+  const providers: ProviderVersion[] = result.providers.map((p) => ({ source: shortSource(p.source), version: p.version, ...(p.relaxed ? { required: p.required } : {}) }));
+  return {
+    formatVersion: 1,
+    command: 'plan',
+    mode: 'terraform-local',
+    terraformVersion: `terraform ${result.terraformVersion}`,
+    providers,
+    base: { ref: o.syntheses.baseRevision.ref, commit: o.syntheses.baseRevision.commit },
+    head: { ...(o.syntheses.headRevision.commit ? { commit: o.syntheses.headRevision.commit } : {}), dirty: o.syntheses.headRevision.dirty },
+    stacks,
+  };
 }

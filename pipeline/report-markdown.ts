@@ -1,6 +1,6 @@
 import { ChangeAction, isDestructive, ResourceChange } from './changes';
 import { GuardViolation } from './guards';
-import { compareStackReports, isHeldBack, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
+import { compareStackReports, isHeldBack, needsApproval, PipelineReport, providerText, reportPassed, StackReport, totals } from './report';
 
 /**
  * The pull-request comment: totals first, then guard violations, failures and approvals, then
@@ -134,6 +134,7 @@ function render(report: PipelineReport, d: Detail): string {
 
 function modeLine(r: PipelineReport): string {
   if (r.mode === 'terraform') return `**Terraform plan**${r.terraformVersion ? ` (${md(r.terraformVersion)})` : ''}`;
+  if (r.mode === 'terraform-local') return `**Local Terraform plan** (${md(`${r.terraformVersion ?? 'Terraform'}${providerText(r)}`)}; no credentials, no network; prior state derived from the base revision, the provider decides update versus replace)`;
   if (r.mode === 'mixed') return `**Terraform and offline plans**${r.modeReason ? `: ${md(r.modeReason)}` : ''}`;
   return `**Offline plan** (diff of the synthesized desired state, no Terraform state consulted)${r.modeReason ? `: ${md(r.modeReason)}` : ''}`;
 }
@@ -176,7 +177,7 @@ function stackRow(st: StackReport): string {
   const notes: string[] = [];
   if (st.violations.length) notes.push(`❌ ${st.violations.length} violation${s(st.violations.length)}`);
   if (st.approval && needsApproval(st)) notes.push(`🔐 needs approval by ${st.approval.approvers.join(', ') || 'nobody listed'}`);
-  if (st.source === 'offline' && st.sourceNote) notes.push(`offline: ${st.sourceNote}`);
+  if (st.source !== 'terraform' && st.sourceNote) notes.push(`${st.source}: ${st.sourceNote}`);
   if (st.status === 'removed') notes.push(`not destroyed: state stays at ${st.state}`);
   if (c.import) notes.push(`${c.import} import${s(c.import)}`);
   return `| \`${code(st.stack)}\` | ${st.change} | ${st.status} | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${md(notes.join('; '))} |`;

@@ -1,6 +1,6 @@
 import { table } from '../format/text-table';
 import { CHANGE_ACTIONS, ResourceChange } from './changes';
-import { compareStackReports, isHeldBack, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
+import { compareStackReports, isHeldBack, needsApproval, PipelineReport, providerText, reportPassed, StackReport, totals } from './report';
 
 /** The report for a terminal: the same content as the Markdown comment, without collapsing. */
 export interface TextOptions {
@@ -14,7 +14,14 @@ export function renderText(report: PipelineReport, opts: TextOptions = {}): stri
   const per = opts.resourcesPerStack ?? 10;
   const t = totals(report);
   const out: string[] = [];
-  const mode = report.mode === 'terraform' ? `Terraform${report.terraformVersion ? ` ${report.terraformVersion}` : ''}` : report.mode === 'mixed' ? 'Terraform and offline' : 'offline (desired-state diff)';
+  const mode =
+    report.mode === 'terraform'
+      ? `Terraform${report.terraformVersion ? ` ${report.terraformVersion}` : ''}`
+      : report.mode === 'terraform-local'
+        ? `local ${report.terraformVersion ?? 'Terraform'}${providerText(report)} (no credentials, no network; prior state derived from the base revision)`
+        : report.mode === 'mixed'
+          ? 'Terraform and offline'
+          : 'offline (desired-state diff)';
   out.push(`${report.command === 'plan' ? 'Plan' : 'Apply'}: ${mode}${report.modeReason ? ` (${report.modeReason})` : ''}; base ${report.base.ref} (${report.base.commit.slice(0, 12)}) → ${report.head.commit ? report.head.commit.slice(0, 12) : 'working tree'}${report.head.dirty ? ' + uncommitted changes' : ''}`);
   out.push(
     `  ${t.stacks} stack${t.stacks === 1 ? '' : 's'}: ${CHANGE_ACTIONS.filter((a) => a !== 'forget' || t.counts.forget)
@@ -71,7 +78,7 @@ export function renderText(report: PipelineReport, opts: TextOptions = {}): stri
 function notes(s: StackReport): string {
   const n: string[] = [];
   if (s.violations.length) n.push(`${s.violations.length} violation(s)`);
-  if (s.source === 'offline' && s.sourceNote) n.push(`offline: ${s.sourceNote}`);
+  if (s.source !== 'terraform' && s.sourceNote) n.push(`${s.source}: ${s.sourceNote}`);
   if (s.status === 'removed') n.push(`not destroyed, state stays at ${s.state}`);
   if (s.counts.import) n.push(`${s.counts.import} import(s)`);
   return n.join('; ');

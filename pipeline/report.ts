@@ -49,8 +49,12 @@ export interface StackReport {
   readonly wave: number;
   readonly change: StackChange | 'unchanged';
   readonly status: StackStatus;
-  /** Where the resource changes come from. */
-  readonly source: 'terraform' | 'offline' | 'none';
+  /**
+   * Where the resource changes come from: Terraform with the cloud's state (`terraform`), Terraform
+   * and the real provider offline against a state derived from the base revision
+   * (`terraform-local`), the desired-state diff (`offline`), or nothing (`none`).
+   */
+  readonly source: 'terraform' | 'terraform-local' | 'offline' | 'none';
   /** Why this stack's plan is offline when the run is not. */
   readonly sourceNote?: string;
   readonly counts: ChangeCounts;
@@ -65,7 +69,16 @@ export interface StackReport {
   readonly state: string;
 }
 
-export type RunMode = 'terraform' | 'offline' | 'mixed';
+export type RunMode = 'terraform' | 'terraform-local' | 'offline' | 'mixed';
+
+/** A provider a Terraform run used, and what the stacks require when that differs (local runs from a mirror). */
+export interface ProviderVersion {
+  /** e.g. `hashicorp/aws`. */
+  readonly source: string;
+  readonly version: string;
+  /** The stacks' constraints, when the version used does not meet them. */
+  readonly required?: ReadonlyArray<string>;
+}
 
 export interface PipelineReport {
   readonly formatVersion: 1;
@@ -74,9 +87,16 @@ export interface PipelineReport {
   /** Why the run is offline (no binary, no credentials, --offline). */
   readonly modeReason?: string;
   readonly terraformVersion?: string;
+  /** Providers of a local Terraform run (`terraform-local`). */
+  readonly providers?: ReadonlyArray<ProviderVersion>;
   readonly base: { readonly ref: string; readonly commit: string };
   readonly head: { readonly commit?: string; readonly dirty: boolean };
   readonly stacks: ReadonlyArray<StackReport>;
+}
+
+/** `, hashicorp/aws 5.100.0 (stacks require 6.25.0)`: the providers of a local run, for report headers. */
+export function providerText(report: Pick<PipelineReport, 'providers'>): string {
+  return (report.providers ?? []).map((p) => `, ${p.source} ${p.version}${p.required ? ` (stacks require ${p.required.join(', ')})` : ''}`).join('');
 }
 
 export interface ReportTotals {
@@ -188,6 +208,7 @@ export function mergeReports(reports: ReadonlyArray<PipelineReport>, expected: R
     mode,
     ...(reports.find((r) => r.modeReason) ? { modeReason: reports.find((r) => r.modeReason)!.modeReason } : {}),
     ...(reports.find((r) => r.terraformVersion) ? { terraformVersion: reports.find((r) => r.terraformVersion)!.terraformVersion } : {}),
+    ...(reports.find((r) => r.providers) ? { providers: reports.find((r) => r.providers)!.providers } : {}),
     base: first?.base ?? context!.base,
     head: first?.head ?? context!.head,
     stacks: [...byStack.values()].sort(compareStackReports),

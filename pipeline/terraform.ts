@@ -121,12 +121,16 @@ export function runCommand(file: string, args: ReadonlyArray<string>, opts: RunC
       stderr = (stderr + b.toString('utf8')).slice(-OUTPUT_TAIL);
       if (log !== undefined) fs.writeSync(log, b);
     });
+    const started = Date.now();
     const finish = (r: CommandResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       if (graceTimer) clearTimeout(graceTimer);
-      if (log !== undefined) fs.closeSync(log);
+      if (log !== undefined) {
+        fs.writeSync(log, `\n# ${r.startError ? `could not start: ${r.startError}` : `exit ${r.code ?? 'signal'}${r.timedOut ? ' (time limit)' : ''}`} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        fs.closeSync(log);
+      }
       resolve(r);
     };
     child.on('error', (e) => finish({ code: null, timedOut: false, stdout: '', output: stderr, startError: e.message }));

@@ -182,16 +182,29 @@ async function reuseSyntheses(opts: PrepareOptions, workDir: string, top: string
   const tenants = repoRelative(top, opts.tenantsDir);
   if (record.settings !== settings || record.tenants !== tenants) problems.push(`they were made from ${record.settings} and ${record.tenants}, not ${settings} and ${tenants}`);
   if (problems.length > 0) throw new WorkspaceError(`--reuse-synth: the syntheses in ${workDir} do not match this checkout: ${problems.join('; ')}. Run without --reuse-synth to synthesize again.`);
-  let base = readSynthesis(path.join(workDir, 'base'));
-  let head = readSynthesis(path.join(workDir, 'head'));
-  // A sparse synthesis wrote only the stacks whose inputs differ; stacks named now are written too.
-  const unwritten = (opts.include ?? []).filter((n) => [base, head].some((side) => side.stacks.has(n) && side.stacks.get(n)!.file === undefined));
-  if (unwritten.length > 0) {
-    const written = [...base.stacks.values(), ...head.stacks.values()].filter((s) => s.file !== undefined).map((s) => s.spec.name);
-    const redone = await sameCodeSyntheses({ ...opts, include: [...written, ...unwritten] }, path.join(workDir, 'base'), path.join(workDir, 'head'));
-    if (!redone) throw new WorkspaceError(`--reuse-synth: ${unwritten.join(', ')} were not synthesized by lz affected and cannot be added to its syntheses; run without --reuse-synth`);
-    base = readSynthesis(path.join(workDir, 'base'));
-    head = readSynthesis(path.join(workDir, 'head'));
-  }
-  return { base, head, baseRevision: { ref: opts.baseRef, commit: record.baseCommit, source: record.baseSource }, headRevision, workDir };
+  const syntheses: Syntheses = {
+    base: readSynthesis(path.join(workDir, 'base')),
+    head: readSynthesis(path.join(workDir, 'head')),
+    baseRevision: { ref: opts.baseRef, commit: record.baseCommit, source: record.baseSource },
+    headRevision,
+    workDir,
+  };
+  return withStacksWritten(opts, syntheses, opts.include ?? []);
+}
+
+/**
+ * The syntheses with the configuration of `names` written on every side that has the stack. A
+ * sparse synthesis (same code) wrote only the stacks whose inputs differ; the named ones (stacks
+ * named on the command line, the stacks a local plan reads remote state from) are added through
+ * the cache. A full synthesis has them all already.
+ */
+export async function withStacksWritten(opts: PrepareOptions, syntheses: Syntheses, names: ReadonlyArray<string>): Promise<Syntheses> {
+  const { base, head } = syntheses;
+  const unwritten = names.filter((n) => [base, head].some((side) => side.stacks.has(n) && side.stacks.get(n)!.file === undefined));
+  if (unwritten.length === 0) return syntheses;
+  const written = [...base.stacks.values(), ...head.stacks.values()].filter((s) => s.file !== undefined).map((s) => s.spec.name);
+  const headDir = opts.headDir ? path.resolve(opts.headDir) : head.dir;
+  const redone = await sameCodeSyntheses({ ...opts, include: [...written, ...unwritten] }, base.dir, headDir);
+  if (!redone) throw new WorkspaceError(`${unwritten.join(', ')} were not synthesized by lz affected and cannot be added to its syntheses (the code changed since); synthesize again without --reuse-synth`);
+  return { ...syntheses, base: readSynthesis(base.dir), head: readSynthesis(headDir) };
 }

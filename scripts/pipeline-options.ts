@@ -12,7 +12,7 @@ import { renderText } from '../pipeline/report-text';
 import { RevisionSynthesisError } from '../pipeline/revision-synthesis';
 import { SelectedStack } from '../pipeline/stack-plan';
 import { resolveExecutable, TerraformConfig } from '../pipeline/terraform';
-import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses, WorkspaceError } from '../pipeline/workspace';
+import { DEFAULT_WORK_DIR, PrepareOptions, prepareSyntheses, Syntheses, withStacksWritten, WorkspaceError } from '../pipeline/workspace';
 import { CliError, UsageError } from './cli-error';
 import { CliIO } from './io';
 import { LandingZoneOptions } from './landing-zone-options';
@@ -31,23 +31,37 @@ export function addWorkOptions(cmd: Command): Command {
 
 export async function loadSyntheses(lz: LandingZone, lzOpts: LandingZoneOptions, baseRef: string, work: WorkOptions, io: CliIO, headDir?: string, include?: ReadonlyArray<string>): Promise<Syntheses> {
   try {
-    return await prepareSyntheses({
-      lz,
-      settingsFile: lzOpts.settings,
-      tenantsDir: lzOpts.tenants,
-      baseRef,
-      workDir: path.resolve(io.cwd, work.workDir),
-      reuse: work.reuseSynth,
-      headDir,
-      cacheDir: lzOpts.synthCache,
-      validationCache: lzOpts.validationCache,
-      workers: lzOpts.synthWorkers,
-      include,
-    });
+    return await prepareSyntheses(prepareOptions(lz, lzOpts, baseRef, work, io, headDir, include));
   } catch (e) {
     if (e instanceof GitError || e instanceof WorkspaceError || e instanceof RevisionSynthesisError) throw new CliError(e.message);
     throw e;
   }
+}
+
+/** Syntheses with these stacks' configuration written too (e.g. what a local plan reads remote state from). */
+export async function loadStacksOf(syntheses: Syntheses, names: ReadonlyArray<string>, lz: LandingZone, lzOpts: LandingZoneOptions, baseRef: string, work: WorkOptions, io: CliIO): Promise<Syntheses> {
+  try {
+    return await withStacksWritten(prepareOptions(lz, lzOpts, baseRef, work, io), syntheses, names);
+  } catch (e) {
+    if (e instanceof GitError || e instanceof WorkspaceError || e instanceof RevisionSynthesisError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+function prepareOptions(lz: LandingZone, lzOpts: LandingZoneOptions, baseRef: string, work: WorkOptions, io: CliIO, headDir?: string, include?: ReadonlyArray<string>): PrepareOptions {
+  return {
+    lz,
+    settingsFile: lzOpts.settings,
+    tenantsDir: lzOpts.tenants,
+    baseRef,
+    workDir: path.resolve(io.cwd, work.workDir),
+    reuse: work.reuseSynth,
+    headDir,
+    cacheDir: lzOpts.synthCache,
+    validationCache: lzOpts.validationCache,
+    workers: lzOpts.synthWorkers,
+    include,
+  };
 }
 
 export interface SelectionOptions {

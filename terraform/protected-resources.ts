@@ -56,7 +56,7 @@ export function readConfigPath(config: unknown, path: ReadonlyArray<string | num
  * @see https://registry.terraform.io/providers/hashicorp/aws/latest/docs
  */
 export const REPLACEMENT_ATTRIBUTES: Readonly<Record<ProtectedResourceType, ReadonlyArray<string>>> = {
-  aws_organizations_account: ['name', 'email', 'iam_user_access_to_billing', 'role_name'],
+  aws_organizations_account: ['email', 'iam_user_access_to_billing', 'role_name'],
   aws_dynamodb_table: ['name', 'hash_key', 'range_key', 'local_secondary_index'],
   aws_s3_bucket: ['bucket', 'bucket_prefix', 'object_lock_enabled'],
   aws_kms_key: ['customer_master_key_spec', 'key_usage', 'multi_region', 'custom_key_store_id', 'xks_key_id'],

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { SEVERITIES, Severity } from '../../audit/model';
-import { AUDIT_FORMATS, AuditFormat } from '../../audit/report';
+import { AUDIT_FORMATS, AuditFormat } from '../../audit/report/index';
 import { AuditEvidenceChoice, AuditInputError, reportTime, runAudit } from '../../audit/run';
 import { auditSummary } from '../../audit/summary';
 import { CliError, EXIT_FINDINGS, UsageError } from '../cli-error';

@@ -5,6 +5,10 @@ import { TIER_DESCRIPTIONS, TIERS } from '../../model/tiers';
 import { computeAffected } from '../../pipeline/affected';
 import { GitError } from '../../git/git';
 import { guardContext } from '../../pipeline/guards';
+import { PROVIDER_MIRROR_VARIABLE } from '../../pipeline/local/mirror';
+import { localStackSelection, localToolchainFor } from '../../pipeline/local/selection';
+import { validateStacks } from '../../pipeline/local/validate';
+import { renderValidation } from '../../pipeline/local/validate-report';
 import { runPlan } from '../../pipeline/plan';
 import { reportPassed } from '../../pipeline/report';
 import { renderText } from '../../pipeline/report-text';
@@ -26,10 +30,11 @@ function tenantsByTier(lz: LandingZone): string {
 
 /**
  * The main job, offline: validate, synthesize every stack, print a summary a platform
- * engineer can read, then the offline plan of the working tree against the base revision
- * (default HEAD, the last commit), and end with the compliance audit of the desired state.
- * Needs no cloud account and no Terraform binary; fails only on invalid input, a plan that a
- * guard refuses, or audit findings.
+ * engineer can read, `terraform validate` every stack when Terraform and a provider mirror are
+ * there (else the command to run), then the offline plan of the working tree against the base
+ * revision (default HEAD, the last commit), and end with the compliance audit of the desired
+ * state. Needs no cloud account and no Terraform binary; fails only on invalid input, a stack
+ * Terraform finds invalid, a plan that a guard refuses, or audit findings.
  */
 export function registerRun(program: Command, io: CliIO): void {
   program
@@ -54,6 +59,7 @@ export function registerRun(program: Command, io: CliIO): void {
       io.out(`\nState: bucket s3://${settings.state.bucket} (${settings.state.region}), one key per stack, tenant stacks under tenants/<id>/, S3 native locking`);
       io.out('Order: bootstrap → organization → platform and account stacks → tenant stacks');
 
+      const validated = await terraformValidate(lz, result.outdir, path.resolve(io.cwd, opts.workDir), io);
       const planPassed = await offlinePlan(lz, lzOpts, result.outdir, baseRefOf(cmd, io), path.resolve(io.cwd, opts.workDir), io);
 
       io.out(`\nCompliance audit of the desired state (reports in ${opts.auditOut}/)`);
@@ -65,9 +71,28 @@ export function registerRun(program: Command, io: CliIO): void {
         generatedAt: reportTime(io.env),
       });
       io.out(auditSummary(audit.report));
+      if (!validated) throw new CliError('Terraform finds stacks invalid (see above)');
       if (!planPassed) throw new CliError('the offline plan of the working tree fails its guards (see above)');
       if (audit.findings > 0) throw new CliError(`the audit of the desired state has ${audit.findings} findings (see above)`, EXIT_FINDINGS);
     });
+}
+
+/**
+ * `tf-validate` of every synthesized stack when Terraform and a provider mirror are there (a few
+ * seconds: one Terraform run), else the command to run; false when a stack is invalid.
+ */
+async function terraformValidate(lz: LandingZone, synthDir: string, workDir: string, io: CliIO): Promise<boolean> {
+  const toolchain = await localToolchainFor(io.env.LZ_TERRAFORM_BIN ?? 'terraform', io.env, io.cwd, workDir);
+  if ('missing' in toolchain) {
+    io.out(`\nTerraform validation: skipped (${toolchain.missing.split(':')[0]}). With Terraform and a provider mirror (${PROVIDER_MIRROR_VARIABLE}): npm run lz -- tf-validate`);
+    return true;
+  }
+  const stacks = localStackSelection(lz, { synthDir, workDir });
+  if ('unknown' in stacks) throw new CliError(stacks.unknown);
+  io.out(`\nTerraform validation of every stack (Terraform ${toolchain.toolchain.terraformVersion}, real provider, offline)`);
+  const result = await validateStacks({ toolchain: toolchain.toolchain, stacks, workDir: path.join(workDir, 'tf-validate') });
+  io.out(renderValidation(result, io.cwd));
+  return result.stacks.every((s) => s.valid);
 }
 
 /** The offline plan of the working tree against `baseRef`; false when a guard refuses it. */

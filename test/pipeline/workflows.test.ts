@@ -71,6 +71,12 @@ describe('GitHub workflows', () => {
     expect(affectedSteps[cacheAt].with?.['restore-keys']).toBe('lz-cache-');
     expect(wf.jobs.plan.strategy.matrix).toBe('${{ fromJSON(needs.affected.outputs.matrix) }}');
     expect(steps('plan')).toMatch(/lz -- plan --stack \$STACKS --reuse-synth --online --report-json/);
+    // The affected stacks are validated by Terraform offline, from a mirror of the required provider.
+    expect(steps('affected')).toMatch(/terraform providers mirror [\s\S]*LZ_PROVIDER_MIRROR=[\s\S]*lz -- tf-validate --affected --reuse-synth/);
+    // Forks get no cloud role: their plan job plans locally, and assumes no role.
+    const planSteps = wf.jobs.plan.steps as any[];
+    expect(planSteps.find((st) => /--local/.test(st.run ?? '')).if).toBe('${{ github.event.pull_request.head.repo.fork }}');
+    expect(planSteps.find((st) => String(st.uses ?? '').startsWith('aws-actions/configure-aws-credentials')).if).toBe('${{ !github.event.pull_request.head.repo.fork }}');
     expect(steps('summary')).toMatch(/lz -- report "\$\{reports\[@\]\}" --expect \.lz\/affected\.json --format markdown/);
     expect(steps('summary')).toMatch(/sticky-pull-request-comment/);
     expect(wf.jobs.summary.if).toBe("always() && needs.affected.result == 'success'");
