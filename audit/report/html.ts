@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stableStringify } from '../../format/stable-json';
 import { AuditReport } from '../model';
-import { htmlText, scriptJson } from './html-escape';
+import { htmlText, scriptJson } from '../../format/html';
 import { HTML_REPORT_SCRIPT } from './html-script';
 import { HTML_REPORT_STYLE } from './html-style';
 

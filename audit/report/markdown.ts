@@ -1,5 +1,5 @@
 import { AuditReport, Evidence, inputsRead, RuleInfo, RuleResult, RuleStatus, TenantAudit } from '../model';
-import { codeSpan, markdownTable, markdownText, tableCode } from './markdown-escape';
+import { codeSpan, markdownTable, markdownText, tableCode } from '../../format/markdown';
 import { needsAttention, STATUS_LABELS, STATUS_SYMBOLS } from './status';
 import { shorten, valueText } from './value-text';
 

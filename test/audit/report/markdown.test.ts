@@ -1,5 +1,5 @@
 import { RuleStatus } from '../../../audit/model';
-import { codeSpan, markdownText, tableCode } from '../../../audit/report/markdown-escape';
+import { codeSpan, markdownText, tableCode } from '../../../format/markdown';
 import { MARKDOWN_VALUE_LIMIT, renderMarkdown } from '../../../audit/report/markdown';
 import { auditReport, EMPTY_REPORT, KEY_POLICY, LONG_VALUE, TENANTS } from './fixture';
 
