@@ -36,11 +36,11 @@ const STATE_V4 = z
               .object({
                 index_key: z.union([z.string(), z.number().int()]).optional(),
                 deposed: z.string().optional(),
-                attributes: ATTRIBUTES.optional(),
-                attributes_flat: z.unknown().optional(),
+                attributes: z.record(z.string(), z.unknown(), {
+                  error: (issue) => (issue.input === undefined ? 'attributes (an object), as Terraform 0.12 and later write them; attributes_flat alone is not read' : 'an object of attribute values'),
+                }),
               })
-              .loose()
-              .refine((i) => i.attributes !== undefined, { error: 'attributes (an object): a state of Terraform 0.12 or later; attributes_flat alone is not read', path: ['attributes'] }),
+              .loose(),
           ),
         })
         .loose(),
@@ -104,7 +104,7 @@ function fromState(stack: string, input: string, state: z.infer<typeof STATE_V4>
     for (const inst of r.instances) {
       const key = inst.index_key === undefined ? '' : typeof inst.index_key === 'number' ? `[${inst.index_key}]` : `[${JSON.stringify(inst.index_key)}]`;
       const deposed = inst.deposed ? ` (deposed object ${inst.deposed})` : '';
-      resources.push({ stack, address: `${base}${key}${deposed}`, mode: r.mode, type: r.type, name: r.name, provider, ...(r.module ? { module: r.module } : {}), values: inst.attributes ?? {} });
+      resources.push({ stack, address: `${base}${key}${deposed}`, mode: r.mode, type: r.type, name: r.name, provider, ...(r.module ? { module: r.module } : {}), values: inst.attributes });
     }
   }
   return { stack, source: 'state', input, stateKey, resources, outputs: outputsOf(state.outputs) };
