@@ -1,5 +1,6 @@
 import { htmlText } from '../format/html';
 import { codeSpan, markdownTable, markdownText, tableCode } from '../format/markdown';
+import { terminalText } from '../format/terminal';
 import { ChangeAction, isDestructive, ResourceChange } from './changes';
 import { GuardViolation } from './guards';
 import { compareStackReports, isHeldBack, isQuiet, needsApproval, PipelineReport, reportPassed, STACK_STATUSES, StackReport, totals } from './report';
@@ -207,7 +208,8 @@ function renderInto(out: Lines, pre: Prepared, d: Detail): void {
       const why = failureLine(st);
       if (i < d.failureSections && st.error?.output && d.outputChars > 0) {
         // Raw HTML block: HTML escaping there; the output goes into a fence no line can close.
-        out.push(`<details><summary><code>${htmlText(st.stack)}</code>: ${htmlText(oneLine(why))}</summary>`, '', ...fenced(tail(st.error.output, d.outputChars)), '</details>');
+        // A blank line after </details> ends the HTML block: Markdown that follows is Markdown again.
+        out.push(`<details><summary><code>${inlineHtml(st.stack)}</code>: ${inlineHtml(why)}</summary>`, '', ...fenced(tail(st.error.output, d.outputChars)), '</details>', '');
       } else {
         out.push(`- ${codeSpan(st.stack)}: ${markdownText(why)}`);
       }
@@ -239,7 +241,7 @@ function renderInto(out: Lines, pre: Prepared, d: Detail): void {
       out.push('', d.resourceSections === 'all' ? '### Resource changes' : `### Notable resource changes (destructive or data-bearing; all ${n(pre.withChanges.length)} stacks in the JSON report)`, '');
       for (const st of withChanges) {
         const c = st.counts;
-        out.push(`<details><summary><code>${htmlText(st.stack)}</code> +${c.create} ~${c.update} ±${c.replace} −${c.delete}${c.import ? ` ⇲${c.import}` : ''}${c.forget ? ` ⊘${c.forget}` : ''}${st.violations.length ? ' ❌' : ''}</summary>`, '');
+        out.push(`<details><summary><code>${inlineHtml(st.stack)}</code> +${c.create} ~${c.update} ±${c.replace} −${c.delete}${c.import ? ` ⇲${c.import}` : ''}${c.forget ? ` ⊘${c.forget}` : ''}${st.violations.length ? ' ❌' : ''}</summary>`, '');
         const notable = notableChanges(st.changes);
         for (const ch of notable.slice(0, d.resourcesPerStack)) out.push(...resourceLines(ch, d.valuesPerChange));
         if (notable.length > d.resourcesPerStack) out.push(`- … ${n(notable.length - d.resourcesPerStack)} more`);
@@ -350,8 +352,9 @@ function s(x: number): string {
   return x === 1 ? '' : 's';
 }
 
-function oneLine(x: string): string {
-  return x.replace(/[\r\n]+/g, ' ');
+/** Text inside the one-line raw HTML of a `<summary>`: one line, controls visible, HTML-escaped. */
+function inlineHtml(x: string): string {
+  return htmlText(terminalText(x));
 }
 
 /** A fenced block no line of `x` can close: the fence is longer than any backtick run in it. */
