@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { DocumentError, parseDocument } from '../format/json-document';
 import { stableStringify } from '../format/stable-json';
 import { LandingZone } from '../model/validate';
 import { synthesizeLandingZone } from '../stacks/synthesize';
 import { gitToplevel, headCommit, isDirty, repoRelative, resolveCommit } from '../git/git';
 import { RevisionInfo, synthesizeRevision } from './revision-synthesis';
 import { readSynthesis, Synthesis } from './synthesis-index';
+import { SYNTHESIS_RECORD, SynthesisRecord } from './synthesis-schema';
 
 /**
  * The pipeline's work directory: the base and head syntheses side by side, and what they were
@@ -48,15 +50,7 @@ export interface PrepareOptions {
   readonly headDir?: string;
 }
 
-interface Record_ {
-  readonly baseRef: string;
-  readonly baseCommit: string;
-  readonly baseSource: RevisionInfo['source'];
-  readonly headCommit?: string;
-  readonly headDirty: boolean;
-  readonly settings: string;
-  readonly tenants: string;
-}
+type Record_ = SynthesisRecord;
 
 export class WorkspaceError extends Error {
   constructor(message: string) {
@@ -104,7 +98,13 @@ export async function prepareSyntheses(opts: PrepareOptions): Promise<Syntheses>
 function reuseSyntheses(opts: PrepareOptions, workDir: string, top: string | undefined, headRevision: HeadInfo): Syntheses {
   const recordFile = path.join(workDir, RECORD_FILE);
   if (!fs.existsSync(recordFile)) throw new WorkspaceError(`--reuse-synth: ${recordFile} does not exist (run lz affected first, or download its work directory)`);
-  const record = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as Record_;
+  let record: Record_;
+  try {
+    record = parseDocument(fs.readFileSync(recordFile, 'utf8'), recordFile, SYNTHESIS_RECORD);
+  } catch (e) {
+    if (e instanceof DocumentError) throw new WorkspaceError(`--reuse-synth: ${e.message}`);
+    throw e;
+  }
   if (!top) throw new WorkspaceError(`--reuse-synth: ${opts.tenantsDir} is not inside a git repository, so the syntheses cannot be matched to revisions`);
   const baseCommit = resolveCommit(top, opts.baseRef);
   const problems: string[] = [];

@@ -11,6 +11,7 @@ import { renderMarkdown, workflowRunUrl } from '../pipeline/report-markdown';
 import { renderText } from '../pipeline/report-text';
 import { RevisionSynthesisError } from '../pipeline/revision-synthesis';
 import { SelectedStack } from '../pipeline/stack-plan';
+import { SynthesisIndexError } from '../pipeline/synthesis-index';
 import { resolveExecutable, TerraformConfig } from '../pipeline/terraform';
 import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses, WorkspaceError } from '../pipeline/workspace';
 import { CliError, UsageError } from './cli-error';
@@ -33,7 +34,7 @@ export async function loadSyntheses(lz: LandingZone, lzOpts: LandingZoneOptions,
   try {
     return await prepareSyntheses({ lz, settingsFile: lzOpts.settings, tenantsDir: lzOpts.tenants, baseRef, workDir: path.resolve(io.cwd, work.workDir), reuse: work.reuseSynth, headDir });
   } catch (e) {
-    if (e instanceof GitError || e instanceof WorkspaceError || e instanceof RevisionSynthesisError) throw new CliError(e.message);
+    if (e instanceof GitError || e instanceof WorkspaceError || e instanceof RevisionSynthesisError || e instanceof SynthesisIndexError) throw new CliError(e.message);
     throw e;
   }
 }

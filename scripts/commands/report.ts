@@ -50,7 +50,7 @@ export function registerReport(program: Command, io: CliIO): void {
         const context = { command: reports[0]?.command ?? 'plan', base: affected?.base ?? unknownBase, head: affected?.head ?? { dirty: false } };
         merged = mergeReports(reports, affected?.expected ?? [], context);
       } catch (e) {
-        if (e instanceof ReportMergeError) throw new CliError(e.message);
+        if (e instanceof ReportMergeError) throw new CliError(`${e.message} (reports read: ${files.filter((f) => !unreadable.some((u) => u.input === f)).join(', ')})`);
         throw e;
       }
       if (unreadable.length > 0) merged = { ...merged, unreadable: [...(merged.unreadable ?? []), ...unreadable] };

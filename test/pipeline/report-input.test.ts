@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { makeChange } from '../../pipeline/changes';
 import { PipelineReport, stackReport } from '../../pipeline/report';
+import { readSynthesis, SynthesisIndexError } from '../../pipeline/synthesis-index';
 import { lz } from '../helpers/cli';
 import { tempDir } from '../helpers/synth';
 
@@ -131,5 +132,20 @@ describe('lz report: job reports checked at the door', () => {
     const r = await lz(['report', write(dir, 'a.json', report), '--format', 'json'], dir);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+});
+
+describe('what a synthesis leaves for --reuse-synth is checked at the door too', () => {
+  test('a stack index whose stack file points outside the synthesis, or is not an index, is refused with the path', () => {
+    const dir = tempDir();
+    const entry = { name: 'tenant-x', kind: 'tenant', target: 'tenant', stateKey: 'tenants/x/tenant.tfstate', dependsOn: [], wave: 3, file: '../../etc/passwd', resources: 1 };
+    fs.writeFileSync(path.join(dir, 'lz-stacks.json'), JSON.stringify({ stacks: [entry] }));
+    expect(() => readSynthesis(dir)).toThrow(SynthesisIndexError);
+    expect(() => readSynthesis(dir)).toThrow(/lz-stacks\.json: at \$\.stacks\[0\]\.file: expected a stack file inside the synthesis/);
+    fs.writeFileSync(path.join(dir, 'lz-stacks.json'), '{"stacks": {}}');
+    expect(() => readSynthesis(dir)).toThrow(/at \$\.stacks: expected an array, found an object/);
+    // Fields an older revision's code wrote that this code does not read are fine.
+    fs.writeFileSync(path.join(dir, 'lz-stacks.json'), JSON.stringify({ stacks: [{ ...entry, file: 'stacks/tenant-x/cdk.tf.json', legacy: true }] }));
+    expect([...readSynthesis(dir).stacks.keys()]).toEqual(['tenant-x']);
   });
 });
