@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { auditTenant } from '../../audit/engine';
 import { EvidenceError } from '../../audit/evidence';
@@ -133,5 +134,19 @@ describe('the audit reads bad evidence without crashing or hanging', () => {
       expect([path.basename(file), text.includes(dir), text.includes(out)]).toEqual([path.basename(file), false, false]);
       expect([path.basename(file), text.includes(`deployed state: Terraform state files (or terraform show -json of them) in ${path.basename(dir)}`)]).toEqual([path.basename(file), true]);
     }
+  });
+
+  test('the desired-state audit names inputs inside the synthesis it made, never its temporary folder', async () => {
+    const out = tempDir();
+    const run = await runAudit(lz, { evidence: { kind: 'desired' }, formats: ['md', 'json', 'junit', 'html', 'sarif'], outDir: out, failOn: 'none', generatedAt: '2026-11-23T10:00:00.000Z', repoDir: fx.root });
+    expect(run.report.provenance).toEqual({
+      tool: expect.stringMatching(/^lz /),
+      evidence: 'desired configuration: what the manifests would deploy (the synthesized Terraform configuration), not the deployed state, synthesized for this audit',
+      inputsRelativeTo: 'the synthesis made for this audit (lz synth writes the same files)',
+    });
+    expect(run.report.tenants[0].stacks.map((st) => st.input)).toContain('stacks/tenant-acme/cdk.tf.json');
+    for (const file of run.files) expect([path.basename(file), fs.readFileSync(file, 'utf8').includes(os.tmpdir())]).toEqual([path.basename(file), false]);
+    const sarif = JSON.parse(fs.readFileSync(path.join(out, 'audit.sarif'), 'utf8'));
+    expect(sarif.runs[0].tool.driver.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
