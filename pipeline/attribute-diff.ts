@@ -93,25 +93,25 @@ function valueText(v: unknown): string {
   return chars.length <= VALUE_TEXT_LIMIT ? text : `${chars.slice(0, VALUE_TEXT_LIMIT - 1).join('')}…`;
 }
 
-/** Whether the mask marks the path, a parent of it, or anything inside it as `true`. */
-function sensitiveAt(mask: unknown, path: ReadonlyArray<string | number>): boolean {
+/** The part of a Terraform mask (`*_sensitive`, `after_unknown`) at `path`; `true` when the path or a parent is marked. */
+function maskAt(mask: unknown, path: ReadonlyArray<string | number>): unknown {
   let m = mask;
   for (const p of path) {
     if (m === true) return true;
-    if (m === null || typeof m !== 'object') return false;
+    if (m === null || typeof m !== 'object') return undefined;
     m = (m as Record<string | number, unknown>)[p];
   }
+  return m;
+}
+
+/** Whether the mask marks the path, a parent of it, or anything inside it as `true`. */
+function sensitiveAt(mask: unknown, path: ReadonlyArray<string | number>): boolean {
+  const m = maskAt(mask, path);
   return m === true || (m !== null && typeof m === 'object' && unknownPaths(m).length > 0); // unknownPaths: the paths marked true
 }
 
 function unknownAt(mask: unknown, path: ReadonlyArray<string | number>): boolean {
-  let m = mask;
-  for (const p of path) {
-    if (m === true) return true;
-    if (m === null || typeof m !== 'object') return false;
-    m = (m as Record<string | number, unknown>)[p];
-  }
-  return m === true;
+  return maskAt(mask, path) === true;
 }
 
 function valueAt(v: unknown, path: ReadonlyArray<string | number>): unknown {
