@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { jsonDepth } from './stable-json';
 
 /**
  * The door for every JSON document the tool reads from outside (job reports, `lz affected`
@@ -79,27 +78,66 @@ export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
  * or array count with their contents), or undefined. Iterative: any depth is measured safely.
  */
 export function deepestPath(value: unknown, limit: number): string | undefined {
-  const stack: Array<{ v: unknown; depth: number; path: Array<string | number> }> = [{ v: value, depth: 0, path: [] }];
+  interface Node {
+    readonly v: unknown;
+    readonly depth: number;
+    readonly key?: string | number;
+    readonly parent?: Node;
+  }
+  const pathOf = (n: Node): Array<string | number> => {
+    const out: Array<string | number> = [];
+    for (let cur: Node | undefined = n; cur?.key !== undefined; cur = cur.parent) out.push(cur.key);
+    return out.reverse();
+  };
+  const stack: Node[] = [{ v: value, depth: 0 }];
   while (stack.length > 0) {
-    const { v, depth, path } = stack.pop()!;
+    const node = stack.pop()!;
+    const { v, depth } = node;
     if (typeof v === 'string') {
-      const inner = embeddedJson(v);
-      if (inner !== undefined && depth + jsonDepth(inner, limit - depth) > limit) return `${shortPath(path)} (JSON in the string)`;
+      if (depth + textNesting(v) > limit) return `${shortPath(pathOf(node))} (JSON in the string)`;
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    if (depth + 1 > limit) return shortPath(path);
-    const entries: Array<[string | number, unknown]> = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [k, child] = entries[i];
-      if ((child !== null && typeof child === 'object') || typeof child === 'string') stack.push({ v: child, depth: depth + 1, path: [...path.slice(0, 12), k] });
+    if (depth + 1 > limit) return shortPath(pathOf(node));
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) if (v[i] !== null && (typeof v[i] === 'object' || typeof v[i] === 'string')) stack.push({ v: v[i], depth: depth + 1, key: i, parent: node });
+    } else {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const child = (v as Record<string, unknown>)[keys[i]];
+        if (child !== null && (typeof child === 'object' || typeof child === 'string')) stack.push({ v: child, depth: depth + 1, key: keys[i], parent: node });
+      }
     }
   }
   return undefined;
 }
 
+/**
+ * How deep the JSON a string holds would nest, counted by one scan of its brackets outside
+ * string literals (no parse, no allocation); 0 for a string that does not start like JSON.
+ */
+function textNesting(s: string): number {
+  const first = s.trimStart()[0];
+  if (first !== '{' && first !== '[') return 0;
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
 function shortPath(path: ReadonlyArray<string | number>): string {
-  return path.length >= 12 ? `${jsonPath(path.slice(0, 11))}…` : jsonPath(path);
+  return path.length > 12 ? `${jsonPath(path.slice(0, 11))}…` : jsonPath(path);
 }
 
 /** The object or array a string holds as JSON, if it does (the way policies are kept in state). */

@@ -15,7 +15,9 @@ import { EvidenceError, ResourceRecord, StackEvidence } from '../evidence';
  * a plan is refused: the audit judges what is deployed, or the desired configuration.
  */
 const OUTPUTS = z.record(z.string(), z.object({ value: z.unknown() }).loose());
-const ATTRIBUTES = z.record(z.string(), z.unknown(), { error: 'an object of attribute values' });
+/** An object of attribute values, checked without copying it (state files hold thousands). */
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const ATTRIBUTES = z.custom<Record<string, unknown>>(isObject, { error: 'an object of attribute values' });
 const MODE = z.enum(['managed', 'data']);
 
 const STATE_V4 = z
@@ -36,7 +38,7 @@ const STATE_V4 = z
               .object({
                 index_key: z.union([z.string(), z.number().int()]).optional(),
                 deposed: z.string().optional(),
-                attributes: z.record(z.string(), z.unknown(), {
+                attributes: z.custom<Record<string, unknown>>(isObject, {
                   error: (issue) => (issue.input === undefined ? 'attributes (an object), as Terraform 0.12 and later write them; attributes_flat alone is not read' : 'an object of attribute values'),
                 }),
               })
