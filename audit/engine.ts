@@ -3,7 +3,7 @@ import { TenantProfile } from '../model/profile';
 import { TenantManifest } from '../model/schema/tenant';
 import { LiveFacts, RuleContext } from './context';
 import { EvidenceError, StackEvidence } from './evidence';
-import { AuditReport, EvidenceSource, RuleResult, StackInput, TenantAudit, totalsOf } from './model';
+import { AuditReport, EvidenceSource, Provenance, RuleResult, StackInput, TenantAudit, totalsOf } from './model';
 import { RULE_INFO, RULES } from './pack';
 import { AuditRule } from './rule';
 
@@ -39,6 +39,6 @@ export function auditTenant(settings: LandingZoneSettings, evidence: TenantEvide
   return { tenantId: evidence.tenant.id, tier: evidence.tenant.tier, status: evidence.tenant.status, source, stacks, results, problems: [...problems, ...(evidence.live?.problems ?? [])] };
 }
 
-export function auditReport(settings: LandingZoneSettings, tenants: ReadonlyArray<TenantAudit>, source: EvidenceSource, generatedAt: string): AuditReport {
-  return { landingZone: settings.name, generatedAt, source, rules: RULE_INFO, tenants, totals: totalsOf(tenants) };
+export function auditReport(settings: LandingZoneSettings, tenants: ReadonlyArray<TenantAudit>, source: EvidenceSource, generatedAt: string, provenance: Provenance): AuditReport {
+  return { landingZone: settings.name, generatedAt, source, provenance, rules: RULE_INFO, tenants, totals: totalsOf(tenants) };
 }

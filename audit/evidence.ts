@@ -8,13 +8,15 @@ import { EvidenceSource } from './model';
  */
 export interface ResourceRecord {
   readonly stack: string;
-  /** `type.name`, with `[index]` for counted instances. */
+  /** `type.name`, with `[index]` for counted instances and `module.<name>.` in front inside a module. */
   readonly address: string;
   readonly mode: 'managed' | 'data';
   readonly type: string;
   readonly name: string;
   /** `aws` or `aws.<alias>` where the source records the alias (state, desired state). */
   readonly provider?: string;
+  /** The module the resource is declared in (`module.x`), absent in the root module. */
+  readonly module?: string;
   readonly values: Readonly<Record<string, unknown>>;
 }
 

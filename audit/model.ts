@@ -88,11 +88,32 @@ export interface AuditTotals {
   readonly tenantsFailing: number;
 }
 
+/** Where a report comes from, stated in every format so that an auditor can trace it. */
+export interface Provenance {
+  /** The tool and its version, e.g. `lz 0.1.0`. */
+  readonly tool: string;
+  /** The landing-zone repository's commit the audit ran at; absent outside a git repository. */
+  readonly commit?: string;
+  /** The working tree had uncommitted changes (the manifests may differ from the commit). */
+  readonly dirty?: boolean;
+  /** The evidence in plain words: the desired configuration or the deployed state, and where it was read. */
+  readonly evidence: string;
+  /** What the stacks' input paths are relative to (the synthesis, the state directory or the state bucket). */
+  readonly inputsRelativeTo: string;
+}
+
+/** The provenance as one sentence (HTML header, JUnit and SARIF descriptions). */
+export function provenanceText(p: Provenance): string {
+  const commit = p.commit ? `commit ${p.commit.slice(0, 12)}${p.dirty ? ' with uncommitted changes' : ''}` : 'no git commit';
+  return `${p.tool} at ${commit}. Evidence: ${p.evidence}. Input paths are relative to ${p.inputsRelativeTo}.`;
+}
+
 export interface AuditReport {
   readonly landingZone: string;
   /** ISO time of the run (reports only; never part of the evaluation). */
   readonly generatedAt: string;
   readonly source: EvidenceSource;
+  readonly provenance: Provenance;
   readonly rules: ReadonlyArray<RuleInfo>;
   readonly tenants: ReadonlyArray<TenantAudit>;
   readonly totals: AuditTotals;

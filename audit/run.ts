@@ -7,9 +7,10 @@ import { synthesizeLandingZone } from '../stacks/synthesize';
 import { RuleContext } from './context';
 import { auditReport, auditTenant, TenantEvidence } from './engine';
 import type { LiveClients } from './live';
-import { AuditReport, EvidenceSource, Severity, SEVERITIES } from './model';
+import { gitToplevel, headCommit, isDirty, repoRelative } from '../git/git';
+import { AuditReport, EvidenceSource, Provenance, Severity, SEVERITIES } from './model';
 import { ruleInfo } from './pack';
-import { AuditFormat, auditFileName, renderAudit } from './report/index';
+import { AuditFormat, auditFileName, renderAudit } from './report';
 import { collectDesiredEvidence, collectStateEvidence, directoryReader, StateReader } from './sources/collect';
 
 /**
@@ -19,8 +20,8 @@ import { collectDesiredEvidence, collectStateEvidence, directoryReader, StateRea
 export type AuditEvidenceChoice =
   /** Synthesize the desired state now (into a temporary folder), or read a synthesis already made. */
   | { readonly kind: 'desired'; readonly synthesized?: string }
-  /** State files laid out like the state bucket. */
-  | { readonly kind: 'state-dir'; readonly dir: string }
+  /** State files laid out like the state bucket; `label` names the folder in messages (as the user gave it). */
+  | { readonly kind: 'state-dir'; readonly dir: string; readonly label?: string }
   /** The state bucket itself. */
   | { readonly kind: 's3' };
 
@@ -37,6 +38,10 @@ export interface AuditRunOptions {
   readonly failOn: Severity | 'none';
   /** ISO time written into the reports (never part of the evaluation). */
   readonly generatedAt: string;
+  /** The landing-zone repository (its commit goes into the reports). @default the current directory */
+  readonly repoDir?: string;
+  /** Reports show passes in detail too (the Markdown lists them; the other formats always do). @default false */
+  readonly verbose?: boolean;
 }
 
 export interface AuditDeps {
@@ -60,8 +65,8 @@ export function reportTime(env: NodeJS.ProcessEnv): string {
   return new Date(epoch && /^\d+$/.test(epoch) ? Number(epoch) * 1000 : Date.now()).toISOString();
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports -- the AWS SDK loads only for --live and --from-s3, not on every start */
 function defaultLiveClients(lz: LandingZone): LiveClients {
+  /* eslint-disable @typescript-eslint/no-require-imports -- the AWS SDK loads only for --live and --from-s3, not on every start */
   const { OrganizationsClient } = require('@aws-sdk/client-organizations') as typeof import('@aws-sdk/client-organizations');
   const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
   const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
@@ -72,33 +77,79 @@ function defaultLiveClients(lz: LandingZone): LiveClients {
   };
 }
 
-async function gatherEvidence(lz: LandingZone, tenants: LandingZone['tenants'], choice: AuditEvidenceChoice, deps: AuditDeps): Promise<{ source: EvidenceSource; evidence: TenantEvidence[] }> {
-  if (choice.kind === 'state-dir' || choice.kind === 's3') {
-    let reader: StateReader;
-    if (choice.kind === 'state-dir') {
-      if (!fs.existsSync(choice.dir)) throw new AuditInputError(`--state-dir ${choice.dir} does not exist`);
-      reader = directoryReader(choice.dir);
-    } else {
-      const { s3Reader } = require('./sources/s3-reader') as typeof import('./sources/s3-reader');
-      const client = deps.s3 ?? new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client({ region: lz.settings.state.region });
-      reader = s3Reader(client, lz.settings.state.bucket);
-    }
-    return { source: 'state', evidence: await collectStateEvidence(tenants, reader) };
+interface Gathered {
+  readonly source: EvidenceSource;
+  readonly evidence: TenantEvidence[];
+  /** The evidence in plain words, and what its input paths are relative to. */
+  readonly evidenceText: string;
+  readonly inputsRelativeTo: string;
+}
+
+async function gatherEvidence(lz: LandingZone, tenants: LandingZone['tenants'], choice: AuditEvidenceChoice, deps: AuditDeps, repoDir: string): Promise<Gathered> {
+  if (choice.kind === 'state-dir') {
+    if (!fs.existsSync(choice.dir)) throw new AuditInputError(`--state-dir ${choice.label ?? choice.dir} does not exist`);
+    if (!fs.statSync(choice.dir).isDirectory()) throw new AuditInputError(`--state-dir ${choice.label ?? choice.dir} is a file, not a folder of state files`);
+    const where = displayPath(choice.dir, repoDir);
+    return {
+      source: 'state',
+      evidence: await collectStateEvidence(tenants, directoryReader(choice.dir)),
+      evidenceText: `deployed state: Terraform state files (or terraform show -json of them) in ${where}, laid out like the state bucket`,
+      inputsRelativeTo: `the state folder ${where}`,
+    };
   }
-  if (choice.synthesized) return { source: 'desired', evidence: collectDesiredEvidence(tenants, choice.synthesized) };
+  if (choice.kind === 's3') {
+    const bucket = lz.settings.state.bucket;
+    const { s3Reader } = require('./sources/s3-reader') as typeof import('./sources/s3-reader');
+    const client = deps.s3 ?? new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client({ region: lz.settings.state.region });
+    const reader: StateReader = s3Reader(client, bucket);
+    return { source: 'state', evidence: await collectStateEvidence(tenants, reader), evidenceText: `deployed state: Terraform state read from the state bucket s3://${bucket}`, inputsRelativeTo: `the state bucket (s3://${bucket}/<key>)` };
+  }
+  const desired = 'desired configuration: what the manifests would deploy (the synthesized Terraform configuration), not the deployed state';
+  if (choice.synthesized) {
+    const where = displayPath(choice.synthesized, repoDir);
+    return { source: 'desired', evidence: collectDesiredEvidence(tenants, choice.synthesized), evidenceText: `${desired}, read from the synthesis in ${where}`, inputsRelativeTo: `the synthesis ${where}` };
+  }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-audit-'));
   try {
     const result = synthesizeLandingZone(lz, { outdir: path.join(work, 'cdktf.out'), tenantIds: tenants.map((t) => t.manifest.id) });
-    return { source: 'desired', evidence: collectDesiredEvidence(tenants, result.outdir) };
+    return { source: 'desired', evidence: collectDesiredEvidence(tenants, result.outdir), evidenceText: `${desired}, synthesized for this audit`, inputsRelativeTo: 'the synthesis made for this audit (lz synth writes the same files)' };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
+/** A folder for reports: relative to the repository when inside it, else its last two parts (never a machine's temporary path). */
+function displayPath(dir: string, repoDir: string): string {
+  const top = gitToplevel(repoDir);
+  if (top) {
+    try {
+      return repoRelative(top, dir);
+    } catch {
+      // outside the repository
+    }
+  }
+  return path.basename(dir);
+}
+
+/** The tool, the commit and what the evidence is: the provenance every report format states. */
+function provenanceOf(repoDir: string, gathered: Gathered, live: boolean): Provenance {
+  const top = gitToplevel(repoDir);
+  const commit = top ? headCommit(top) : undefined;
+  return {
+    tool: `lz ${TOOL_VERSION}`,
+    ...(commit ? { commit, dirty: isDirty(top!) } : {}),
+    evidence: `${gathered.evidenceText}${live ? '; with live reads of AWS (Organizations and the tenant accounts)' : ''}`,
+    inputsRelativeTo: gathered.inputsRelativeTo,
+  };
+}
+
+const TOOL_VERSION: string = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
 /** Gathers the evidence, runs the rules, writes the reports. */
 export async function runAudit(lz: LandingZone, opts: AuditRunOptions, deps: AuditDeps = {}): Promise<AuditRun> {
   const tenants = lz.tenants.filter((t) => !opts.tenantIds || opts.tenantIds.includes(t.manifest.id));
-  const gathered = await gatherEvidence(lz, tenants, opts.evidence, deps);
+  const repoDir = opts.repoDir ?? process.cwd();
+  const gathered = await gatherEvidence(lz, tenants, opts.evidence, deps, repoDir);
   const { source } = gathered;
   let evidence = gathered.evidence;
   if (opts.live) {
@@ -114,11 +165,11 @@ export async function runAudit(lz: LandingZone, opts: AuditRunOptions, deps: Aud
   }
 
   const audits = evidence.map((e) => auditTenant(lz.settings, e, source === 'state' ? sourceOf(e) : source));
-  const report = auditReport(lz.settings, audits, source, opts.generatedAt);
+  const report = auditReport(lz.settings, audits, source, opts.generatedAt, provenanceOf(repoDir, gathered, opts.live !== undefined));
   fs.mkdirSync(opts.outDir, { recursive: true });
   const files = opts.formats.map((f) => {
     const file = path.join(opts.outDir, auditFileName(f));
-    fs.writeFileSync(file, renderAudit(report, f));
+    fs.writeFileSync(file, renderAudit(report, f, { verbose: opts.verbose }));
     return file;
   });
   const threshold = opts.failOn === 'none' ? -1 : SEVERITIES.indexOf(opts.failOn);

@@ -21,10 +21,22 @@ export interface ResourceChange {
   readonly dataBearing: boolean;
   /** Attribute paths that change (updates and replacements), sorted, e.g. `tags.Owner`, `rule[0].id`. */
   readonly changedAttributes?: ReadonlyArray<string>;
+  /**
+   * Old and new values of the changed attributes (updates and replacements; the first
+   * VALUE_CHANGES_PER_RESOURCE paths), as short text, sensitive values masked.
+   */
+  readonly valueChanges?: ReadonlyArray<AttributeChange>;
   /** The attributes that force a replacement, when known. */
   readonly replacedBecause?: ReadonlyArray<string>;
   /** The resource is imported into state (adopted), not created. */
   readonly importing?: boolean;
+}
+
+/** One changed attribute as reports show it: `before` and `after` are display text, never raw values. */
+export interface AttributeChange {
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
 }
 
 export type ChangeCounts = Record<ChangeAction, number>;

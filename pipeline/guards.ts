@@ -2,6 +2,7 @@ import { StackSpec } from '../model/inventory';
 import { TenantStatus } from '../model/schema/tenant';
 import { LandingZone } from '../model/validate';
 import { isDestructive, ResourceChange } from './changes';
+import { UnrecognizedChange } from './plan-json';
 
 /**
  * The guards of the pipeline, each a pure function of one stack's plan and the head manifests
@@ -11,7 +12,7 @@ import { isDestructive, ResourceChange } from './changes';
  * | Rule | Fails |
  * |---|---|
  * | `data-destruction` | a delete or replace of a data-bearing resource (PROTECTED_RESOURCE_TYPES), unless the stack's tenant is `offboarding` and its manifest carries `acknowledgements.dataDestruction` |
- * | `unrecognized-plan` | a resource change whose action list the pipeline does not know |
+ * | `unrecognized-plan` | a resource change the pipeline cannot judge: a `mode` other than managed or data, or an unknown action list |
  * | `approval` | (apply) an L3 stack applied outside its approval environment; (plan) an L3 stack whose manifest names no approvers |
  */
 export type GuardRule = 'data-destruction' | 'unrecognized-plan' | 'approval';
@@ -93,13 +94,13 @@ export function checkDataDestruction(spec: StackSpec, changes: ReadonlyArray<Res
   }));
 }
 
-export function checkUnrecognized(spec: StackSpec, unrecognized: ReadonlyArray<{ address: string; type: string; actions: ReadonlyArray<string> }>): GuardViolation[] {
+export function checkUnrecognized(spec: StackSpec, unrecognized: ReadonlyArray<UnrecognizedChange>): GuardViolation[] {
   return unrecognized.map((u) => ({
     rule: 'unrecognized-plan' as const,
     stack: spec.name,
     address: u.address,
-    message: `could not evaluate ${u.address}: unknown plan actions [${u.actions.join(', ')}]`,
-    remedy: 'known actions: no-op, create, read, update, delete+create, create+delete, delete, forget; review the plan by hand and update pipeline/changes.ts',
+    message: `could not evaluate ${u.address} (${u.type}, actions [${u.actions.join(', ')}]): ${u.reason}`,
+    remedy: 'known: mode managed or data; actions no-op, create, read, update, delete+create, create+delete, delete, forget; review the plan by hand and update pipeline/plan-json.ts or pipeline/changes.ts',
   }));
 }
 

@@ -1,5 +1,5 @@
 import { replacementCauses } from '../terraform/protected-resources';
-import { changedAttributePaths } from './attribute-diff';
+import { attributeChanges, changedAttributePaths, VALUE_CHANGES_PER_RESOURCE } from './attribute-diff';
 import { compareStrings, makeChange, ResourceChange, sortChanges } from './changes';
 import { TerraformJson } from './stack-config';
 
@@ -11,6 +11,8 @@ import { TerraformJson } from './stack-config';
  *  - `moved` blocks turn a delete plus create into the same resource under a new address;
  *  - `import` blocks make a new resource an import, not a create;
  *  - `removed` blocks with `lifecycle.destroy = false` make a deletion a forget;
+ *  - updates and replacements carry the old and new configuration values of what changes
+ *    (attributes whose name says secret masked);
  *  - meta-arguments (`lifecycle`, `depends_on`, `provider`, provisioners) change no
  *    infrastructure and are reported as configuration notes, not updates;
  *  - a changed attribute of a protected type listed in REPLACEMENT_ATTRIBUTES makes the change a
@@ -87,11 +89,12 @@ export function offlineStackPlan(base: TerraformJson | undefined, head: Terrafor
     const changed = changedAttributePaths(bb.attrs, hb.attrs);
     if (changed.length === 0) continue;
     const causes = replacementCauses(h.type, changed);
+    const valueChanges = attributeChanges(bb.attrs, hb.attrs).slice(0, VALUE_CHANGES_PER_RESOURCE);
     if (causes.length > 0) {
       const actions = createBeforeDestroy(h.config) ? ['create', 'delete'] : ['delete', 'create'];
-      changes.push(makeChange({ address, type: h.type, action: 'replace', actions, changedAttributes: changed, replacedBecause: causes }));
+      changes.push(makeChange({ address, type: h.type, action: 'replace', actions, changedAttributes: changed, valueChanges, replacedBecause: causes }));
     } else {
-      changes.push(makeChange({ address, type: h.type, action: 'update', actions: ['update'], changedAttributes: changed }));
+      changes.push(makeChange({ address, type: h.type, action: 'update', actions: ['update'], changedAttributes: changed, valueChanges }));
     }
   }
   for (const [address, b] of before) {

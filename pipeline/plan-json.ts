@@ -1,11 +1,15 @@
 import { z } from 'zod';
-import { changedAttributePaths, unknownPaths } from './attribute-diff';
+import { checkDocument, DocumentError, parseJson } from '../format/json-document';
+import { attributeChanges, changedAttributePaths, unknownPaths, VALUE_CHANGES_PER_RESOURCE } from './attribute-diff';
 import { classifyActions, formatPath, makeChange, ResourceChange, sortChanges } from './changes';
 
 /**
- * Reads the document `terraform show -json <planfile>` prints (format 1.x; OpenTofu writes the
- * same format) into ResourceChanges. Only what the pipeline needs is checked; unknown fields
- * are kept out of the way, not rejected, because Terraform adds fields within a major format.
+ * Reads the document `terraform show -json <planfile>` prints (format 1.x, Terraform 1.1 and
+ * later; OpenTofu writes the same format) into ResourceChanges. Fields the pipeline reads are
+ * checked at the door (format/json-document.ts); fields Terraform adds within a major format
+ * are left out of the way. What the reader reads but does not understand fails closed: a
+ * resource change whose `mode` is neither `managed` nor `data`, or whose action list is unknown,
+ * is returned in `unrecognized`, which the `unrecognized-plan` guard turns into a violation.
  * @see https://developer.hashicorp.com/terraform/internals/json-format
  */
 const CHANGE = z.object({
@@ -13,30 +17,42 @@ const CHANGE = z.object({
   before: z.unknown().optional(),
   after: z.unknown().optional(),
   after_unknown: z.unknown().optional(),
+  before_sensitive: z.unknown().optional(),
+  after_sensitive: z.unknown().optional(),
   replace_paths: z.array(z.array(z.union([z.string(), z.number()]))).optional(),
-  importing: z.object({ id: z.string().optional() }).passthrough().nullable().optional(),
+  importing: z.object({ id: z.string().optional() }).loose().nullable().optional(),
 });
 
 const RESOURCE_CHANGE = z.object({
-  address: z.string(),
+  address: z.string().min(1),
+  module_address: z.string().optional(),
   mode: z.string(),
-  type: z.string(),
+  type: z.string().min(1),
   change: CHANGE,
 });
 
+/** The plan format the reader knows (major version 1). */
 const PLAN = z.object({
-  format_version: z.string().regex(/^1\./, { message: 'format_version 1.x' }),
+  format_version: z.string(),
   terraform_version: z.string().optional(),
   errored: z.boolean().optional(),
   resource_changes: z.array(RESOURCE_CHANGE).optional(),
 });
 
+export interface UnrecognizedChange {
+  readonly address: string;
+  readonly type: string;
+  readonly actions: ReadonlyArray<string>;
+  /** Why the reader cannot judge it. */
+  readonly reason: string;
+}
+
 export interface ParsedPlan {
   readonly terraformVersion?: string;
   /** Every managed resource that changes (no-ops and reads left out), destructive first. */
   readonly changes: ReadonlyArray<ResourceChange>;
-  /** Resources whose action list this code does not know: the plan cannot be judged for them. */
-  readonly unrecognized: ReadonlyArray<{ readonly address: string; readonly type: string; readonly actions: ReadonlyArray<string> }>;
+  /** Resource changes this code cannot judge (unknown mode or action list): the plan fails for them. */
+  readonly unrecognized: ReadonlyArray<UnrecognizedChange>;
 }
 
 export class PlanJsonError extends Error {
@@ -46,17 +62,35 @@ export class PlanJsonError extends Error {
   }
 }
 
-export function parsePlanJson(text: string, options: PlanReadOptions = {}): ParsedPlan {
+const EXPECTED = 'a Terraform plan document (terraform show -json <planfile>, format 1.x)';
+
+/**
+ * Checks a plan's `format_version` explicitly: 1.x is read; older formats (Terraform before
+ * 1.1 wrote 0.x) and newer major versions are refused, naming the version found.
+ */
+export function checkPlanFormat(version: string): string | undefined {
+  const m = /^(\d+)\.(\d+)$/.exec(version);
+  if (!m) return `format_version ${JSON.stringify(version)} is not a version number (major.minor); expected 1.x`;
+  if (m[1] === '1') return undefined;
+  if (Number(m[1]) < 1) return `format_version ${version} is older than 1.0: it was written by Terraform before 1.1; plan with Terraform 1.1 or later (or OpenTofu), which writes format 1.x`;
+  return `format_version ${version} is newer than this reader, which knows 1.x; update the landing zone's plan reader (pipeline/plan-json.ts)`;
+}
+
+/** Parses `text`; `name` says where it came from in messages (e.g. the stack's show -json). */
+export function parsePlanJson(text: string, name = 'plan JSON'): ParsedPlan {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJson(text, name, EXPECTED);
   } catch (e) {
-    throw new PlanJsonError(`plan JSON is not JSON: ${(e as Error).message}`);
+    if (e instanceof DocumentError) throw new PlanJsonError(`not a usable Terraform plan document: ${e.message}`);
+    throw e;
   }
-  return parsePlanDocument(raw, options);
+  return parsePlanDocument(raw, { name });
 }
 
 export interface PlanReadOptions {
+  /** Where the document came from, for messages. @default 'plan JSON' */
+  readonly name?: string;
   /**
    * Only the resources of this module call (e.g. `module.tenant-acme`), with addresses relative to
    * it: the plan of a generated root that holds several stacks as child modules, read per stack.
@@ -66,51 +100,53 @@ export interface PlanReadOptions {
 
 /** parsePlanJson for a document already parsed (a multi-stack plan is parsed once, read per module). */
 export function parsePlanDocument(document: unknown, options: PlanReadOptions = {}): ParsedPlan {
-  let raw = document;
+  const name = options.name ?? 'plan JSON';
+  let plan: z.infer<typeof PLAN>;
+  try {
+    plan = checkDocument(document, name, { expected: EXPECTED, schema: PLAN });
+  } catch (e) {
+    if (e instanceof DocumentError) throw new PlanJsonError(`not a usable Terraform plan document: ${e.message}`);
+    throw e;
+  }
+  const version = checkPlanFormat(plan.format_version);
+  if (version) throw new PlanJsonError(`${name}: at $.format_version: ${version}`);
+  if (plan.errored) throw new PlanJsonError(`${name}: Terraform marked the plan as errored ("errored": true); it is incomplete`);
   const mod = options.module;
-  if (mod && raw !== null && typeof raw === 'object' && Array.isArray((raw as { resource_changes?: unknown }).resource_changes)) {
-    const inModule = (rc: { module_address?: unknown }) => typeof rc.module_address === 'string' && (rc.module_address === mod || rc.module_address.startsWith(`${mod}.`));
-    raw = {
-      ...(raw as Record<string, unknown>),
-      resource_changes: ((raw as { resource_changes: Array<{ module_address?: unknown; address?: unknown }> }).resource_changes)
-        .filter(inModule)
-        .map((rc) => ({ ...rc, address: String(rc.address).slice(mod.length + 1) })),
-    };
-  }
-  const parsed = PLAN.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PlanJsonError(`not a Terraform plan document (terraform show -json): ${issue.path.join('.') || 'document'}: ${issue.message}`);
-  }
-  const plan = parsed.data;
-  if (plan.errored) throw new PlanJsonError('Terraform marked the plan as errored ("errored": true); it is incomplete');
+  const inModule = (rc: { module_address?: string }) => mod === undefined || (rc.module_address !== undefined && (rc.module_address === mod || rc.module_address.startsWith(`${mod}.`)));
   const changes: ResourceChange[] = [];
-  const unrecognized: Array<{ address: string; type: string; actions: string[] }> = [];
-  for (const rc of plan.resource_changes ?? []) {
-    if (rc.mode !== 'managed') continue;
-    const importing = rc.change.importing !== undefined && rc.change.importing !== null;
-    const action = classifyActions(rc.change.actions, importing);
-    if (action === undefined) {
-      unrecognized.push({ address: rc.address, type: rc.type, actions: rc.change.actions });
-      continue;
+  const unrecognized: UnrecognizedChange[] = [];
+  (plan.resource_changes ?? []).forEach((rc, i) => {
+    if (!inModule(rc)) return;
+    const { type, change } = rc;
+    const address = mod === undefined ? rc.address : rc.address.slice(mod.length + 1);
+    if (rc.mode === 'data') return;
+    if (rc.mode !== 'managed') {
+      unrecognized.push({ address, type, actions: change.actions, reason: `at $.resource_changes[${i}].mode: ${JSON.stringify(rc.mode.slice(0, 40))} is neither "managed" nor "data"` });
+      return;
     }
-    if (action === null) continue;
-    const changedAttributes =
-      action === 'update' || action === 'replace'
-        ? [...new Set([...changedAttributePaths(rc.change.before, rc.change.after), ...unknownPaths(rc.change.after_unknown)])].filter((p) => p !== '').sort()
-        : undefined;
-    const replacedBecause = rc.change.replace_paths?.map(formatPath).sort();
+    const importing = change.importing !== undefined && change.importing !== null;
+    const action = classifyActions(change.actions, importing);
+    if (action === undefined) {
+      unrecognized.push({ address, type, actions: change.actions, reason: `at $.resource_changes[${i}].change.actions: unknown action list` });
+      return;
+    }
+    if (action === null) return;
+    const updates = action === 'update' || action === 'replace';
+    const changedAttributes = updates ? [...new Set([...changedAttributePaths(change.before, change.after), ...unknownPaths(change.after_unknown)])].filter((p) => p !== '').sort() : undefined;
+    const valueChanges = updates ? attributeChanges(change.before, change.after, { beforeSensitive: change.before_sensitive, afterSensitive: change.after_sensitive, afterUnknown: change.after_unknown }).slice(0, VALUE_CHANGES_PER_RESOURCE) : undefined;
+    const replacedBecause = change.replace_paths?.map(formatPath).sort();
     changes.push(
       makeChange({
-        address: rc.address,
-        type: rc.type,
+        address,
+        type,
         action,
-        actions: rc.change.actions,
+        actions: change.actions,
         ...(changedAttributes && changedAttributes.length > 0 ? { changedAttributes } : {}),
+        ...(valueChanges && valueChanges.length > 0 ? { valueChanges } : {}),
         ...(replacedBecause && replacedBecause.length > 0 ? { replacedBecause } : {}),
         ...(importing ? { importing: true } : {}),
       }),
     );
-  }
+  });
   return { terraformVersion: plan.terraform_version, changes: sortChanges(changes), unrecognized };
 }

@@ -67,6 +67,18 @@ export interface StackReport {
   /** The dependencies that did not succeed (blocked, deferred). */
   readonly blockedBy?: ReadonlyArray<string>;
   readonly state: string;
+  /** The tenant's tier at the base revision, when this change moves it to another tier. */
+  readonly previousTier?: string;
+  /** An account stack whose account moves to another organizational unit: the OU names. */
+  readonly ouMove?: { readonly from: string; readonly to: string };
+}
+
+/** A job report `lz report` could not use: the run fails, and its stacks count as without a report. */
+export interface UnreadableReport {
+  /** The file as given. */
+  readonly input: string;
+  /** What is wrong with it (JSON path and what was expected). */
+  readonly problem: string;
 }
 
 export type RunMode = 'terraform' | 'terraform-local' | 'offline' | 'mixed';
@@ -92,6 +104,8 @@ export interface PipelineReport {
   readonly base: { readonly ref: string; readonly commit: string };
   readonly head: { readonly commit?: string; readonly dirty: boolean };
   readonly stacks: ReadonlyArray<StackReport>;
+  /** `lz report`: job reports that could not be read (the merged report fails). */
+  readonly unreadable?: ReadonlyArray<UnreadableReport>;
 }
 
 /** `, hashicorp/aws 5.100.0 (stacks require 6.25.0)`: the providers of a local run, for report headers. */
@@ -106,6 +120,11 @@ export interface ReportTotals {
   readonly failed: number;
   readonly byStatus: Readonly<Record<StackStatus, number>>;
   readonly byChange: Readonly<Record<StackReport['change'], number>>;
+  readonly byKind: Readonly<Record<StackKind, number>>;
+  /** Stacks of tenants, by the tenant's tier. */
+  readonly byTier: Readonly<Record<string, number>>;
+  /** Distinct tenants with stacks in the report. */
+  readonly tenants: number;
   /** Stacks with changes that need an approval, and their tenants. */
   readonly needsApproval: number;
   readonly approvalTenants: number;
@@ -124,15 +143,24 @@ export function isHeldBack(s: StackReport): boolean {
   return FAILING_STATUSES.includes(s.status);
 }
 
+/** A stack with nothing to say: no changes, no violations (summaries count it without listing it). */
+export function isQuiet(s: StackReport): boolean {
+  return s.status === 'no-changes' && s.violations.length === 0;
+}
+
 export function needsApproval(s: StackReport): boolean {
   return s.approval !== undefined && s.status !== 'removed' && s.status !== 'no-changes' && s.status !== 'applied';
 }
 
+/** Every stack status, in the order summaries list them. */
+export const STACK_STATUSES: ReadonlyArray<StackStatus> = ['planned', 'no-changes', 'applied', 'failed', 'timed-out', 'refused', 'not-approved', 'deferred', 'blocked', 'removed'];
+
 export function totals(report: PipelineReport): ReportTotals {
-  const byStatus = Object.fromEntries(
-    (['planned', 'no-changes', 'applied', 'failed', 'timed-out', 'refused', 'not-approved', 'deferred', 'blocked', 'removed'] as StackStatus[]).map((s) => [s, 0]),
-  ) as Record<StackStatus, number>;
+  const byStatus = Object.fromEntries(STACK_STATUSES.map((s) => [s, 0])) as Record<StackStatus, number>;
   const byChange: Record<StackReport['change'], number> = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+  const byKind: Record<StackKind, number> = { bootstrap: 0, organization: 0, platform: 0, account: 0, tenant: 0 };
+  const byTier: Record<string, number> = {};
+  const tenants = new Set<string>();
   let counts = emptyCounts();
   let violations = 0;
   const approvalTenants = new Set<string>();
@@ -140,6 +168,9 @@ export function totals(report: PipelineReport): ReportTotals {
   for (const s of report.stacks) {
     byStatus[s.status]++;
     byChange[s.change]++;
+    byKind[s.kind]++;
+    if (s.tier) byTier[s.tier] = (byTier[s.tier] ?? 0) + 1;
+    if (s.tenantId) tenants.add(s.tenantId);
     counts = addCounts(counts, s.counts);
     violations += s.violations.length;
     if (needsApproval(s)) {
@@ -148,13 +179,13 @@ export function totals(report: PipelineReport): ReportTotals {
     }
   }
   const failed = FAILING_STATUSES.reduce((n, st) => n + byStatus[st], 0);
-  return { stacks: report.stacks.length, counts, violations, failed, byStatus, byChange, needsApproval: approval, approvalTenants: approvalTenants.size };
+  return { stacks: report.stacks.length, counts, violations, failed, byStatus, byChange, byKind, byTier, tenants: tenants.size, needsApproval: approval, approvalTenants: approvalTenants.size };
 }
 
-/** A report passes when no guard was violated and no stack failed, timed out or was held back. */
+/** A report passes when no guard was violated, no stack failed, timed out or was held back, and every job report was read. */
 export function reportPassed(report: PipelineReport): boolean {
   const t = totals(report);
-  return t.violations === 0 && t.failed === 0;
+  return t.violations === 0 && t.failed === 0 && (report.unreadable?.length ?? 0) === 0;
 }
 
 export class ReportMergeError extends Error {
@@ -187,6 +218,7 @@ export function mergeReports(reports: ReadonlyArray<PipelineReport>, expected: R
     }
   }
   const byStack = new Map<string, StackReport>();
+  const unreadable = reports.flatMap((r) => r.unreadable ?? []);
   for (const r of reports) {
     for (const s of r.stacks) {
       if (s.status === 'deferred' && byStack.has(s.stack)) continue;
@@ -212,6 +244,7 @@ export function mergeReports(reports: ReadonlyArray<PipelineReport>, expected: R
     base: first?.base ?? context!.base,
     head: first?.head ?? context!.head,
     stacks: [...byStack.values()].sort(compareStackReports),
+    ...(unreadable.length > 0 ? { unreadable } : {}),
   };
 }
 

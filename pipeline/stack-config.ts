@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { stableStringify } from '../format/stable-json';
+import { MAX_DOCUMENT_DEPTH } from '../format/json-document';
+import { jsonDepth, stableStringify } from '../format/stable-json';
 
 /**
  * A stack's synthesized Terraform JSON, normalized for comparison:
@@ -26,6 +27,8 @@ export interface StackConfig {
 export function loadStackConfig(file: string): StackConfig {
   const stackDir = path.dirname(file);
   const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  // A synthesis can come from another job (--reuse-synth): normalize and the diff walk recursively.
+  if (jsonDepth(raw, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH) throw new Error(`${file} is nested deeper than ${MAX_DOCUMENT_DEPTH} levels: not a synthesized stack`);
   const assetDigests = new Map<string, string>();
   const json = normalize(raw, (ref) => {
     let d = assetDigests.get(ref);

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { stateLocation, StackSpec } from '../model/inventory';
 import { LandingZoneSettings } from '../model/schema/settings';
+import { accountOu } from './account-placement';
 import { StackChange } from './affected';
 import { ResourceChange } from './changes';
 import { approvalRequirement, checkApprovers, checkDataDestruction, checkUnrecognized, GuardContext, GuardViolation } from './guards';
@@ -47,6 +48,7 @@ export function reportFor(sel: SelectedStack, sc: StackContext, fields: { status
   const approval = approvalRequirement(spec, sc.ctx);
   const changed = fields.status !== 'no-changes' && fields.status !== 'removed';
   const violations = [...(fields.plan?.violations ?? []), ...(fields.extraViolations ?? []), ...(changed ? checkApprovers(spec, sc.ctx) : [])];
+  const placement = placementChange(spec, sc.syntheses);
   return stackReport({
     stack: spec.name,
     kind: spec.kind,
@@ -64,7 +66,24 @@ export function reportFor(sel: SelectedStack, sc: StackContext, fields: { status
     ...(fields.error ? { error: fields.error } : {}),
     ...(fields.blockedBy ? { blockedBy: fields.blockedBy } : {}),
     state: stateLocation(sc.settings, spec),
+    ...placement,
   });
+}
+
+/** A tier move between base and head, and for an account stack the OU its account moves between. */
+function placementChange(spec: StackSpec, syntheses: Syntheses): Pick<StackReport, 'previousTier' | 'ouMove'> {
+  const base = syntheses.base.stacks.get(spec.name);
+  const head = syntheses.head.stacks.get(spec.name);
+  if (!base || !head) return {};
+  const previousTier = base.spec.tier !== spec.tier ? base.spec.tier : undefined;
+  let ouMove: StackReport['ouMove'];
+  // Equal fingerprints, equal configuration: no move to look for (and a sparse synthesis did not write it).
+  if (spec.kind === 'account' && !(base.fingerprint !== undefined && base.fingerprint === head.fingerprint)) {
+    const from = accountOu(loadStackConfig(stackFile(base, syntheses.base)).json);
+    const to = accountOu(loadStackConfig(stackFile(head, syntheses.head)).json);
+    if (from !== undefined && to !== undefined && from !== to) ouMove = { from, to };
+  }
+  return { ...(previousTier ? { previousTier } : {}), ...(ouMove ? { ouMove } : {}) };
 }
 
 function dedupeViolations(list: GuardViolation[]): GuardViolation[] {
@@ -112,12 +131,20 @@ export async function terraformPlan(tf: StackTerraform, cfg: TerraformConfig, in
   if (!plan.ok) return { ok: false, ...stepError(plan, cfg) };
   const show = await tf.show();
   if (!show.ok) return { ok: false, ...stepError(show, cfg) };
+  return readPlan(show.result.stdout, path.basename(tf.stackDir));
+}
+
+/**
+ * The plan document of one stack, read fail-closed: whatever goes wrong reading it (a document
+ * the reader refuses, or a defect of the reader) fails this stack, never the run.
+ */
+export function readPlan(text: string, stack: string): TerraformPlanOutcome {
   try {
-    const parsed = parsePlanJson(show.result.stdout);
+    const parsed = parsePlanJson(text, `terraform show -json of stack ${stack}`);
     return { ok: true, changes: parsed.changes, unrecognized: parsed.unrecognized };
   } catch (e) {
-    if (e instanceof PlanJsonError) return { ok: false, status: 'failed', error: { phase: 'read-plan', message: e.message } };
-    throw e;
+    const message = e instanceof PlanJsonError ? e.message : `could not read the plan of stack ${stack}: ${(e as Error)?.message ?? String(e)}`;
+    return { ok: false, status: 'failed', error: { phase: 'read-plan', message } };
   }
 }
 

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { StackSpec } from '../model/inventory';
+import { DocumentError, parseDocument } from '../format/json-document';
 import { STACK_INDEX_FILE } from '../stacks/synthesize';
+import { STACK_INDEX } from './synthesis-schema';
 
 /**
  * One stack as the stack index (`lz-stacks.json`) lists it. A sparse synthesis lists every stack
@@ -29,11 +31,19 @@ export interface Synthesis {
   readonly stacks: ReadonlyMap<string, IndexedStack>;
 }
 
+/** A stack index that is missing or cannot be used. */
+export class SynthesisIndexError extends Error {}
+
 export function readSynthesis(dir: string): Synthesis {
   const indexFile = path.join(dir, STACK_INDEX_FILE);
-  if (!fs.existsSync(indexFile)) throw new Error(`${dir} holds no synthesis output: ${STACK_INDEX_FILE} is missing (run lz synth)`);
-  const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as { stacks?: Array<StackSpec & { file?: string; resources?: number; fingerprint?: string }> };
-  if (!Array.isArray(index.stacks)) throw new Error(`${indexFile}: "stacks" is not a list`);
+  if (!fs.existsSync(indexFile)) throw new SynthesisIndexError(`${dir} holds no synthesis output: ${STACK_INDEX_FILE} is missing (run lz synth)`);
+  let index: ReturnType<typeof STACK_INDEX.schema.parse>;
+  try {
+    index = parseDocument(fs.readFileSync(indexFile, 'utf8'), indexFile, STACK_INDEX);
+  } catch (e) {
+    if (e instanceof DocumentError) throw new SynthesisIndexError(e.message);
+    throw e;
+  }
   const stacks = new Map<string, IndexedStack>();
   for (const entry of index.stacks) {
     const { file, resources, fingerprint, ...spec } = entry;

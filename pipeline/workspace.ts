@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DocumentError, parseDocument } from '../format/json-document';
 import { stableStringify } from '../format/stable-json';
 import { extractAtCommit, gitToplevel, headCommit, isDirty, repoRelative, resolveCommit } from '../git/git';
 import { CODE_ROOT, commitCodeDigest, fingerprintedInventory, workingTreeCodeDigest } from '../model/fingerprint';
@@ -8,6 +9,7 @@ import { LandingZone, validateLandingZone } from '../model/validate';
 import { synthesizeLandingZoneInParallel } from '../stacks/synthesize';
 import { RevisionInfo, synthesizeRevision, writeEmptySynthesis } from './revision-synthesis';
 import { readSynthesis, Synthesis } from './synthesis-index';
+import { SYNTHESIS_RECORD, SynthesisRecord } from './synthesis-schema';
 
 /**
  * The pipeline's work directory: the base and head syntheses side by side, and what they were
@@ -58,15 +60,7 @@ export interface PrepareOptions {
   readonly include?: ReadonlyArray<string>;
 }
 
-interface Record_ {
-  readonly baseRef: string;
-  readonly baseCommit: string;
-  readonly baseSource: RevisionInfo['source'];
-  readonly headCommit?: string;
-  readonly headDirty: boolean;
-  readonly settings: string;
-  readonly tenants: string;
-}
+type Record_ = SynthesisRecord;
 
 export class WorkspaceError extends Error {
   constructor(message: string) {
@@ -171,7 +165,13 @@ function landingZoneAt(top: string, commit: string, opts: PrepareOptions): Landi
 async function reuseSyntheses(opts: PrepareOptions, workDir: string, top: string | undefined, headRevision: HeadInfo): Promise<Syntheses> {
   const recordFile = path.join(workDir, RECORD_FILE);
   if (!fs.existsSync(recordFile)) throw new WorkspaceError(`--reuse-synth: ${recordFile} does not exist (run lz affected first, or download its work directory)`);
-  const record = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as Record_;
+  let record: Record_;
+  try {
+    record = parseDocument(fs.readFileSync(recordFile, 'utf8'), recordFile, SYNTHESIS_RECORD);
+  } catch (e) {
+    if (e instanceof DocumentError) throw new WorkspaceError(`--reuse-synth: ${e.message}`);
+    throw e;
+  }
   if (!top) throw new WorkspaceError(`--reuse-synth: ${opts.tenantsDir} is not inside a git repository, so the syntheses cannot be matched to revisions`);
   const baseCommit = resolveCommit(top, opts.baseRef);
   const problems: string[] = [];

@@ -7,10 +7,11 @@ import { LandingZone } from '../model/validate';
 import { AffectedResult, allStacksInOrder, computeAffected, stackDiffers } from '../pipeline/affected';
 import { GitError } from '../git/git';
 import { PipelineReport, reportPassed, totals } from '../pipeline/report';
-import { renderMarkdown } from '../pipeline/report-markdown';
+import { renderMarkdown, workflowRunUrl } from '../pipeline/report-markdown';
 import { renderText } from '../pipeline/report-text';
 import { RevisionSynthesisError } from '../pipeline/revision-synthesis';
 import { SelectedStack } from '../pipeline/stack-plan';
+import { SynthesisIndexError } from '../pipeline/synthesis-index';
 import { resolveExecutable, TerraformConfig } from '../pipeline/terraform';
 import { DEFAULT_WORK_DIR, PrepareOptions, prepareSyntheses, Syntheses, withStacksWritten, WorkspaceError } from '../pipeline/workspace';
 import { CliError, UsageError } from './cli-error';
@@ -33,7 +34,7 @@ export async function loadSyntheses(lz: LandingZone, lzOpts: LandingZoneOptions,
   try {
     return await prepareSyntheses(prepareOptions(lz, lzOpts, baseRef, work, io, headDir, include));
   } catch (e) {
-    if (e instanceof GitError || e instanceof WorkspaceError || e instanceof RevisionSynthesisError) throw new CliError(e.message);
+    if (e instanceof GitError || e instanceof WorkspaceError || e instanceof RevisionSynthesisError || e instanceof SynthesisIndexError) throw new CliError(e.message);
     throw e;
   }
 }
@@ -184,20 +185,23 @@ export function addReportOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--format <format>', 'what to print').choices(['text', 'markdown', 'json']).default('text'))
     .option('--report-json <file>', 'also write the JSON report here')
-    .option('--report-md <file>', 'also write the Markdown summary (the pull-request comment) here');
+    .option('--report-md <file>', 'also write the Markdown summary (the pull-request comment) here')
+    .option('--verbose', 'print every stack and resource change, not only what changes or fails');
 }
 
 export interface ReportOutputOptions {
   readonly format: 'text' | 'markdown' | 'json';
   readonly reportJson?: string;
   readonly reportMd?: string;
+  readonly verbose?: boolean;
 }
 
 /** Prints the report in the chosen format, writes the requested files, fails the command if the report does. */
 export function emitReport(report: PipelineReport, opts: ReportOutputOptions, io: CliIO): void {
   if (opts.reportJson) writeFile(path.resolve(io.cwd, opts.reportJson), stableStringify(report) + '\n');
-  if (opts.reportMd) writeFile(path.resolve(io.cwd, opts.reportMd), renderMarkdown(report));
-  io.out(opts.format === 'json' ? stableStringify(report) : opts.format === 'markdown' ? renderMarkdown(report) : renderText(report));
+  const md = { runUrl: workflowRunUrl(io.env), verbose: opts.verbose };
+  if (opts.reportMd) writeFile(path.resolve(io.cwd, opts.reportMd), renderMarkdown(report, md));
+  io.out(opts.format === 'json' ? stableStringify(report) : opts.format === 'markdown' ? renderMarkdown(report, md) : renderText(report, { verbose: opts.verbose }));
   if (!reportPassed(report)) {
     const t = totals(report);
     throw new CliError(`${report.command} failed: ${t.violations} guard violation${t.violations === 1 ? '' : 's'}, ${t.failed} stack${t.failed === 1 ? '' : 's'} failed or held back`);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { stableStringify } from '../../format/stable-json';
-import { AuditReport } from '../model';
-import { htmlText, scriptJson } from './html-escape';
+import { compactStableJson } from '../../format/stable-json';
+import { AuditReport, provenanceText } from '../model';
+import { htmlText, scriptJson } from '../../format/html';
 import { HTML_REPORT_SCRIPT } from './html-script';
 import { HTML_REPORT_STYLE } from './html-style';
 
@@ -29,6 +29,7 @@ export function renderHtml(report: AuditReport): string {
     '<header>',
     `<h1>${htmlText(title)}</h1>`,
     `<p class="meta">Generated ${htmlText(report.generatedAt)} from ${htmlText(report.source)} evidence: ${report.rules.length} rules, ${report.tenants.length} tenants.</p>`,
+    `<p class="meta" id="provenance">${htmlText(provenanceText(report.provenance))}</p>`,
     '<dl id="totals" class="totals" aria-label="Totals"></dl>',
     '</header>',
     '<noscript><p>This report is drawn by its inline script; the same data is in audit.json and audit.md.</p></noscript>',
@@ -46,10 +47,6 @@ export function renderHtml(report: AuditReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The report as compact JSON with the JSON report's key order. */
-function compactStableJson(report: AuditReport): string {
-  return JSON.stringify(JSON.parse(stableStringify(report)));
-}
 
 /** Nothing may load; only the inline script and stylesheet (pinned by their hashes) run. */
 export function contentSecurityPolicy(): string {

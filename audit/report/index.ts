@@ -13,7 +13,13 @@ import { renderSarif } from './sarif';
 export const AUDIT_FORMATS = ['md', 'json', 'junit', 'html', 'sarif'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-const RENDERERS: Record<AuditFormat, (report: AuditReport) => string> = {
+/** How much a report shows. */
+export interface RenderOptions {
+  /** The Markdown lists passing tenants and results too (the other formats always carry everything). @default false */
+  readonly verbose?: boolean;
+}
+
+const RENDERERS: Record<AuditFormat, (report: AuditReport, opts: RenderOptions) => string> = {
   md: renderMarkdown,
   json: renderJson,
   junit: renderJunit,
@@ -33,9 +39,9 @@ export function isAuditFormat(value: string): value is AuditFormat {
   return (AUDIT_FORMATS as ReadonlyArray<string>).includes(value);
 }
 
-export function renderAudit(report: AuditReport, format: AuditFormat): string {
+export function renderAudit(report: AuditReport, format: AuditFormat, opts: RenderOptions = {}): string {
   if (!isAuditFormat(format)) throw new Error(`unknown audit format ${JSON.stringify(format)}: expected one of ${AUDIT_FORMATS.join(', ')}`);
-  return RENDERERS[format](report);
+  return RENDERERS[format](report, opts);
 }
 
 /** The file a format is written to. */

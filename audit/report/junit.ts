@@ -1,4 +1,4 @@
-import { AuditReport, Evidence, inputsRead, RuleInfo, RuleResult, TenantAudit } from '../model';
+import { AuditReport, Evidence, inputsRead, Provenance, RuleInfo, RuleResult, TenantAudit } from '../model';
 import { shorten, valueText } from './value-text';
 import { xmlAttribute, xmlText } from './xml-text';
 
@@ -15,7 +15,7 @@ export function renderJunit(report: AuditReport): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${xmlAttribute(`lz audit ${report.landingZone}`)}" tests="${t.pass + t.fail + t.error + t.notApplicable}" failures="${t.fail}" errors="${t.error}" skipped="${t.notApplicable}" time="0" timestamp="${xmlAttribute(report.generatedAt)}">`,
-    ...report.tenants.flatMap((tenant) => testsuite(tenant, rulesById, report.generatedAt)),
+    ...report.tenants.flatMap((tenant) => testsuite(tenant, rulesById, report.generatedAt, report.provenance)),
     '</testsuites>',
   ];
   return `${lines.join('\n')}\n`;
@@ -24,7 +24,7 @@ export function renderJunit(report: AuditReport): string {
 /** Longest evidence value written into a testcase body, in characters. */
 export const JUNIT_VALUE_LIMIT = 2000;
 
-function testsuite(tenant: TenantAudit, rulesById: ReadonlyMap<string, RuleInfo>, timestamp: string): string[] {
+function testsuite(tenant: TenantAudit, rulesById: ReadonlyMap<string, RuleInfo>, timestamp: string, provenance: Provenance): string[] {
   const count = (status: RuleResult['status']) => tenant.results.filter((r) => r.status === status).length;
   const attributes = [
     `name="${xmlAttribute(tenant.tenantId)}"`,
@@ -37,15 +37,19 @@ function testsuite(tenant: TenantAudit, rulesById: ReadonlyMap<string, RuleInfo>
   ];
   return [
     `  <testsuite ${attributes.join(' ')}>`,
-    ...properties(tenant),
+    ...properties(tenant, provenance),
     ...tenant.results.flatMap((result) => testcase(tenant.tenantId, result, rulesById.get(result.ruleId))),
     ...(tenant.problems.length > 0 ? [`    <system-err>${xmlText(tenant.problems.map((p) => `Problem reading the evidence: ${p}`).join('\n'))}</system-err>`] : []),
     '  </testsuite>',
   ];
 }
 
-function properties(tenant: TenantAudit): string[] {
+function properties(tenant: TenantAudit, provenance: Provenance): string[] {
   const pairs: Array<[string, string]> = [
+    ['tool', provenance.tool],
+    ...(provenance.commit ? [['commit', provenance.commit] as [string, string], ['uncommitted-changes', String(provenance.dirty ?? false)] as [string, string]] : []),
+    ['evidence', provenance.evidence],
+    ['inputs-relative-to', provenance.inputsRelativeTo],
     ['tier', tenant.tier],
     ['status', tenant.status],
     ['source', tenant.source],

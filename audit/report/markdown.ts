@@ -1,26 +1,47 @@
-import { AuditReport, Evidence, inputsRead, RuleInfo, RuleResult, RuleStatus, TenantAudit } from '../model';
-import { codeSpan, markdownTable, markdownText, tableCode } from './markdown-escape';
+import { codeSpan, markdownTable, markdownText, tableCode } from '../../format/markdown';
+import { AuditReport, Evidence, inputsRead, Provenance, RuleInfo, RuleResult, RuleStatus, TenantAudit } from '../model';
 import { needsAttention, STATUS_LABELS, STATUS_SYMBOLS } from './status';
 import { shorten, valueText } from './value-text';
 
 /**
- * The audit for people (a pull request comment, a file attached to an audit): totals, a
- * tenant-by-rule table, then per tenant what failed or could not be evaluated with its
- * evidence, and what passed in a collapsed section.
+ * The audit for people (a pull request comment, a file attached to an audit): where it comes
+ * from, totals, a tenant-by-rule table, then per tenant what failed or could not be evaluated
+ * with its evidence. Passes are counted; with `verbose`, the table lists every tenant and each
+ * tenant's passes are listed (collapsed) with their evidence, as the other formats always do.
  */
-export function renderMarkdown(report: AuditReport): string {
+export function renderMarkdown(report: AuditReport, opts: { readonly verbose?: boolean } = {}): string {
   const rulesById = new Map(report.rules.map((rule) => [rule.id, rule]));
+  const verbose = opts.verbose ?? false;
+  const shown = verbose ? report.tenants : report.tenants.filter(hasFindings);
   const lines = [
     `# Compliance audit: ${markdownText(report.landingZone)}`,
     '',
     `Generated ${markdownText(report.generatedAt)} from ${markdownText(report.source)} evidence: ${report.rules.length} rules, ${report.tenants.length} tenants.`,
     '',
+    ...provenanceLines(report.provenance),
     ...totalsSection(report),
-    ...summarySection(report),
+    ...summarySection(report, shown),
     ...rulesSection(report.rules),
-    ...report.tenants.flatMap((tenant) => tenantSection(tenant, rulesById)),
+    ...shown.flatMap((tenant) => tenantSection(tenant, rulesById, verbose)),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** A tenant with a failure, an error or a problem reading its evidence. */
+function hasFindings(tenant: TenantAudit): boolean {
+  return tenant.problems.length > 0 || tenant.results.some(needsAttention);
+}
+
+function provenanceLines(p: Provenance): string[] {
+  const commit = p.commit ? `commit ${codeSpan(p.commit.slice(0, 12))}${p.dirty ? ' with uncommitted changes' : ''}` : 'no git commit (not run in a repository)';
+  return [
+    '## Provenance',
+    '',
+    `- Tool: ${markdownText(p.tool)}, at ${commit}`,
+    `- Evidence: ${markdownText(p.evidence)}`,
+    `- Input paths are relative to ${markdownText(p.inputsRelativeTo)}`,
+    '',
+  ];
 }
 
 /** Longest evidence value shown, in characters; the JSON and HTML reports keep values whole. */
@@ -40,10 +61,13 @@ function totalsSection(report: AuditReport): string[] {
   ];
 }
 
-function summarySection(report: AuditReport): string[] {
+function summarySection(report: AuditReport, tenants: ReadonlyArray<TenantAudit>): string[] {
   const heading = ['## Tenants by rule', ''];
   if (report.tenants.length === 0) return [...heading, 'No tenants were audited.', ''];
-  const rows = report.tenants.map((tenant) => [
+  const omitted = report.tenants.length - tenants.length;
+  const note = omitted > 0 ? [`${omitted} tenant${omitted === 1 ? '' : 's'} with every rule passing or not applicable ${omitted === 1 ? 'is' : 'are'} counted above, not listed (\`lz audit --verbose\` lists every tenant and result).`, ''] : [];
+  if (tenants.length === 0) return [...heading, ...note];
+  const rows = tenants.map((tenant) => [
     tableCode(tenant.tenantId),
     markdownText(tenant.tier),
     ...report.rules.map((rule) => summaryCell(tenant.results.find((r) => r.ruleId === rule.id))),
@@ -58,6 +82,7 @@ function summarySection(report: AuditReport): string[] {
     '',
     `${legend()}. An empty cell: the rule has no result for that tenant.`,
     '',
+    ...note,
   ];
 }
 
@@ -84,9 +109,9 @@ function rulesSection(rules: ReadonlyArray<RuleInfo>): string[] {
   ];
 }
 
-function tenantSection(tenant: TenantAudit, rulesById: ReadonlyMap<string, RuleInfo>): string[] {
+function tenantSection(tenant: TenantAudit, rulesById: ReadonlyMap<string, RuleInfo>, verbose: boolean): string[] {
   const attention = tenant.results.filter(needsAttention);
-  const rest = tenant.results.filter((r) => !needsAttention(r));
+  const rest = verbose ? tenant.results.filter((r) => !needsAttention(r)) : [];
   return [
     `## Tenant ${codeSpan(tenant.tenantId)} (${markdownText(tenant.tier)}, ${markdownText(tenant.status)})`,
     '',

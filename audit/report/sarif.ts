@@ -1,6 +1,6 @@
 import type { Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
-import { stableStringify } from '../../format/stable-json';
-import { AuditReport, Evidence, inputOfStack, RuleInfo, RuleResult, Severity, TenantAudit } from '../model';
+import { orderedJson, stableStringify } from '../../format/stable-json';
+import { AuditReport, Evidence, inputOfStack, provenanceText, RuleInfo, RuleResult, Severity, TenantAudit } from '../model';
 import { inputUri } from './input-uri';
 import { shorten, valueText } from './value-text';
 
@@ -21,7 +21,7 @@ export function renderSarif(report: AuditReport): string {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: SARIF_TOOL_NAME, rules: report.rules.map(ruleDescriptor) } },
+        tool: { driver: { name: SARIF_TOOL_NAME, version: report.provenance.tool.replace(/^lz /, ''), rules: report.rules.map(ruleDescriptor) } },
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.tenants.flatMap(problemNotifications) }],
         results: report.tenants.flatMap((tenant) =>
           tenant.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => sarifResult(tenant, r, rulesById.get(r.ruleId), ruleIndex.get(r.ruleId))),
@@ -30,12 +30,13 @@ export function renderSarif(report: AuditReport): string {
           landingZone: report.landingZone,
           generatedAt: report.generatedAt,
           source: report.source,
+          provenance: { ...report.provenance, text: provenanceText(report.provenance) },
           totals: { ...report.totals },
         },
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${orderedJson(log)}\n`;
 }
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

@@ -1,31 +1,32 @@
+import { embeddedJson } from '../../format/json-document';
+import { JsonDepthError, orderedJson } from '../../format/stable-json';
+
 /**
  * Evidence values as text for people: strings as they are, everything else (policies, lists,
  * numbers) as compact JSON. Strings that hold a JSON document (a policy kept as a string)
  * are shown as compact JSON too, and strings that could not be read as they are (empty,
- * control characters, leading or trailing blanks) are shown quoted.
+ * control characters, leading or trailing blanks) are shown quoted. Never recursive on the
+ * value's depth: a value too deep to write is named as such.
  */
 export function valueText(value: unknown): string {
   if (value === undefined) return '(absent)';
   if (typeof value === 'string') return stringText(value);
-  return JSON.stringify(value) ?? String(value);
+  return compactJson(value) ?? String(value);
 }
 
 function stringText(value: string): string {
-  const document = parsedJsonDocument(value);
-  if (document !== undefined) return JSON.stringify(document);
+  const document = embeddedJson(value);
+  if (document !== undefined) return compactJson(document)!;
   const unreadable = value === '' || /[\u0000-\u001f\u007f]/.test(value) || value.trim() !== value;
   return unreadable ? JSON.stringify(value) : value;
 }
 
-/** The object or array a string holds as JSON, if it does. */
-function parsedJsonDocument(value: string): object | undefined {
-  const trimmed = value.trim();
-  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return undefined;
+function compactJson(value: unknown): string | undefined {
   try {
-    const parsed: unknown = JSON.parse(trimmed);
-    return parsed !== null && typeof parsed === 'object' ? parsed : undefined;
-  } catch {
-    return undefined;
+    return orderedJson(value, 0);
+  } catch (e) {
+    if (e instanceof JsonDepthError) return `(a value nested deeper than ${e.limit} levels, not shown)`;
+    throw e;
   }
 }
 

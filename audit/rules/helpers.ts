@@ -4,6 +4,7 @@ import { RuleContext, StackRole } from '../context';
 import { ResourceRecord, StackEvidence } from '../evidence';
 import { Evidence } from '../model';
 import { inAccount, policyOf, recordFor, referencedRecord } from '../references';
+import { wildcardMatch } from '../wildcard';
 
 /** Evidence entry for one attribute of a record. */
 export function ev(record: ResourceRecord, attribute: string, value: unknown = record.values[attribute]): Evidence {
@@ -80,8 +81,8 @@ export function registryEntries(ctx: RuleContext): Array<{ record: ResourceRecor
 
 export { policyOf };
 
-/** Whether an action pattern list (with `*`/`?` wildcards) covers `action`. */
+/** Whether an action pattern list (with `*`/`?` wildcards) covers `action` (no regular expression: see wildcard.ts). */
 export function covers(actions: unknown, action: string): boolean {
   const list = Array.isArray(actions) ? actions : [actions];
-  return list.some((a) => typeof a === 'string' && new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action));
+  return list.some((a) => typeof a === 'string' && wildcardMatch(a, action));
 }

@@ -53,32 +53,45 @@ export async function collectStateEvidence(tenants: ReadonlyArray<AuditedTenant>
   return out;
 }
 
-/** State files laid out like the state bucket: `<dir>/<state key>` (or `<key>.json` for terraform show -json output). */
+/**
+ * State files laid out like the state bucket: `<dir>/<state key>` (or `<key>.json` for terraform
+ * show -json output). Inputs are named by their path inside `dir` (the state key), never by
+ * where `dir` happens to be on this machine.
+ */
 export function directoryReader(dir: string): StateReader {
   return {
     source: 'state',
     async read(key) {
       for (const candidate of [key, `${key}.json`]) {
         const file = path.join(dir, candidate);
-        if (fs.existsSync(file)) return { text: await fs.promises.readFile(file, 'utf8'), input: file };
+        if (!fs.existsSync(file)) continue;
+        try {
+          return { text: await fs.promises.readFile(file, 'utf8'), input: candidate };
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          throw new EvidenceError(candidate, code === 'EISDIR' ? 'is a directory, not a state file' : `cannot be read (${code ?? (e as Error).message})`);
+        }
       }
       return undefined;
     },
   };
 }
 
-/** Desired state: the synthesized configuration of each stack (cdktf.out/stacks/<name>/cdk.tf.json). */
+/**
+ * Desired state: the synthesized configuration of each stack (`<outdir>/stacks/<name>/cdk.tf.json`),
+ * each input named by its path inside the synthesis (`stacks/<name>/cdk.tf.json`).
+ */
 export function collectDesiredEvidence(tenants: ReadonlyArray<AuditedTenant>, outdir: string): TenantEvidence[] {
   const cache = new Map<string, StackEvidence | EvidenceError>();
   const read = (spec: StackSpec) => {
     const hit = cache.get(spec.name);
     if (hit) return hit;
-    const file = path.join(outdir, 'stacks', spec.name, 'cdk.tf.json');
+    const input = path.posix.join('stacks', spec.name, 'cdk.tf.json');
     let ev: StackEvidence | EvidenceError;
     try {
-      ev = evidenceFromConfig(spec.name, file, JSON.parse(fs.readFileSync(file, 'utf8')));
+      ev = evidenceFromConfig(spec.name, input, JSON.parse(fs.readFileSync(path.join(outdir, input), 'utf8')));
     } catch (e) {
-      ev = new EvidenceError(file, `cannot read synthesized stack: ${(e as Error).message}`);
+      ev = new EvidenceError(input, `cannot read synthesized stack: ${(e as Error).message}`);
     }
     if (SHARED_FOR_AUDIT.includes(spec.name)) cache.set(spec.name, ev);
     return ev;

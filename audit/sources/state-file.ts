@@ -1,56 +1,155 @@
+import { z } from 'zod';
+import { checkDocument, DocumentError, DocumentKind, parseJson } from '../../format/json-document';
 import { EvidenceError, ResourceRecord, StackEvidence } from '../evidence';
 
 /**
  * Evidence from Terraform state: format version 4 (what `terraform state pull` prints and the
- * S3 backend stores) or the JSON of `terraform show -json` (format_version 1.x). Anything else
- * (truncated, not JSON, another version) is an EvidenceError naming what was expected.
+ * S3 backend stores) or the JSON of `terraform show -json` of a state (format_version 1.x).
+ * Both are read through a schema at the door (format/json-document.ts); anything else
+ * (truncated, not JSON, another version, a value of the wrong type, nesting too deep, a
+ * resource mode that is neither managed nor data) is an EvidenceError naming the input, the
+ * JSON path and what was expected, and the rules that need that stack report `error`.
+ *
+ * Resources inside modules are read, with their module path in the address; an empty state and
+ * the `show -json` of an empty state give the same evidence (no resources). The `show -json` of
+ * a plan is refused: the audit judges what is deployed, or the desired configuration.
  */
+const OUTPUTS = z.record(z.string(), z.object({ value: z.unknown() }).loose());
+/** An object of attribute values, checked without copying it (state files hold thousands). */
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const ATTRIBUTES = z.custom<Record<string, unknown>>(isObject, { error: 'an object of attribute values' });
+const MODE = z.enum(['managed', 'data']);
+
+const STATE_V4 = z
+  .object({
+    version: z.literal(4),
+    terraform_version: z.string().optional(),
+    outputs: OUTPUTS.optional(),
+    resources: z.array(
+      z
+        .object({
+          module: z.string().min(1).optional(),
+          mode: MODE,
+          type: z.string().min(1),
+          name: z.string().min(1),
+          provider: z.string().optional(),
+          instances: z.array(
+            z
+              .object({
+                index_key: z.union([z.string(), z.number().int()]).optional(),
+                deposed: z.string().optional(),
+                attributes: z.custom<Record<string, unknown>>(isObject, {
+                  error: (issue) => (issue.input === undefined ? 'attributes (an object), as Terraform 0.12 and later write them; attributes_flat alone is not read' : 'an object of attribute values'),
+                }),
+              })
+              .loose(),
+          ),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+
+const STATE_KIND: DocumentKind<z.infer<typeof STATE_V4>> = { expected: 'Terraform state version 4 (terraform state pull)', schema: STATE_V4 };
+
+const SHOW_RESOURCE = z
+  .object({
+    address: z.string().min(1),
+    mode: MODE,
+    type: z.string().min(1),
+    name: z.string().min(1),
+    index: z.union([z.string(), z.number().int()]).optional(),
+    values: ATTRIBUTES.optional(),
+  })
+  .loose();
+
+const SHOW_MODULE = z
+  .object({
+    address: z.string().optional(),
+    resources: z.array(SHOW_RESOURCE).optional(),
+    child_modules: z.array(z.unknown()).optional(),
+  })
+  .loose();
+
+const SHOW_STATE = z
+  .object({
+    format_version: z.string(),
+    terraform_version: z.string().optional(),
+    values: z.object({ outputs: OUTPUTS.optional(), root_module: z.unknown().optional() }).loose().optional(),
+  })
+  .loose();
+
+const SHOW_EXPECTED = 'terraform show -json output of a state (format_version 1.x)';
+
 export function evidenceFromState(stack: string, input: string, text: string, stateKey?: string): StackEvidence {
-  let doc: any;
   try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    const reason = text.trim().length === 0 ? 'empty file' : `not valid JSON (${(e as Error).message}); truncated?`;
-    throw new EvidenceError(input, `${reason}; expected Terraform state (version 4) or terraform show -json output`);
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new EvidenceError(input, 'not a JSON object; expected Terraform state (version 4)');
-  if (typeof doc.format_version === 'string') return fromShowJson(stack, input, doc, stateKey);
-  if (doc.version !== 4) {
-    throw new EvidenceError(input, `state format version ${JSON.stringify(doc.version)} is not supported; expected version 4 (Terraform >= 0.12), e.g. from terraform state pull`);
-  }
-  if (!Array.isArray(doc.resources)) throw new EvidenceError(input, 'state has no "resources" list; truncated or not a Terraform state');
-  const resources: ResourceRecord[] = [];
-  for (const [i, r] of (doc.resources as any[]).entries()) {
-    if (!r || typeof r.type !== 'string' || typeof r.name !== 'string' || !Array.isArray(r.instances)) {
-      throw new EvidenceError(input, `resources[${i}] lacks type, name or instances; the state is damaged`);
+    const doc = parseJson(text, input, 'Terraform state (version 4) or terraform show -json output');
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new DocumentError(input, '$', `expected an object: Terraform state (version 4) or terraform show -json output`);
+    const fields = doc as Record<string, unknown>;
+    if ('format_version' in fields) return fromShowJson(stack, input, fields, stateKey);
+    if (fields.version !== 4) {
+      throw new DocumentError(input, '$.version', `state format version ${JSON.stringify(fields.version) ?? 'missing'} is not supported; expected version 4 (Terraform 0.12 and later), e.g. from terraform state pull`);
     }
-    if (r.module) continue; // the landing zone writes no modules; a module resource is not ours to judge
-    const mode = r.mode === 'data' ? 'data' : 'managed';
-    const alias = /^provider\[".*"\]\.(.+)$/.exec(String(r.provider ?? ''))?.[1];
-    const provider = alias ? `aws.${alias}` : 'aws';
-    (r.instances as any[]).forEach((inst, j) => {
-      const key = inst.index_key === undefined ? '' : typeof inst.index_key === 'number' ? `[${inst.index_key}]` : `["${inst.index_key}"]`;
-      if (!inst || typeof inst.attributes !== 'object' || inst.attributes === null) throw new EvidenceError(input, `resources[${i}].instances[${j}] has no attributes; the state is damaged`);
-      resources.push({ stack, address: `${mode === 'data' ? 'data.' : ''}${r.type}.${r.name}${key}`, mode, type: r.type, name: r.name, provider, values: inst.attributes });
-    });
+    return fromState(stack, input, checkDocument(doc, input, STATE_KIND), stateKey);
+  } catch (e) {
+    if (e instanceof DocumentError) throw new EvidenceError(e.document, `${e.jsonPath === '$' ? '' : `at ${e.jsonPath}: `}${e.problem}`);
+    throw e;
   }
-  const outputs = Object.fromEntries(Object.entries((doc.outputs ?? {}) as Record<string, { value: unknown }>).map(([k, v]) => [k, v?.value]));
-  return { stack, source: 'state', input, stateKey, resources, outputs };
 }
 
-function fromShowJson(stack: string, input: string, doc: any, stateKey?: string): StackEvidence {
-  if (!/^1\./.test(doc.format_version)) throw new EvidenceError(input, `show -json format_version ${doc.format_version} is not supported; expected 1.x`);
-  // `terraform show -json` of a state has values.root_module; of a plan, prior_state.values.root_module.
-  const root = doc.values?.root_module ?? doc.prior_state?.values?.root_module;
-  if (!root) throw new EvidenceError(input, 'show -json output has no values.root_module (an empty state, or a plan without prior state)');
-  const resources: ResourceRecord[] = ((root.resources ?? []) as any[]).map((r) => ({
-    stack,
-    address: r.address,
-    mode: r.mode === 'data' ? 'data' : 'managed',
-    type: r.type,
-    name: r.name,
-    values: r.values ?? {},
-  }));
-  const outputs = Object.fromEntries(Object.entries((doc.values?.outputs ?? {}) as Record<string, { value: unknown }>).map(([k, v]) => [k, v?.value]));
-  return { stack, source: 'show-json', input, stateKey, resources, outputs };
+function fromState(stack: string, input: string, state: z.infer<typeof STATE_V4>, stateKey?: string): StackEvidence {
+  const resources: ResourceRecord[] = [];
+  for (const r of state.resources) {
+    const alias = /^provider\[".*"\]\.(.+)$/.exec(r.provider ?? '')?.[1];
+    const provider = alias ? `aws.${alias}` : 'aws';
+    const base = `${r.module ? `${r.module}.` : ''}${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
+    for (const inst of r.instances) {
+      const key = inst.index_key === undefined ? '' : typeof inst.index_key === 'number' ? `[${inst.index_key}]` : `[${JSON.stringify(inst.index_key)}]`;
+      const deposed = inst.deposed ? ` (deposed object ${inst.deposed})` : '';
+      resources.push({ stack, address: `${base}${key}${deposed}`, mode: r.mode, type: r.type, name: r.name, provider, ...(r.module ? { module: r.module } : {}), values: inst.attributes });
+    }
+  }
+  return { stack, source: 'state', input, stateKey, resources, outputs: outputsOf(state.outputs) };
+}
+
+function fromShowJson(stack: string, input: string, doc: Record<string, unknown>, stateKey?: string): StackEvidence {
+  if ('planned_values' in doc || 'resource_changes' in doc || 'prior_state' in doc) {
+    throw new DocumentError(
+      input,
+      '$',
+      'this is the terraform show -json output of a plan (it has planned_values / resource_changes), not of a state: the audit judges what is deployed (terraform show -json without a plan file, or terraform state pull) or, without --state-dir, the desired configuration',
+    );
+  }
+  const show = checkDocument(doc, input, { expected: SHOW_EXPECTED, schema: SHOW_STATE });
+  if (!/^1\.\d+$/.test(show.format_version)) throw new DocumentError(input, '$.format_version', `show -json format_version ${JSON.stringify(show.format_version)} is not supported; expected 1.x (Terraform 1.1 and later)`);
+  const resources: ResourceRecord[] = [];
+  // Modules nest; walked with an explicit queue (the depth is bounded at the door anyway).
+  const queue: Array<{ value: unknown; path: Array<string | number> }> = show.values?.root_module === undefined ? [] : [{ value: show.values.root_module, path: ['values', 'root_module'] }];
+  while (queue.length > 0) {
+    const { value, path } = queue.shift()!;
+    const module = checkPart(value, input, path, SHOW_MODULE);
+    for (const r of module.resources ?? []) {
+      resources.push({ stack, address: r.address, mode: r.mode, type: r.type, name: r.name, ...(module.address ? { module: module.address } : {}), values: r.values ?? {} });
+    }
+    (module.child_modules ?? []).forEach((child, i) => queue.push({ value: child, path: [...path, 'child_modules', i] }));
+  }
+  return { stack, source: 'show-json', input, stateKey, resources, outputs: outputsOf(show.values?.outputs) };
+}
+
+/** A part of a document checked on its own, errors located from the document's root. */
+function checkPart<T>(value: unknown, input: string, path: ReadonlyArray<string | number>, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(value, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  try {
+    return checkDocument(value, input, { expected: SHOW_EXPECTED, schema });
+  } catch (e) {
+    if (!(e instanceof DocumentError)) throw e;
+    const inner = e.jsonPath.slice(1);
+    const prefix = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
+    throw new DocumentError(input, `$${prefix}${inner}`, e.problem);
+  }
+}
+
+function outputsOf(outputs: z.infer<typeof OUTPUTS> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs ?? {}).map(([k, v]) => [k, v.value]));
 }

@@ -17,6 +17,7 @@ interface AuditCommandOptions {
   readonly format: string;
   readonly out: string;
   readonly failOn: Severity | 'none';
+  readonly verbose?: boolean;
 }
 
 function parseFormats(list: string): AuditFormat[] {
@@ -28,7 +29,7 @@ function parseFormats(list: string): AuditFormat[] {
 
 function evidenceChoice(opts: AuditCommandOptions, io: CliIO): AuditEvidenceChoice {
   if (opts.stateDir && opts.fromS3) throw new UsageError('--state-dir and --from-s3 are two sources; choose one');
-  if (opts.stateDir) return { kind: 'state-dir', dir: path.resolve(io.cwd, opts.stateDir) };
+  if (opts.stateDir) return { kind: 'state-dir', dir: path.resolve(io.cwd, opts.stateDir), label: opts.stateDir };
   if (opts.fromS3) return { kind: 's3' };
   return { kind: 'desired' };
 }
@@ -44,6 +45,7 @@ export function registerAudit(program: Command, io: CliIO): void {
     .option('--format <list>', `comma-separated: ${AUDIT_FORMATS.join(', ')}`, 'md,json,junit,html,sarif')
     .option('--out <dir>', 'directory for the reports', 'audit-report')
     .addOption(new Option('--fail-on <severity>', 'exit non-zero on failures of this severity or higher').choices([...SEVERITIES, 'none']).default('low'))
+    .option('--verbose', 'the Markdown report lists every tenant and every passing result with its evidence (by default: failures and errors in detail, passes as counts)')
     .action(async (opts: AuditCommandOptions, cmd: Command) => {
       const lz = loadValidLandingZone(landingZoneOptions(cmd, io), io);
       const formats = parseFormats(opts.format);
@@ -59,6 +61,8 @@ export function registerAudit(program: Command, io: CliIO): void {
           outDir: path.resolve(io.cwd, opts.out),
           failOn: opts.failOn,
           generatedAt: reportTime(io.env),
+          repoDir: io.cwd,
+          verbose: opts.verbose,
         });
       } catch (e) {
         if (e instanceof AuditInputError) throw new CliError(e.message);

@@ -2,12 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { stableStringify } from '../../format/stable-json';
-import { ExpectedStack, mergeReports, PipelineReport, ReportMergeError, reportPassed, totals } from '../../pipeline/report';
-import { renderMarkdown } from '../../pipeline/report-markdown';
+import { mergeReports, PipelineReport, ReportMergeError, reportPassed, totals, UnreadableReport } from '../../pipeline/report';
+import { readAffected, readReport, ReportFileError } from '../../pipeline/report-file';
+import { renderMarkdown, workflowRunUrl } from '../../pipeline/report-markdown';
 import { renderText } from '../../pipeline/report-text';
 import { CliError } from '../cli-error';
 import { CliIO } from '../io';
-import { readReportFile } from '../report-files';
 
 /**
  * `lz report`: one summary from the JSON reports of several jobs (the plan matrix, the apply
@@ -18,6 +18,7 @@ export interface ReportCommandOptions {
   readonly expect?: string;
   readonly format: 'text' | 'markdown' | 'json';
   readonly out?: string;
+  readonly verbose?: boolean;
 }
 
 export function registerReport(program: Command, io: CliIO): void {
@@ -27,38 +28,58 @@ export function registerReport(program: Command, io: CliIO): void {
     .option('--expect <file>', 'lz affected --format json output: every stack it lists must be covered')
     .addOption(new Option('--format <format>', 'what to print').choices(['text', 'markdown', 'json']).default('markdown'))
     .option('--out <file>', 'write the summary here instead of printing it')
+    .option('--verbose', 'list every stack and resource change, not only what changed or failed')
     .action((files: string[], opts: ReportCommandOptions) => {
-      const reports = files.map((f) => readReportFile(path.resolve(io.cwd, f)));
-      const affected = opts.expect ? readAffected(path.resolve(io.cwd, opts.expect)) : undefined;
-      if (reports.length === 0 && !affected) throw new CliError('no reports to merge: name JSON reports, or --expect with the affected stacks');
-      let merged;
+      // A job report that cannot be read fails the run, but the others are still summarized.
+      const reports: PipelineReport[] = [];
+      const unreadable: UnreadableReport[] = [];
+      for (const f of files) {
+        try {
+          reports.push(readReport(path.resolve(io.cwd, f)));
+        } catch (e) {
+          if (!(e instanceof ReportFileError)) throw e;
+          unreadable.push({ input: f, problem: e.message });
+          io.err(`✗ ${e.message}`);
+        }
+      }
+      const affected = opts.expect ? readExpect(path.resolve(io.cwd, opts.expect)) : undefined;
+      if (files.length === 0 && !affected) throw new CliError('no reports to merge: name JSON reports, or --expect with the affected stacks');
+      let merged: PipelineReport;
       try {
-        merged = mergeReports(reports, affected?.expected ?? [], affected && { command: reports[0]?.command ?? 'plan', base: affected.base, head: affected.head });
+        const context = { command: reports[0]?.command ?? 'plan', base: affected?.base ?? unknownBase, head: affected?.head ?? { dirty: false } };
+        merged = mergeReports(reports, affected?.expected ?? [], context);
       } catch (e) {
-        if (e instanceof ReportMergeError) throw new CliError(e.message);
+        if (e instanceof ReportMergeError) throw new CliError(`${e.message} (reports read: ${files.filter((f) => !unreadable.some((u) => u.input === f)).join(', ')})`);
         throw e;
       }
-      const text = opts.format === 'json' ? stableStringify(merged) : opts.format === 'markdown' ? renderMarkdown(merged) : renderText(merged);
-      if (opts.out) fs.writeFileSync(path.resolve(io.cwd, opts.out), text.endsWith('\n') ? text : `${text}\n`);
+      if (unreadable.length > 0) merged = { ...merged, unreadable: [...(merged.unreadable ?? []), ...unreadable] };
+      const text = opts.format === 'json' ? stableStringify(merged) : opts.format === 'markdown' ? renderMarkdown(merged, { runUrl: workflowRunUrl(io.env), verbose: opts.verbose }) : renderText(merged, { verbose: opts.verbose });
+      if (opts.out) writeOutput(path.resolve(io.cwd, opts.out), text.endsWith('\n') ? text : `${text}\n`);
       else io.out(text);
       if (!reportPassed(merged)) {
         const t = totals(merged);
-        throw new CliError(`${merged.command} failed: ${t.violations} guard violation${t.violations === 1 ? '' : 's'}, ${t.failed} stack${t.failed === 1 ? '' : 's'} failed, held back or without a report`);
+        const lost = merged.unreadable?.length ?? 0;
+        throw new CliError(`${merged.command} failed: ${t.violations} guard violation${t.violations === 1 ? '' : 's'}, ${t.failed} stack${t.failed === 1 ? '' : 's'} failed, held back or without a report${lost ? `, ${lost} job report${lost === 1 ? '' : 's'} unreadable` : ''}`);
       }
     });
 }
 
-function readAffected(file: string): { expected: ExpectedStack[]; base: PipelineReport['base']; head: PipelineReport['head'] } {
-  if (!fs.existsSync(file)) throw new CliError(`--expect: ${file} does not exist`);
-  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { stacks?: Array<Record<string, unknown>>; base?: { ref: string; commit: string }; head?: PipelineReport['head'] };
-  if (!Array.isArray(doc.stacks) || !doc.base || !doc.head) throw new CliError(`--expect: ${file} is not the output of lz affected --format json (it needs "base", "head" and "stacks")`);
-  const expected = doc.stacks.map((s) => ({
-    stack: String(s.name),
-    kind: s.kind as ExpectedStack['kind'],
-    ...(s.tenantId ? { tenantId: String(s.tenantId), tier: String(s.tier) } : {}),
-    wave: Number(s.wave),
-    change: s.change as ExpectedStack['change'],
-    state: String(s.state),
-  }));
-  return { expected, base: { ref: doc.base.ref, commit: doc.base.commit }, head: doc.head };
+/** What a merged report says of the base when no job report and no --expect names it. */
+const unknownBase: PipelineReport['base'] = { ref: '(unknown: no job report could be read)', commit: '0'.repeat(40) };
+
+function readExpect(file: string): ReturnType<typeof readAffected> {
+  try {
+    return readAffected(file);
+  } catch (e) {
+    if (e instanceof ReportFileError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+function writeOutput(file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (e) {
+    throw new CliError(`--out ${file} cannot be written: ${(e as Error).message}`);
+  }
 }

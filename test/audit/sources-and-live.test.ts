@@ -23,12 +23,12 @@ const manifest = (id: string) => manifests.find((m) => m.manifest.id === id)!;
 
 describe('state sources: bad files give a clear error and do not stop the other tenants', () => {
   test.each([
-    ['not JSON', 'this is not json', /not valid JSON .*truncated\?/],
-    ['truncated', '{"version": 4, "resources": [{"mode": "managed", "type": "aws_s3_bucket"', /not valid JSON/],
-    ['empty', '', /empty file/],
-    ['wrong version', JSON.stringify({ version: 3, modules: [] }), /state format version 3 is not supported; expected version 4/],
-    ['damaged resources', JSON.stringify({ version: 4, resources: [{ type: 'aws_s3_bucket' }] }), /resources\[0\] lacks type, name or instances/],
-    ['a JSON list', '[]', /not a JSON object/],
+    ['not JSON', 'this is not json', /^tenants\/harbor-logistics\/tenant\.tfstate: not JSON \(.*\); truncated\? Expected Terraform state \(version 4\)/],
+    ['truncated', '{"version": 4, "resources": [{"mode": "managed", "type": "aws_s3_bucket"', /not JSON/],
+    ['empty', '', /tenant\.tfstate: empty; expected Terraform state/],
+    ['wrong version', JSON.stringify({ version: 3, modules: [] }), /at \$\.version: state format version 3 is not supported; expected version 4/],
+    ['damaged resources', JSON.stringify({ version: 4, resources: [{ type: 'aws_s3_bucket' }] }), /at \$\.resources\[0\]\.mode: expected one of "managed", "data", found nothing/],
+    ['a JSON list', '[]', /tenant\.tfstate: expected an object/],
   ])('%s', async (_n, text, message) => {
     const dir = tempDir();
     fs.cpSync(clean, dir, { recursive: true });
@@ -75,7 +75,7 @@ describe('state sources: bad files give a clear error and do not stop the other 
   });
 
   test('show -json of another format version is refused', () => {
-    expect(() => evidenceFromState('s', 'f', JSON.stringify({ format_version: '2.0', values: { root_module: {} } }))).toThrow(/format_version 2.0 is not supported; expected 1.x/);
+    expect(() => evidenceFromState('s', 'f', JSON.stringify({ format_version: '2.0', values: { root_module: {} } }))).toThrow(/at \$\.format_version: show -json format_version "2\.0" is not supported; expected 1\.x/);
   });
 });
 

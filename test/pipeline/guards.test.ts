@@ -33,7 +33,9 @@ describe('data-destruction guard', () => {
   });
 
   test('an unknown action list is a violation, not a pass', () => {
-    expect(checkUnrecognized(platform, [{ address: 'a.b', type: 'a', actions: ['explode'] }])).toEqual([expect.objectContaining({ rule: 'unrecognized-plan', message: 'could not evaluate a.b: unknown plan actions [explode]' })]);
+    expect(checkUnrecognized(platform, [{ address: 'a.b', type: 'a', actions: ['explode'], reason: 'at $.resource_changes[0].change.actions: unknown action list' }])).toEqual([
+      expect.objectContaining({ rule: 'unrecognized-plan', address: 'a.b', message: 'could not evaluate a.b (a, actions [explode]): at $.resource_changes[0].change.actions: unknown action list' }),
+    ]);
   });
 });
 

@@ -4,11 +4,14 @@ import { LandingZone } from '../../model/validate';
 import { computeAffected } from '../../pipeline/affected';
 import { checkDataDestruction, guardContext } from '../../pipeline/guards';
 import { offlineStackPlan } from '../../pipeline/offline-plan';
+import { runPlan } from '../../pipeline/plan';
+import { renderMarkdown } from '../../pipeline/report-markdown';
+import { renderText } from '../../pipeline/report-text';
 import { offlinePlanOf } from '../../pipeline/stack-plan';
 import { loadStackConfig, TerraformJson } from '../../pipeline/stack-config';
 import { readSynthesis, Synthesis, stackFile } from '../../pipeline/synthesis-index';
 import { Syntheses } from '../../pipeline/workspace';
-import { l1, l2, makeFixture, Manifest } from '../helpers/fixture';
+import { l1, l2, l3, makeFixture, Manifest } from '../helpers/fixture';
 import { synthTo } from '../helpers/synth';
 
 /** The offline plan on real syntheses of two manifest sets: a base and a change to it. */
@@ -31,12 +34,13 @@ describe('offline plan of two real syntheses', () => {
   let s: Syntheses;
 
   beforeAll(() => {
-    base = synthesize({ 'acme.yaml': l1('acme'), 'beta.yaml': l2('beta'), 'old.yaml': l2('old', offboarding) }).synthesis;
+    base = synthesize({ 'acme.yaml': l1('acme'), 'beta.yaml': l2('beta'), 'old.yaml': l2('old', offboarding), 'delta.yaml': l2('delta') }).synthesis;
     const h = synthesize({
       'acme.yaml': l1('acme', { tags: { CostCenter: 'cc-7' } }),
       'beta.yaml': l2('beta', { backup: { schedule: 'cron(0 4 * * ? *)', retentionDays: 40 } }),
       'old.yaml': l2('old', { ...offboarding, ...ack }),
       'gamma.yaml': l1('gamma'),
+      'delta.yaml': l3('delta'),
     });
     head = h.synthesis;
     lz = h.lz;
@@ -46,7 +50,7 @@ describe('offline plan of two real syntheses', () => {
   test('only the changed tenants are affected; shared stacks are not', () => {
     const affected = computeAffected(base, head).stacks;
     expect(affected.find((a) => a.spec.name === 'tenant-gamma')?.change).toBe('added');
-    expect(new Set(affected.map((a) => a.spec.tenantId))).toEqual(new Set(['acme', 'beta', 'gamma', 'old']));
+    expect(new Set(affected.map((a) => a.spec.tenantId))).toEqual(new Set(['acme', 'beta', 'gamma', 'old', 'delta']));
     expect(affected.every((a) => a.change !== 'removed')).toBe(true);
   });
 
@@ -92,5 +96,26 @@ describe('offline plan of two real syntheses', () => {
       const violations = checkDataDestruction(head.stacks.get(name)!.spec, plan.changes, ctx);
       expect([tenant, violations.length]).toEqual([tenant, expectViolation ? 1 : 0]);
     }
+  });
+
+  test('the plan report of a tier move: the account moves OU (old and new named), updates carry old and new values, one line per tenant first', async () => {
+    const selection = computeAffected(base, head).stacks.map((a) => ({ spec: a.spec, change: a.change }));
+    const report = await runPlan({ syntheses: s, ctx: guardContext(lz), settings: lz.settings, selection, mode: { kind: 'offline', reason: 'test' } });
+    const account = report.stacks.find((st) => st.stack === 'account-delta')!;
+    expect(account).toMatchObject({ previousTier: 'L2', ouMove: { from: 'Tenants-L2', to: 'Tenants-L3' } });
+    expect(report.stacks.find((st) => st.stack === 'tenant-delta')!.previousTier).toBe('L2');
+    // The backup change of beta: each changed attribute with its old and new value.
+    const plan = report.stacks.find((st) => st.stack === 'tenant-beta')!.changes.find((c) => c.type === 'aws_backup_plan')!;
+    expect(plan.valueChanges).toContainEqual({ path: 'rule[0].schedule', before: '"cron(0 3 * * ? *)"', after: '"cron(0 4 * * ? *)"' });
+    const md = renderMarkdown(report);
+    const lines = md.split('\n');
+    const tenants = lines.indexOf('### Tenants (5)');
+    expect(tenants).toBeGreaterThan(0);
+    expect(tenants).toBeLessThan(lines.findIndex((l) => l.startsWith('| Stacks |')));
+    expect(md).toMatch(/^- 🔐 `delta` \(L2 → L3\): tier L2 → L3; account moves from OU Tenants-L2 to OU Tenants-L3; /m);
+    expect(md).toMatch(/^- `gamma` \(L1\): onboarded as L1; \+\d+$/m);
+    expect(md).toContain('- `~` `aws_backup_plan.');
+    expect(md).toMatch(/^ {2}- `rule\[0\]\.schedule`: `"cron\(0 3 \* \* \? \*\)"` → `"cron\(0 4 \* \* \? \*\)"`$/m);
+    expect(renderText(report)).toMatch(/^ {2}delta \(L2 → L3\): tier L2 → L3; account moves from OU Tenants-L2 to OU Tenants-L3; /m);
   });
 });

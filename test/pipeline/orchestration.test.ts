@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { PipelineReport, StackReport } from '../../pipeline/report';
 import { lz } from '../helpers/cli';
@@ -273,5 +274,24 @@ describe('lz apply', () => {
     const r = await lz([...base(), 'apply', '--reuse-synth', '--terraform-bin', 'no-terraform-here'], fx.root, { PATH: process.env.PATH });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/lz apply needs Terraform: no Terraform binary: "no-terraform-here" is not on PATH/);
+  });
+});
+
+describe('lz plan reads plan documents fail-closed', () => {
+  test('a delete of a KMS key under mode "MANAGED" fails its stack as unrecognized; a pre-1.0 plan fails its stack naming the Terraform needed; the others are planned', async () => {
+    // Outside the checkout: --reuse-synth refuses a working tree with changes.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-odd-plans-'));
+    const managedUpper = path.join(dir, 'managed-upper.json');
+    fs.writeFileSync(managedUpper, JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'aws_kms_key.data', mode: 'MANAGED', type: 'aws_kms_key', change: { actions: ['delete'], before: {}, after: null } }] }));
+    const old = path.join(dir, 'old-format.json');
+    fs.writeFileSync(old, JSON.stringify({ format_version: '0.2', terraform_version: '1.0.11', resource_changes: [] }));
+    const tf = fakeTerraform({ 'tenant-acme': { show: managedUpper }, 'tenant-beta': { show: old }, organization: { show: planFixture('create') } });
+    const r = await lz([...base(), 'plan', '--stack', 'organization', 'tenant-acme', 'tenant-beta', '--reuse-synth', '--terraform-bin', tf.bin, '--format', 'json'], fx.root, tf.env);
+    expect([r.code, r.stderr]).toEqual([1, expect.stringContaining('plan failed')]);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    const s = byStack(JSON.parse(r.stdout) as PipelineReport);
+    expect(s.organization).toMatchObject({ status: 'planned', violations: [] });
+    expect(s['tenant-acme'].violations).toEqual([expect.objectContaining({ rule: 'unrecognized-plan', address: 'aws_kms_key.data', message: expect.stringContaining('"MANAGED" is neither "managed" nor "data"') })]);
+    expect(s['tenant-beta']).toMatchObject({ status: 'failed', error: { phase: 'read-plan', message: expect.stringMatching(/format_version 0\.2 is older than 1\.0: .*Terraform 1\.1 or later/) } });
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { makeChange } from '../../pipeline/changes';
 import { GuardViolation } from '../../pipeline/guards';
 import { mergeReports, PipelineReport, reportPassed, StackReport, stackReport, totals } from '../../pipeline/report';
-import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../pipeline/report-markdown';
+import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown, workflowRunUrl } from '../../pipeline/report-markdown';
 import { renderText } from '../../pipeline/report-text';
 import { lz } from '../helpers/cli';
 import { tempDir } from '../helpers/synth';
@@ -47,7 +47,7 @@ describe('plan report', () => {
     expect(at('### ❌ Guard violations (2)')).toBeLessThan(at('### ❌ Failed or held back (1)'));
     expect(at('### ❌ Failed or held back (1)')).toBeLessThan(at('### 🔐 Needs approval (20 stacks)'));
     expect(at('### 🔐 Needs approval')).toBeLessThan(at('### Stacks'));
-    expect(md).toContain('| 200 | 1,000 | 600 | 0 | 0 | 0 | 2 | 1 | 20 (20 tenants) |');
+    expect(md).toContain('| 200 | 1,000 | 600 | 0 | 0 | 0 | 0 | 2 | 1 | 20 (20 tenants) |');
     // 200 rows would drown the comment: the table is collapsed, and so is every stack's detail.
     expect(md).toMatch(/<details><summary>200 stacks: 200 added, 0 changed, 0 removed<\/summary>/);
     // Every resource list does not fit; the notable ones (violations, data-bearing changes) do.
@@ -56,7 +56,7 @@ describe('plan report', () => {
     // The failure's output first, then the notable stacks, the one with violations leading.
     const dataBearing = [0, 25, 50, 75, 100, 125, 175].map((k) => `tenant-t${String(k).padStart(5, '0')}`);
     expect(sections).toEqual(['tenant-t00160', 'tenant-t00150', ...dataBearing]);
-    expect(md).toMatch(/- `~` `aws_dynamodb_table_item.item_0_x+` update \(data-bearing\): tags.Owner, tags_all/);
+    expect(md).toMatch(/- `~` `aws_dynamodb_table_item.item_0_x+` update \(data-bearing\): `tags.Owner`, `tags_all`/);
     // Stacks needing attention lead the table.
     const rows = lines.slice(lines.indexOf('### Stacks')).filter((l) => l.startsWith('| `tenant-'));
     expect(rows).toHaveLength(200);
@@ -77,7 +77,8 @@ describe('plan report', () => {
     const odd = stackReport({ ...s, changes: [makeChange({ address: 'aws_x.a|b`c', type: 'aws_x', action: 'create', actions: ['create'] })] });
     const r = report([odd, stack(2)]);
     expect(renderMarkdown(r)).toBe(renderMarkdown(JSON.parse(JSON.stringify(r))));
-    expect(renderMarkdown(r)).toContain("`aws_x.a\\|b'c`");
+    // A code span longer than any backtick run in the text; in a table the pipe is escaped too.
+    expect(renderMarkdown(r)).toContain('- `+` ``aws_x.a|b`c`` create');
   });
 
   test('passing and failing reports; the text form for terminals', () => {
@@ -139,5 +140,72 @@ describe('lz report', () => {
     expect(missing.stderr).toMatch(/plan failed: 0 guard violations, 1 stack failed, held back or without a report/);
     const nothing = await lz(['report'], dir);
     expect([nothing.code, nothing.stderr]).toEqual([1, expect.stringMatching(/no reports to merge/)]);
+  });
+});
+
+describe('summaries at scale and what they count', () => {
+  const quiet = (i: number): StackReport => stackReport({ ...stack(i, { resources: 0 }), status: 'no-changes', change: 'unchanged' });
+
+  test('forget actions are counted in every summary: totals table, stack rows, tenant lines, text', () => {
+    const forgetting = stackReport({ ...stack(1, { resources: 0 }), changes: [makeChange({ address: 'aws_s3_bucket.old', type: 'aws_s3_bucket', action: 'forget', actions: ['forget'] })] });
+    const r = report([forgetting]);
+    const md = renderMarkdown(r);
+    expect(md).toContain('| Stacks | Create | Update | Replace | Delete | Import | Forget | Violations | Failed | Needs approval |');
+    expect(md).toContain('| 1 | 0 | 0 | 0 | 0 | 0 | 1 | 0 | 0 | 0 |');
+    expect(md).toMatch(/\| `tenant-t00001-with-a-rather-long-name` \| added \| planned \| 0 \| 0 \| 0 \| 0 \| 1 \|/);
+    expect(md).toMatch(/^- `t1` \(L1\): onboarded as L1; ⊘1$/m);
+    expect(md).toContain('<code>tenant-t00001-with-a-rather-long-name</code> +0 ~0 ±0 −0 ⊘1');
+    const text = renderText(r);
+    expect(text).toMatch(/0 to delete, 0 to replace, 0 to update, 0 to create, 0 to import, 1 to forget;/);
+    expect(text).toMatch(/ {2}tenant-t00001-with-a-rather-long-name +added +planned +0 +0 +0 +0 +1/);
+  });
+
+  test('400 stacks of which 3 change: counts by kind, tier and status; only the changing stacks listed; --verbose lists all', () => {
+    const stacks = [...Array.from({ length: 397 }, (_, i) => quiet(i + 10)), stack(1), stack(2, { l3: true }), stack(3, { failed: true })];
+    const r = report(stacks);
+    const text = renderText(r);
+    expect(text).toContain('  by kind: 400 tenant');
+    expect(text).toContain('  by tier: 399 L1, 1 L3');
+    expect(text).toContain('  by status: 2 planned, 397 no-changes, 1 failed');
+    expect(text.match(/^ {2}tenant-t\d+-with-a-rather-long-name +(added|unchanged)/gm)).toHaveLength(3);
+    expect(text).toContain('  397 stacks without changes not listed (--verbose lists them)');
+    expect(text.split('\n').length).toBeLessThan(80);
+    const verbose = renderText(r, { verbose: true });
+    expect(verbose.match(/^ {2}tenant-t\d+-with-a-rather-long-name +(added|unchanged)/gm)).toHaveLength(400);
+    const md = renderMarkdown(r);
+    expect(md).toContain('By kind: 400 tenant · by tier: 399 L1, 1 L3 · by status: 2 planned, 397 no-changes, 1 failed');
+    expect(md.match(/^\| `tenant-t\d{5}/gm)).toHaveLength(3);
+    expect(md).toContain('397 stacks without changes are not listed (`--verbose` lists every stack).');
+    expect(renderMarkdown(r, { verbose: true }).match(/^\| `tenant-t\d{5}/gm)).toHaveLength(400);
+  });
+
+  test('the comment opens with one line per tenant, those needing attention first, before the totals', () => {
+    const md = renderMarkdown(report([stack(1), stack(2, { violations: 1 }), stackReport({ ...stack(3, { resources: 0 }), change: 'removed', status: 'removed' })]));
+    const lines = md.split('\n');
+    const at = lines.indexOf('### Tenants (3)');
+    expect(lines.slice(at + 2, at + 5)).toEqual([
+      '- ❌ `t2` (L1): onboarded as L1; +5 \\~3; 1 guard violation',
+      '- `t1` (L1): onboarded as L1; +5 \\~3',
+      '- `t3` (L1): removed from the configuration: its stacks are not destroyed, their state and resources stay',
+    ]);
+    expect(at).toBeLessThan(lines.findIndex((l) => l.startsWith('| Stacks |')));
+  });
+
+  test('in GitHub Actions the comment links the workflow run; odd values of the variables are not linked', () => {
+    const env = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/landing-zone', GITHUB_RUN_ID: '123456789' };
+    expect(workflowRunUrl(env)).toBe('https://github.com/acme/landing-zone/actions/runs/123456789');
+    expect(workflowRunUrl({ ...env, GITHUB_RUN_ATTEMPT: '2' })).toBe('https://github.com/acme/landing-zone/actions/runs/123456789/attempts/2');
+    expect(workflowRunUrl({})).toBeUndefined();
+    expect(workflowRunUrl({ ...env, GITHUB_REPOSITORY: 'acme/x) [evil](https://evil.example' })).toBeUndefined();
+    expect(workflowRunUrl({ ...env, GITHUB_SERVER_URL: 'javascript:alert(1)' })).toBeUndefined();
+    expect(renderMarkdown(report([stack(1)]), { runUrl: workflowRunUrl(env) })).toContain('[Workflow run](https://github.com/acme/landing-zone/actions/runs/123456789)');
+  });
+
+  test('lz report links the run from the environment', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'a.json'), JSON.stringify(report([stack(1)])));
+    const r = await lz(['report', 'a.json'], dir, { GITHUB_SERVER_URL: 'https://github.example.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '42' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[Workflow run](https://github.example.com/o/r/actions/runs/42)');
   });
 });

@@ -1,4 +1,4 @@
-import { AuditReport, RuleInfo, TenantAudit, totalsOf } from '../../../audit/model';
+import { AuditReport, Provenance, RuleInfo, TenantAudit, totalsOf } from '../../../audit/model';
 
 /**
  * A hand-built audit report for the renderer tests: every status, text that breaks naive
@@ -125,11 +125,20 @@ const INITECH: TenantAudit = {
 
 export const TENANTS: ReadonlyArray<TenantAudit> = [ACME, GLOBEX, INITECH];
 
+export const PROVENANCE: Provenance = {
+  tool: 'lz 0.1.0',
+  commit: '0123456789abcdef0123456789abcdef01234567',
+  dirty: false,
+  evidence: 'deployed state: Terraform state files (or terraform show -json of them) in state, laid out like the state bucket',
+  inputsRelativeTo: 'the state folder state',
+};
+
 export function auditReport(tenants: ReadonlyArray<TenantAudit> = TENANTS): AuditReport {
   return {
     landingZone: 'lz<&>',
     generatedAt: '2026-11-23T10:00:00.000Z',
     source: 'state',
+    provenance: PROVENANCE,
     rules: RULES,
     tenants,
     totals: totalsOf(tenants),

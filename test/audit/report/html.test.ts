@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AuditReport } from '../../../audit/model';
 import { contentSecurityPolicy, renderHtml } from '../../../audit/report/html';
-import { htmlText, scriptJson } from '../../../audit/report/html-escape';
+import { htmlText, scriptJson } from '../../../format/html';
 import { HTML_REPORT_SCRIPT } from '../../../audit/report/html-script';
 import { HTML_REPORT_STYLE } from '../../../audit/report/html-style';
 import { auditReport, EMPTY_REPORT } from './fixture';

@@ -57,7 +57,7 @@ describe('JUnit report', () => {
     expect(root['@name']).toBe('lz audit lz<&>');
   });
 
-  test('one testsuite per tenant, with its counts and its tier, status, inputs and problems as properties', () => {
+  test('one testsuite per tenant, with its counts, the provenance and its tier, status, inputs and problems as properties', () => {
     const suites = suitesOf(xml);
     expect(suites.map((s) => s['@name'])).toEqual(TENANTS.map((t) => t.tenantId));
     expect(suites.map((s) => [s['@tests'], s['@failures'], s['@errors'], s['@skipped']])).toEqual([
@@ -67,6 +67,11 @@ describe('JUnit report', () => {
     ]);
     const globexProperties = ((suites[1].properties as XmlElement).property as XmlElement[]).map((p) => [p['@name'], p['@value']]);
     expect(globexProperties).toEqual([
+      ['tool', 'lz 0.1.0'],
+      ['commit', '0123456789abcdef0123456789abcdef01234567'],
+      ['uncommitted-changes', 'false'],
+      ['evidence', 'deployed state: Terraform state files (or terraform show -json of them) in state, laid out like the state bucket'],
+      ['inputs-relative-to', 'the state folder state'],
       ['tier', 'L2'],
       ['status', 'suspended'],
       ['source', 'state'],

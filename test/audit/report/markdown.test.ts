@@ -1,5 +1,5 @@
 import { RuleStatus } from '../../../audit/model';
-import { codeSpan, markdownText, tableCode } from '../../../audit/report/markdown-escape';
+import { codeSpan, markdownText, tableCode } from '../../../format/markdown';
 import { MARKDOWN_VALUE_LIMIT, renderMarkdown } from '../../../audit/report/markdown';
 import { auditReport, EMPTY_REPORT, KEY_POLICY, LONG_VALUE, TENANTS } from './fixture';
 
@@ -26,7 +26,31 @@ function section(markdown: string, heading: string): string[] {
 const SYMBOL: Record<RuleStatus, string> = { pass: '✅', fail: '❌', error: '⚠️', 'not-applicable': '—' };
 
 describe('Markdown report', () => {
-  const markdown = renderMarkdown(auditReport());
+  const markdown = renderMarkdown(auditReport(), { verbose: true });
+
+  test('by default (not verbose): only tenants with failures, errors or problems, in detail; passes as counts', () => {
+    const brief = renderMarkdown(auditReport());
+    // initech passes everything: counted in the totals, not listed.
+    expect(brief).not.toContain('initech');
+    expect(brief).toContain('1 tenant with every rule passing or not applicable is counted above, not listed (`lz audit --verbose` lists every tenant and result).');
+    const globex = section(brief, '## Tenant `globex` (L2, suspended)').join('\n');
+    expect(globex).toContain('❌ 1 fail · ⚠️ 1 error · ✅ 1 pass · — 1 not applicable.');
+    expect(globex).toContain('### ❌ fail: `LZ-KEY-01`');
+    expect(globex).not.toContain('<details>');
+    expect(brief).not.toContain('✅ pass: `');
+    expect(brief.length).toBeLessThan(markdown.length);
+  });
+
+  test('states its provenance: tool, commit, the evidence in plain words, what input paths are relative to', () => {
+    expect(section(markdown, '## Provenance')).toEqual([
+      '## Provenance',
+      '',
+      '- Tool: lz 0.1.0, at commit `0123456789ab`',
+      '- Evidence: deployed state: Terraform state files (or terraform show -json of them) in state, laid out like the state bucket',
+      '- Input paths are relative to the state folder state',
+      '',
+    ]);
+  });
 
   test('starts with the totals: tenants, pass, fail, error, not applicable, tenants failing', () => {
     const totals = section(markdown, '## Totals').filter((line) => line.startsWith('|'));

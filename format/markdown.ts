@@ -1,6 +1,6 @@
 /**
- * Escaping for the Markdown report (GitHub Flavored Markdown). Text from the audit (messages,
- * titles, problems) never becomes markup: punctuation that could start markup is
+ * Escaping for Markdown (GitHub Flavored Markdown: the audit report, the pull-request comment).
+ * Text from data (messages, titles, problems, addresses) never becomes markup: punctuation that could start markup is
  * backslash-escaped, line breaks become `<br>` (the only HTML the report writes itself), and
  * pipes are escaped so a table cell stays one cell.
  */
