@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { BackupClient } from '@aws-sdk/client-backup';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -69,6 +71,8 @@ function defaultLiveClients(lz: LandingZone): LiveClients {
     organizations: new OrganizationsClient({ region: 'us-east-1' }),
     sts: new STSClient({ region: lz.settings.regions.home }),
     dynamodbFor: (credentials, region) => new DynamoDBClient({ region, credentials }),
+    backupFor: (credentials, region) => new BackupClient({ region, credentials }),
+    cloudtrailFor: (credentials, region) => new CloudTrailClient({ region, credentials }),
   };
 }
 

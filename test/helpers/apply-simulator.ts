@@ -115,7 +115,8 @@ function computed(type: string, name: string, values: Json, at: Placement, opts:
     case 'aws_api_gateway_rest_api':
       return { id: hex(seed, 10), root_resource_id: hex(`${seed}/root`, 10), execution_arn: `arn:aws:execute-api:${region}:${account}:${hex(seed, 10)}` };
     default:
-      return { id: hex(seed, 16), arn: `arn:aws:${type.replace(/^aws_/, '').split('_')[0]}:${region}:${account}:${type}/${n}` };
+      // A configured arn (an event target's, a subscription's topic) is an argument, not computed.
+      return { id: hex(seed, 16), ...(values.arn === undefined ? { arn: `arn:aws:${type.replace(/^aws_/, '').split('_')[0]}:${region}:${account}:${type}/${n}` } : {}) };
   }
 }
 
