@@ -162,7 +162,7 @@ describe('residency SCP: every principal stays in the tenant regions', () => {
   });
 
   test("the landing zone's own region guardrail would exempt break-glass; the residency SCP does not", async () => {
-    const guardrail = regionGuardrail({ allowedRegions: ['eu-central-1'], breakGlassRole: lz.settings.roles.breakGlass, deploymentRole: lz.settings.roles.deployment });
+    const guardrail = JSON.parse(JSON.stringify(regionGuardrail({ allowedRegions: ['eu-central-1'], breakGlassRole: lz.settings.roles.breakGlass, deploymentRole: lz.settings.roles.deployment }))) as Doc;
     const res = 'arn:aws:s3:::exfil-copy';
     const context = { 'aws:PrincipalArn': breakGlass, 'aws:RequestedRegion': 'us-east-1' };
     expect(await decide({ principal: breakGlass, action: 's3:CreateBucket', resource: res, resourceAccount: OPS_ACCOUNT, context }, { identity: [allowAll], scps: [[guardrail]] })).toBe('Allowed');
