@@ -30,7 +30,10 @@ export const restoreTesting: AuditRule = {
     if (!agreed) return fail('the profile of a dedicated tenant has no restore testing', []);
     const stack = ctx.stack('data');
     const plan = byName(ctx, 'data', 'aws_backup_restore_testing_plan', agreed.planName);
-    if (!plan) return fail(`restore testing plan ${agreed.planName} is not in the evidence: the backups are never proven`, []);
+    if (!plan) {
+      const plans = ctx.records('data', 'aws_backup_restore_testing_plan').map((p) => p.values.name);
+      return fail(`restore testing plan ${agreed.planName} is not in the evidence: the backups are never proven`, [{ stack: stack.stack, address: 'aws_backup_restore_testing_plan.*', attribute: 'name', value: plans }]);
+    }
     const problems: string[] = [];
     const evidence: Evidence[] = [ev(plan, 'schedule_expression')];
     if (plan.values.schedule_expression !== agreed.scheduleExpression) problems.push(`plan runs ${String(plan.values.schedule_expression)}, agreed ${agreed.scheduleExpression} (${agreed.frequency})`);

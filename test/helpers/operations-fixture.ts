@@ -59,3 +59,6 @@ export function operationsLandingZone(extra: Record<string, Manifest> = {}): Lan
     fixture.cleanup();
   }
 }
+
+/** The audit rules of the operations features; test/audit/operations-rules.test.ts gives each its paired pass and fail cases. */
+export const OPERATIONS_RULE_IDS = ['cost-allocation', 'restore-testing', 'support-access', 'residency'] as const;
