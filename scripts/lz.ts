@@ -3,6 +3,7 @@ import { formatDiagnostic, ValidationFailed } from '../model/diagnostics';
 import { CliError, EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from './cli-error';
 import { registerByokPolicy } from './commands/byok-policy';
 import { registerCodeowners } from './commands/codeowners';
+import { registerCostReport } from './commands/cost-report';
 import { registerAffected } from './commands/affected';
 import { registerApply } from './commands/apply';
 import { registerAudit } from './commands/audit';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIO): Command {
   registerAudit(program, io);
   registerCodeowners(program, io);
   registerByokPolicy(program, io);
+  registerCostReport(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
