@@ -8,12 +8,11 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { auditTenant } from '../../audit/engine';
 import { readLiveFacts } from '../../audit/live';
-import { RuleResult } from '../../audit/model';
 import { RULE_INFO } from '../../audit/pack';
-import { collectDesiredEvidence, collectStateEvidence, directoryReader } from '../../audit/sources/collect';
+import { collectStateEvidence, directoryReader } from '../../audit/sources/collect';
 import { platformNames, tenantNames } from '../../model/names';
 import { OPERATIONS_RULE_IDS, OPS_ACCOUNT, OPS_GRANT, operationsLandingZone } from '../helpers/operations-fixture';
-import { accountIdOf, editState, stateResource, writeStates } from '../helpers/state-fixtures';
+import { accountIdOf, auditBrokenCopy, auditResults, editPolicy, editState, stateResource, writeStates } from '../helpers/state-fixtures';
 import { synthTo, tempDir } from '../helpers/synth';
 
 /**
@@ -32,23 +31,9 @@ const own = (id: string) => tenantNames(lz.settings, id);
 const tenant = (id: string) => lz.tenants.find((t) => t.manifest.id === id)!;
 const file = (dir: string, key: string) => path.join(dir, key);
 
-async function audit(dir: string, source: 'state' | 'desired' = 'state'): Promise<Map<string, Map<string, RuleResult>>> {
-  const evidence = source === 'state' ? await collectStateEvidence(lz.tenants, directoryReader(dir)) : collectDesiredEvidence(lz.tenants, dir);
-  return new Map(evidence.map((e) => [e.tenant.id, new Map(auditTenant(lz.settings, e, source).results.map((r) => [r.ruleId, r]))]));
-}
+const audit = (dir: string, source: 'state' | 'desired' = 'state') => auditResults(lz, dir, source);
+const broken = (edit: (dir: string) => void) => auditBrokenCopy(lz, clean, edit);
 
-async function broken(edit: (dir: string) => void): Promise<Map<string, Map<string, RuleResult>>> {
-  const dir = tempDir('lz-ops-broken-');
-  fs.cpSync(clean, dir, { recursive: true });
-  edit(dir);
-  return audit(dir);
-}
-
-const editPolicy = (attrs: any, key: string, fn: (doc: any) => void) => {
-  const doc = JSON.parse(attrs[key]);
-  fn(doc);
-  attrs[key] = JSON.stringify(doc);
-};
 
 describe('operations rules on clean state', () => {
   test.each([['state'], ['desired']] as const)('every operations rule passes (or does not apply) for every tenant: %s', async (source) => {
