@@ -58,7 +58,7 @@ export class AccountStack extends LandingZoneStack {
         name: residency.policyName,
         description: `Data residency of tenant ${tenant.id}: ${residency.regions.join(', ')} only`,
         type: 'SERVICE_CONTROL_POLICY',
-        content: policyJson(residencyPolicy(residency.regions)),
+        content: policyJson(residencyPolicy({ regions: residency.regions, centralBusArn: residency.regions.includes(regions.home) ? undefined : this.centralBusArn() })),
       });
       new OrganizationsPolicyAttachment(this, 'residency-attachment', { policyId: policy.id, targetId: accountId });
     }
@@ -75,5 +75,11 @@ export class AccountStack extends LandingZoneStack {
     }
 
     new TerraformOutput(this, 'account_id', { value: this.account.id, description: `AWS account of tenant ${tenant.id}` });
+  }
+
+  /** The platform's central bus, which the tenant forwards its own events to. */
+  private centralBusArn(): string {
+    const { organization, regions } = this.settings;
+    return `arn:aws:events:${regions.home}:${organization.platformAccountId}:event-bus/${platformNames(this.settings).centralBus}`;
   }
 }

@@ -1,3 +1,4 @@
+import { EVENT_FORWARDING_ACTION } from '../../contract/residency-policy';
 import { GLOBAL_SERVICE_ACTIONS } from '../../contract/service-control-policies';
 import { ResourceRecord, StackEvidence } from '../evidence';
 import { Evidence } from '../model';
@@ -21,10 +22,15 @@ function regionOf(stack: StackEvidence, record: ResourceRecord): string | undefi
 
 const GLOBAL: ReadonlyArray<string> = GLOBAL_SERVICE_ACTIONS;
 
+function sameItems(a: ReadonlyArray<unknown>, b: ReadonlyArray<string>): boolean {
+  return a.length === b.length && b.every((x) => a.includes(x));
+}
+
 /**
  * Data residency as the manifest says: an L2/L3 tenant's account carries a service control
  * policy that denies every region outside its residency (only the global services exempt, no
- * principal exempt), and its data lives in those regions; an L1 tenant's pooled data lives in
+ * principal exempt; the tenant's events may reach the platform's central bus, and no other, when
+ * that bus is outside the residency), and its data lives in those regions; an L1 tenant's pooled data lives in
  * the platform home region, which its residency must allow. Without a residency, the data
  * must still be within the landing zone's allowed regions. With `--live`, the policy must be
  * attached to the account in AWS Organizations.
@@ -68,15 +74,22 @@ export const residency: AuditRule = {
       const doc = policyOf(policy, 'content');
       evidence.push(ev(policy, 'content', doc ?? null));
       if (policy.values.type !== 'SERVICE_CONTROL_POLICY') problems.push(`${agreed.policyName} is a ${String(policy.values.type)}, not a service control policy`);
-      const denies = (doc?.Statement ?? []).filter((s) => s.Effect === 'Deny' && (s.Resource === '*' || asList(s.Resource).includes('*')));
-      const holds = denies.some((s) => {
+      const statements = doc?.Statement ?? [];
+      const outsideOnly = (s: Record<string, any>) => {
         const c = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
         const listed = asList<string>(c.StringNotEquals?.['aws:RequestedRegion']);
-        const exempt = asList<string>(s.NotAction);
-        const onlyRegion = Object.keys(c).length === 1 && Object.keys(c.StringNotEquals ?? {}).length === 1;
-        return s.Action === undefined && exempt.every((a) => GLOBAL.includes(a)) && onlyRegion && listed.length === regions.length && regions.every((r) => listed.includes(r));
-      });
-      if (!holds) problems.push(`${agreed.policyName} does not deny every non-global action outside ${regions.join(', ')} for every principal`);
+        return Object.keys(c).length === 1 && Object.keys(c.StringNotEquals ?? {}).length === 1 && listed.length === regions.length && regions.every((r) => listed.includes(r));
+      };
+      // The one allowed exception: the tenant's events put on the central bus, when it is outside the residency.
+      const home = ctx.settings.regions.home;
+      const centralBus = `arn:aws:events:${home}:${ctx.platformAccountId}:event-bus/${ctx.shared.centralBus}`;
+      const busException = !regions.includes(home);
+      const exempt = new Set<string>([...GLOBAL, ...(busException ? [EVENT_FORWARDING_ACTION] : [])]);
+      const main = statements.some((s) => s.Effect === 'Deny' && s.Action === undefined && asList(s.Resource).includes('*') && asList<string>(s.NotAction).every((a) => exempt.has(a)) && outsideOnly(s));
+      const exempted = statements.some((s) => asList<string>(s.NotAction).includes(EVENT_FORWARDING_ACTION));
+      const busOnly = statements.some((s) => s.Effect === 'Deny' && sameItems(asList(s.Action), [EVENT_FORWARDING_ACTION]) && sameItems(asList(s.NotResource), [centralBus]) && outsideOnly(s));
+      const holds = main && (!exempted || busOnly);
+      if (!holds) problems.push(`${agreed.policyName} does not deny every non-global action outside ${regions.join(', ')} for every principal${busException ? ' (events only to the central bus)' : ''}`);
       const attachment = ctx.records('account', 'aws_organizations_policy_attachment').find((a) => recordFor(account, ['aws_organizations_policy'], a.values.policy_id, ['id']) === policy);
       const target = attachment?.values.target_id;
       const onTenant = target !== undefined && (target === ctx.tenantAccountId || referencedRecord(account, target)?.record.type === 'aws_organizations_account');

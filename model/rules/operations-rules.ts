@@ -1,5 +1,6 @@
 import { Diagnostic } from '../diagnostics';
 import { TenantDocument } from '../load';
+import { TenantProfile } from '../profile';
 import { LandingZoneSettings } from '../schema/settings';
 import { locatedError } from '../yaml-source';
 import { getIn, stringAt } from './raw';
@@ -93,4 +94,26 @@ function checkResidency(doc: TenantDocument, settings: LandingZoneSettings, tier
     out.push(locatedError(source, ['homeRegion'], 'residency', `homeRegion ${region} is outside the tenant's residency (${residency.join(', ')})`, `homeRegion one of ${residency.join(', ')}, or ${region} in residency`));
   }
   return out;
+}
+
+/**
+ * What the profile says about residency that a reviewer should know: a dedicated tenant the
+ * shared app serves (L2, or L3 while BYOK is pending) keeps its data in its account and regions,
+ * but its users' sign-in identities live in the shared user pool and its requests pass through
+ * the shared app, both in the platform home region.
+ */
+export function operationsWarnings(doc: TenantDocument, profile: TenantProfile, settings: LandingZoneSettings): Diagnostic[] {
+  const regions = profile.residency.regions;
+  const home = settings.regions.home;
+  if (!profile.dedicated || !regions || regions.includes(home) || profile.app.host !== 'platform') return [];
+  return [
+    locatedError(
+      doc.source,
+      ['residency'],
+      'residency-shared-app',
+      `the tenant's data stays in ${regions.join(', ')}, but the shared app and user pool that serve ${profile.tier === 'L3' ? 'it while BYOK is pending' : 'L2 tenants'} run in ${home}: its users' sign-in identities are stored there and its requests pass through it`,
+      `tier L3 with its own app in ${profile.region} (BYOK in effect), or ${home} in residency`,
+      { key: true, severity: 'warning' },
+    ),
+  ];
 }

@@ -223,6 +223,13 @@ const CASES: Case[] = [
   },
   {
     rule: 'residency',
+    tenant: 'ded-a',
+    what: 'events allowed to any bus outside the residency, not only the central bus',
+    edit: (d) => editState(file(d, 'tenants/ded-a/account.tfstate'), (s) => editPolicy(stateResource(s, 'aws_organizations_policy'), 'content', (doc) => (doc.Statement = doc.Statement.slice(0, 1)))),
+    message: /kpz-residency-ded-a does not deny every non-global action outside eu-central-1 for every principal \(events only to the central bus\)/,
+  },
+  {
+    rule: 'residency',
     tenant: 'ded-b',
     what: 'the SCP attached to another account',
     edit: (d) => editState(file(d, 'tenants/ded-b/account.tfstate'), (s) => (stateResource(s, 'aws_organizations_policy_attachment').target_id = '999999999999')),

@@ -169,6 +169,14 @@ describe('residency SCP: every principal stays in the tenant regions', () => {
     expect(await decide({ principal: breakGlass, action: 's3:CreateBucket', resource: res, resourceAccount: OPS_ACCOUNT, context }, { identity: [allowAll], scps: [[scp]] })).toBe('ExplicitlyDenied');
   });
 
+  test("the tenant's events reach the platform's central bus outside the residency, and no other bus there", async () => {
+    const forward = `arn:aws:iam::${OPS_ACCOUNT}:role/${own.forwardRole}`;
+    const bus = (name: string) => `arn:aws:events:${lz.settings.regions.home}:${lz.settings.organization.platformAccountId}:event-bus/${name}`;
+    expect(await ask(forward, 'events:PutEvents', bus(shared.centralBus), lz.settings.regions.home)).toBe('Allowed');
+    expect(await ask(forward, 'events:PutEvents', bus('somewhere-else'), lz.settings.regions.home)).toBe('ExplicitlyDenied');
+    expect(await ask(forward, 'events:PutEvents', `arn:aws:events:${lz.settings.regions.home}:${OPS_ACCOUNT}:event-bus/default`, lz.settings.regions.home)).toBe('ExplicitlyDenied');
+  });
+
   test('global services (IAM) keep working', async () => {
     expect(await ask(breakGlass, 'iam:ListRoles', '*', 'us-east-1')).toBe('Allowed');
   });

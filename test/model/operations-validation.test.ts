@@ -1,3 +1,4 @@
+import * as path from 'path';
 import Ajv from 'ajv';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { tenantJsonSchema } from '../../model/json-schema';
@@ -89,6 +90,27 @@ describe('operations fields: one bad manifest per rule', () => {
       expect(d.column).toBeGreaterThan(0);
       expect(result.diagnostics.filter((x) => !x.file.endsWith('acme.yaml'))).toEqual([]);
       expect(result.landingZone).toBeUndefined();
+    } finally {
+      fx.cleanup();
+    }
+  });
+
+  test('a dedicated tenant the shared app serves, with a residency without the platform region: a located warning naming the tier that keeps everything in', () => {
+    const m = l2('acme', { homeRegion: 'eu-central-1', residency: ['eu-central-1'] });
+    const pending = l3('beta', { homeRegion: 'eu-central-1', residency: ['eu-central-1'], encryption: { byok: 'imported', keyMaterialImported: false } });
+    const inEffect = l3('gamma', { homeRegion: 'eu-central-1', residency: ['eu-central-1'], account: { email: 'aws+gamma@saas.example' } });
+    const fx = makeFixture({ tenants: { 'acme.yaml': m, 'beta.yaml': { ...pending, account: { email: 'aws+beta@saas.example' } }, 'gamma.yaml': inEffect } });
+    try {
+      const result = fx.validate();
+      const warnings = result.diagnostics.filter((d) => d.code === 'residency-shared-app');
+      expect(warnings.map((d) => [path.basename(d.file), d.severity, d.field, d.line])).toEqual([
+        ['acme.yaml', 'warning', 'residency', lineOf(toYaml(m), 'residency:')],
+        ['beta.yaml', 'warning', 'residency', lineOf(toYaml({ ...pending, account: { email: 'aws+beta@saas.example' } }), 'residency:')],
+      ]);
+      expect(warnings[0].message).toMatch(/the shared app and user pool that serve L2 tenants run in eu-west-1/);
+      expect(warnings[1].message).toMatch(/serve it while BYOK is pending/);
+      expect(warnings[0].expected).toBe('tier L3 with its own app in eu-central-1 (BYOK in effect), or eu-west-1 in residency');
+      expect(result.landingZone).toBeDefined();
     } finally {
       fx.cleanup();
     }

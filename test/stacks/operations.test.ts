@@ -209,21 +209,28 @@ describe('support access', () => {
 });
 
 describe('data residency', () => {
-  test('L2/L3: an SCP denying every region outside the residency (global services exempt, nobody exempt), attached to the account', () => {
-    for (const [id, regions] of [
-      ['ded-a', ['eu-central-1']],
-      ['ded-b', ['eu-west-1', 'eu-central-1']],
-    ] as const) {
-      const json = stackJson(result, `account-${id}`);
-      const policy = onlyResource(json, 'aws_organizations_policy');
-      expect(policy).toMatchObject({ name: own(id).residencyScp, type: 'SERVICE_CONTROL_POLICY' });
-      expect(JSON.parse(policy.content)).toEqual({
-        Version: '2012-10-17',
-        Statement: [{ Sid: 'DenyOutsideResidency', Effect: 'Deny', NotAction: [...GLOBAL_SERVICE_ACTIONS], Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': [...regions] } } }],
-      });
-      const policyKey = Object.keys(resources(json, 'aws_organizations_policy'))[0];
-      expect(onlyResource(json, 'aws_organizations_policy_attachment')).toMatchObject({ policy_id: `\${aws_organizations_policy.${policyKey}.id}`, target_id: '${aws_organizations_account.account.id}' });
-    }
+  const centralBus = `arn:aws:events:${lz.settings.regions.home}:${lz.settings.organization.platformAccountId}:event-bus/${shared.centralBus}`;
+  test.each([
+    [
+      'ded-b',
+      'residency includes the platform region',
+      [{ Sid: 'DenyOutsideResidency', Effect: 'Deny', NotAction: [...GLOBAL_SERVICE_ACTIONS], Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] } } }],
+    ],
+    [
+      'ded-a',
+      "residency excludes the platform region: the tenant's events may still reach the central bus there, and no other bus",
+      [
+        { Sid: 'DenyOutsideResidency', Effect: 'Deny', NotAction: [...GLOBAL_SERVICE_ACTIONS, 'events:PutEvents'], Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-central-1'] } } },
+        { Sid: 'DenyEventsOutsideResidencyButToTheCentralBus', Effect: 'Deny', Action: 'events:PutEvents', NotResource: centralBus, Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-central-1'] } } },
+      ],
+    ],
+  ])('%s (%s): an SCP on the account, global services exempt, no principal exempt', (id, _what, statements) => {
+    const json = stackJson(result, `account-${id}`);
+    const policy = onlyResource(json, 'aws_organizations_policy');
+    expect(policy).toMatchObject({ name: own(id).residencyScp, type: 'SERVICE_CONTROL_POLICY' });
+    expect(JSON.parse(policy.content)).toEqual({ Version: '2012-10-17', Statement: statements });
+    const policyKey = Object.keys(resources(json, 'aws_organizations_policy'))[0];
+    expect(onlyResource(json, 'aws_organizations_policy_attachment')).toMatchObject({ policy_id: `\${aws_organizations_policy.${policyKey}.id}`, target_id: '${aws_organizations_account.account.id}' });
   });
 
   test('no residency, or an L1 tenant: no SCP of its own', () => {
