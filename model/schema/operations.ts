@@ -163,7 +163,10 @@ const GROUP_NAME = z
   .regex(/^[^\u0000-\u001f\u007f-\u009f]{1,1024}$/, { error: 'a group display name of 1-1024 characters without control characters' });
 
 /** StringLike patterns a ticket reference must match (IAM wildcards * and ?). */
-const TICKET_PATTERN = z.string().regex(/^[A-Za-z0-9._:/=+@*?-]{1,64}$/, { error: 'a ticket pattern with IAM wildcards, e.g. INC-*' });
+const TICKET_PATTERN = z
+  .string()
+  .regex(/^[A-Za-z0-9._:/=+@*?-]{1,64}$/, { error: 'a ticket pattern with IAM wildcards, e.g. INC-*' })
+  .refine((p) => /[A-Za-z0-9]/.test(p), { error: 'a ticket pattern with at least one letter or digit, e.g. INC-* (wildcards alone accept any text as a ticket)' });
 
 /** Landing-zone settings of support access (IAM Identity Center in the management account). */
 export const SUPPORT_SETTINGS = z

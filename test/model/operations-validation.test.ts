@@ -1,8 +1,9 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { tenantJsonSchema } from '../../model/json-schema';
-import { errorsOf, l1, l2, l3, lineOf, makeFixture, Manifest, toYaml } from '../helpers/fixture';
+import { EXAMPLE_SETTINGS, errorsOf, l1, l2, l3, lineOf, makeFixture, Manifest, toYaml } from '../helpers/fixture';
 import { operationsManifests } from '../helpers/operations-fixture';
 
 /**
@@ -111,6 +112,20 @@ describe('operations fields: one bad manifest per rule', () => {
       expect(warnings[1].message).toMatch(/serve it while BYOK is pending/);
       expect(warnings[0].expected).toBe('tier L3 with its own app in eu-central-1 (BYOK in effect), or eu-west-1 in residency');
       expect(result.landingZone).toBeDefined();
+    } finally {
+      fx.cleanup();
+    }
+  });
+
+  test('settings: a ticket pattern of wildcards alone, and a break-glass session longer than 12 hours, are located errors', () => {
+    const settings = fs.readFileSync(EXAMPLE_SETTINGS, 'utf8').replace('ticketPatterns: [INC-*, CHG-*]', 'ticketPatterns: [INC-*, "*"]').replace('breakGlassSessionHours: 1', 'breakGlassSessionHours: 24');
+    const fx = makeFixture({ settings });
+    try {
+      const errors = errorsOf(fx.validate()).map((d) => [d.field, d.line, d.expected]);
+      expect(errors).toEqual([
+        ['support.breakGlassSessionHours', lineOf(settings, 'breakGlassSessionHours'), expect.stringMatching(/at most 12 hours/)],
+        ['support.ticketPatterns[1]', lineOf(settings, 'ticketPatterns'), expect.stringMatching(/at least one letter or digit/)],
+      ]);
     } finally {
       fx.cleanup();
     }
