@@ -3,6 +3,7 @@ import { GLOBAL_SERVICE_ACTIONS } from '../../contract/service-control-policies'
 import { platformNames, tenantNames } from '../../model/names';
 import { unescapeTerraformTemplate } from '../../terraform/template';
 import { OPS_ACCOUNT, OPS_GRANT, operationsLandingZone } from '../helpers/operations-fixture';
+import { matchesPattern } from '../helpers/event-pattern';
 import { onlyResource, resources, stackJson, synthTo, TfJson } from '../helpers/synth';
 
 /**
@@ -183,6 +184,37 @@ describe('support access', () => {
     expect(emails.sort()).toEqual([lz.settings.platform.alarmEmail, 'secops@ded-b.example'].sort());
     // The topic is on the tenant's data key (BYOK here), like every topic of the tenant account.
     expect(resources(json, 'aws_sns_topic')[topicKey].kms_master_key_id).toMatch(/^\$\{aws_kms_external_key\./);
+  });
+
+  test("the alarm pattern matches CloudTrail's record of a break-glass session, refused attempts included, and nothing else", () => {
+    const json = stackJson(result, 'tenant-ded-a');
+    const rule = Object.values(resources(json, 'aws_cloudwatch_event_rule')).find((r) => r.name === own('ded-a').breakGlassRule)!;
+    const pattern = JSON.parse(rule.event_pattern);
+    const roleArn = `arn:aws:iam::${OPS_ACCOUNT}:role/${own('ded-a').breakGlassRole}`;
+    const event = (over: { account?: string; eventName?: string; roleArn?: string; errorCode?: string } = {}) => ({
+      version: '0',
+      id: '6f1a2b3c-0000-4000-8000-000000000001',
+      'detail-type': 'AWS API Call via CloudTrail',
+      source: 'aws.sts',
+      account: over.account ?? OPS_ACCOUNT,
+      time: '2026-11-20T10:15:00Z',
+      region: 'eu-central-1',
+      resources: [],
+      detail: {
+        eventVersion: '1.08',
+        eventSource: 'sts.amazonaws.com',
+        eventName: over.eventName ?? 'AssumeRole',
+        awsRegion: 'eu-central-1',
+        readOnly: true,
+        ...(over.errorCode ? { errorCode: over.errorCode } : {}),
+        requestParameters: { roleArn: over.roleArn ?? roleArn, roleSessionName: 'jane', tags: [{ key: 'TicketId', value: 'INC-1234' }] },
+      },
+    });
+    expect(matchesPattern(event(), pattern)).toBe(true);
+    expect(matchesPattern(event({ errorCode: 'AccessDenied' }), pattern)).toBe(true);
+    expect(matchesPattern(event({ roleArn: `arn:aws:iam::${OPS_ACCOUNT}:role/${own('ded-a').dataAccessRole}` }), pattern)).toBe(false);
+    expect(matchesPattern(event({ eventName: 'GetCallerIdentity' }), pattern)).toBe(false);
+    expect(matchesPattern(event({ account: '345678901234' }), pattern)).toBe(false);
   });
 
   test('no break-glass: no role, no alarm; pooled tenants get no support resources of their own', () => {
