@@ -8,11 +8,53 @@ import { EvidenceSource } from './model';
 
 /** Facts read from AWS by `--live` (absent offline). */
 export interface LiveFacts {
-  readonly account?: { readonly id: string; readonly status?: string; readonly parentOuName?: string; readonly scpNames: ReadonlyArray<string>; readonly tags: Readonly<Record<string, string>> };
+  /** When they were read (ISO time): what ages such as the last successful restore are measured against. */
+  readonly readAt?: string;
+  readonly account?: {
+    readonly id: string;
+    readonly status?: string;
+    readonly parentOuName?: string;
+    /** SCPs attached to the parent OU. */
+    readonly scpNames: ReadonlyArray<string>;
+    /** SCPs attached to the account itself. */
+    readonly directScpNames?: ReadonlyArray<string>;
+    readonly tags: Readonly<Record<string, string>>;
+  };
   /** Point-in-time recovery status per table name, read in the tenant account. */
   readonly tables?: Readonly<Record<string, { readonly pitr: boolean; readonly sseKeyArn?: string }>>;
+  /** The restore jobs of the tenant's restore testing plan (newest first); absent when they could not be read. */
+  readonly restoreTests?: { readonly planArn: string; readonly jobs: ReadonlyArray<RestoreJobFact> };
+  /** Every AssumeRole of the tenant's break-glass role CloudTrail recorded (newest first); absent when not read. */
+  readonly breakGlassSessions?: ReadonlyArray<BreakGlassSessionFact>;
   /** What could not be read live, and why. */
   readonly problems: ReadonlyArray<string>;
+}
+
+export interface RestoreJobFact {
+  readonly id: string;
+  /** `DynamoDB`, `S3`, ... */
+  readonly resourceType: string;
+  readonly sourceResourceArn?: string;
+  /** COMPLETED, FAILED, ABORTED, PENDING, RUNNING. */
+  readonly status: string;
+  /** SUCCESSFUL, FAILED, TIMED_OUT, VALIDATING; absent without a validation. */
+  readonly validationStatus?: string;
+  readonly message?: string;
+  readonly createdAt: string;
+  readonly completedAt?: string;
+  readonly recoveryPointCreatedAt?: string;
+}
+
+export interface BreakGlassSessionFact {
+  readonly eventId: string;
+  readonly time: string;
+  /** Who assumed the role (the Identity Center role session). */
+  readonly principal: string;
+  /** The TicketId session tag. */
+  readonly ticket?: string;
+  /** The error code when STS refused the attempt. */
+  readonly refused?: string;
+  readonly sourceIp?: string;
 }
 
 /**

@@ -70,10 +70,14 @@ function defaultLiveClients(lz: LandingZone): LiveClients {
   const { OrganizationsClient } = require('@aws-sdk/client-organizations') as typeof import('@aws-sdk/client-organizations');
   const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
   const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+  const { BackupClient } = require('@aws-sdk/client-backup') as typeof import('@aws-sdk/client-backup');
+  const { CloudTrailClient } = require('@aws-sdk/client-cloudtrail') as typeof import('@aws-sdk/client-cloudtrail');
   return {
     organizations: new OrganizationsClient({ region: 'us-east-1' }),
     sts: new STSClient({ region: lz.settings.regions.home }),
     dynamodbFor: (credentials, region) => new DynamoDBClient({ region, credentials }),
+    backupFor: (credentials, region) => new BackupClient({ region, credentials }),
+    cloudtrailFor: (credentials, region) => new CloudTrailClient({ region, credentials }),
   };
 }
 

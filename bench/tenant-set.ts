@@ -57,7 +57,8 @@ export function writeTenantSet(dir: string, n: number, mix: TierMix = DEFAULT_MI
  * A manifest for tenant number `i` that cycles through every combination the tier profile
  * distinguishes: tier, status (active, suspended, offboarding with and without an approved
  * data destruction), BYOK mode and key material, new and adopted accounts, app version pins,
- * extra tags and cold storage. Used where a test or script must cover every kind of tenant.
+ * extra tags and cold storage, budgets, residency, restore tests and support policies. Used
+ * where a test or script must cover every kind of tenant.
  */
 export function coverageManifest(i: number, platformAppVersion = '3.2.0'): Record<string, unknown> {
   const tier = (['L1', 'L2', 'L3'] as const)[i % 3];
@@ -82,6 +83,14 @@ export function coverageManifest(i: number, platformAppVersion = '3.2.0'): Recor
           : { byok: 'customer-key', keyArn: `arn:aws:kms:${m.homeRegion}:9${String(i).padStart(11, '0')}:key/${String(i).padStart(8, '0')}-1111-2222-3333-444444444444` };
     if (variant % 4 === 1) m.appVersion = platformAppVersion === '3.1.0' ? '3.0.0' : '3.1.0';
     if (variant % 4 === 3) m.appVersion = platformAppVersion;
+  }
+  // Operations fields: budgets, residency, restore tests and support policies, cycling with i.
+  if (i % 7 === 3) m.budget = { monthlyLimitUsd: 100 + i, recipients: [`billing${i}@tenant${i}.example`], ...(i % 2 === 1 ? { alerts: [{ thresholdPercent: 90 }, { thresholdPercent: 100, type: 'forecasted' }] } : {}) };
+  if (i % 5 === 2) m.residency = m.homeRegion === 'eu-west-1' ? ['eu-west-1'] : [m.homeRegion, 'eu-west-1'];
+  if (tier !== 'L1') {
+    if (i % 4 === 1) m.backup = { ...(m.backup as object), restoreTesting: { frequency: (['daily', 'weekly', 'monthly'] as const)[i % 3], resources: i % 2 === 1 ? ['items'] : ['items', 'users', 'files'], keepRestoredHours: 12 } };
+    if (i % 6 === 4) m.support = { readOnly: i % 12 !== 4, breakGlass: 'none' };
+    if (tier === 'L3' && i % 6 === 5) m.support = { breakGlass: 'tenant-approval', grant: { ticket: `CHG-${i}`, from: '2026-12-01T08:00Z', until: '2026-12-02T08:00Z' } };
   }
   return m;
 }

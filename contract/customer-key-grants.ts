@@ -7,7 +7,8 @@ import { KEY_ENCRYPT_DECRYPT_ACTIONS, KEY_GRANT_ACTIONS, KEY_SERVICE_ACTIONS } f
  * The key-policy statements an L3 customer adds to its own key (`byok: customer-key`) so that
  * the tenant account can use it: the data-access and backup roles use it, AWS services
  * (DynamoDB, S3, Backup, EBS) get grants through the roles that create resources, CloudWatch
- * Logs encrypts the tenant's log groups, CloudWatch publishes alarms to the encrypted topic.
+ * Logs encrypts the tenant's log groups, CloudWatch publishes alarms to the encrypted topic, and
+ * EventBridge publishes the break-glass alarm to its encrypted topic.
  * Nothing else in the landing zone, and nobody outside the tenant account, is named.
  */
 export function customerKeyGrants(settings: LandingZoneSettings, tenantId: string, tenantAccountId: string, region: string): PolicyStatement[] {
@@ -39,6 +40,14 @@ export function customerKeyGrants(settings: LandingZoneSettings, tenantId: strin
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': tenantAccountId } },
+    },
+    {
+      Sid: 'BreakGlassAlarmOfTheTenant',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: '*',
       Condition: { StringEquals: { 'aws:SourceAccount': tenantAccountId } },
     },

@@ -29,6 +29,9 @@ export const NAME_LIMITS = {
   apiName: 128,
   cloudwatchAlarmName: 255,
   scpName: 128,
+  budgetName: 100,
+  ssoPermissionSetName: 32,
+  restoreTestingName: 50,
 } as const;
 
 export type NameKind = keyof typeof NAME_LIMITS;
@@ -86,6 +89,8 @@ function derivePlatformNames(p: string) {
     pooledBucket: (accountId: string, region: string) => derive('s3BucketName', `${p}-pooled-${accountId}-${region}`, `${p}-pooled-${accountPart(accountId)}-${region}`),
     stateBucket: (bucket: string) => derive('s3BucketName', bucket),
     scp: (what: string) => derive('scpName', `${p}-${what}`),
+    readOnlyPermissionSet: derive('ssoPermissionSetName', `${p}-SupportReadOnly`),
+    breakGlassPermissionSet: derive('ssoPermissionSetName', `${p}-BreakGlass`),
   };
 }
 
@@ -125,5 +130,13 @@ export function tenantNames(settings: Pick<LandingZoneSettings, 'name'>, tenantI
     appRole: (fn: string) => derive('iamRoleName', `${p}-${fn}-fn`),
     alarmTopic: derive('snsTopicName', `${p}-alarms`),
     alarm: (what: string) => derive('cloudwatchAlarmName', `${p}-${what}`),
+    budget: derive('budgetName', `${p}-monthly`),
+    residencyScp: derive('scpName', `${settings.name}-residency-${tenantId}`),
+    /** Restore testing names allow letters, digits and underscores only (tenant ids have no underscores, so this stays unique). */
+    restoreTestingPlan: derive('restoreTestingName', `${p.replace(/-/g, '_')}_restore_tests`),
+    restoreTestingSelection: (what: string) => derive('restoreTestingName', `${p.replace(/-/g, '_')}_${what}`),
+    breakGlassRole: derive('iamRoleName', `${p}-support-break-glass`),
+    breakGlassTopic: derive('snsTopicName', `${p}-break-glass`),
+    breakGlassRule: derive('eventRuleName', `${p}-break-glass`),
   };
 }

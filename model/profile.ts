@@ -1,7 +1,9 @@
 import { SESSION_VENDING_FUNCTIONS } from '../functions/shared/contracts';
 import { platformNames, tenantNames } from './names';
 import { LandingZoneSettings } from './schema/settings';
+import { BreakGlassMode, BudgetAlertType, RESTORE_TEST_RESOURCES, RestoreTestFrequency, RestoreTestResource } from './schema/operations';
 import { BYOK_MODES, TenantManifest, TenantStatus } from './schema/tenant';
+import { TENANT_TAG_KEYS } from './tags';
 import { isDedicated, Tier } from './tiers';
 
 /**
@@ -35,6 +37,19 @@ import { isDedicated, Tier } from './tiers';
  *
  * Every L2/L3 tenant keeps its landing-zone key and first vault in every tier, so moves up are
  * in-place updates (the vault keeps the recovery points written under that key).
+ *
+ * Running the tenant (cost, restore tests, support, residency):
+ *
+ * | tier | budget (stack, account, filter) | restore tests | support assignments | break-glass | residency enforced by |
+ * |---|---|---|---|---|---|
+ * | L1 | tenant stack, platform account, tag `TenantId` | platform's (none per tenant) | none (platform-wide) | none | validation: the platform home region must be allowed |
+ * | L2 | account stack, management account, linked account | plan on the tenant vault | read-only, break-glass | platform-approval or none | an SCP attached to the tenant account |
+ * | L3 | account stack, management account, linked account | plan on the vault backups go to (locked once BYOK is in effect) | read-only, break-glass while allowed | platform-approval, tenant-approval (only during an approved grant) or none | an SCP attached to the tenant account |
+ *
+ * A budget exists only when the manifest has one; its alerts go to `budget.recipients`, else the
+ * billing contacts. Restore tests default to weekly, every data resource, copies kept 24 hours.
+ * Support defaults to read-only on and break-glass with platform approval; break-glass alerts go
+ * to `support.notify`, else the security contacts, else the owner (and always the platform).
  */
 export interface TenantProfile {
   readonly tenantId: string;
@@ -64,6 +79,65 @@ export interface TenantProfile {
   readonly access: AccessState;
   /** Data-bearing resources carry prevent_destroy (lifted only by an acknowledged offboarding). */
   readonly destroyProtection: boolean;
+  /** The tenant's monthly cost budget, where it lives and what it counts; absent without `budget`. */
+  readonly budget?: BudgetAssignment;
+  /** L2/L3: restore tests of the tenant's backups. */
+  readonly restoreTesting?: RestoreTestingAssignment;
+  /** L2/L3: support access to the tenant account. */
+  readonly support?: SupportAssignment;
+  readonly residency: ResidencyAssignment;
+}
+
+export interface BudgetAssignment {
+  readonly name: string;
+  /** The stack that holds it: a dedicated tenant's account stack (management account), a pooled tenant's tenant stack (platform account). */
+  readonly stack: 'account' | 'tenant';
+  readonly account: 'management' | 'platform';
+  /** What it counts: the tenant's linked account, or the cost its tag attributes in the platform account. */
+  readonly filter: { readonly kind: 'linked-account' } | { readonly kind: 'tag'; readonly key: (typeof TENANT_TAG_KEYS)[number]; readonly value: string };
+  readonly limitUsd: number;
+  readonly alerts: ReadonlyArray<{ readonly thresholdPercent: number; readonly type: BudgetAlertType }>;
+  /** E-mail recipients: the manifest's, else the billing contacts. */
+  readonly recipients: ReadonlyArray<string>;
+  readonly snsTopicArn?: string;
+}
+
+export interface RestoreTestingAssignment {
+  readonly planName: string;
+  readonly frequency: RestoreTestFrequency;
+  readonly scheduleExpression: string;
+  /** The vault whose recovery points are restored: the one the backup plan writes to. */
+  readonly vaultName: string;
+  /** Hours a restored copy lives before AWS Backup deletes it (validation window). */
+  readonly validationWindowHours: number;
+  /** How far back the latest recovery point is looked for. */
+  readonly selectionWindowDays: number;
+  readonly selections: ReadonlyArray<{ readonly name: string; readonly resourceType: 'DynamoDB' | 'S3'; readonly resources: ReadonlyArray<RestoreTestResource> }>;
+}
+
+export interface SupportAssignment {
+  /** Platform support's read-only permission set is assigned to the tenant account. */
+  readonly readOnly: boolean;
+  readonly breakGlass: {
+    readonly mode: BreakGlassMode;
+    /** The break-glass permission set is assigned and the tenant's break-glass role exists. */
+    readonly assigned: boolean;
+    readonly roleName: string;
+    /** What the role's trust requires of the session: a ticket matching the settings' patterns, or the one approved ticket within its window. */
+    readonly ticket: { readonly kind: 'pattern'; readonly patterns: ReadonlyArray<string> } | { readonly kind: 'grant'; readonly ticket: string; readonly from: string; readonly until: string };
+    readonly sessionHours: number;
+  };
+  /** Alerted on every break-glass session (with the platform's alarm address). */
+  readonly notify: ReadonlyArray<string>;
+  readonly alarm: { readonly topicName: string; readonly ruleName: string };
+}
+
+export interface ResidencyAssignment {
+  /** Allowed regions; absent: the landing-zone allow-list only. */
+  readonly regions?: ReadonlyArray<string>;
+  /** `account-scp`: an SCP on the tenant account (L2/L3); `platform-region`: the pooled data stays in the platform home region (L1, validated). */
+  readonly enforcement: 'account-scp' | 'platform-region' | 'none';
+  readonly policyName?: string;
 }
 
 /** Which account a resource of the tenant lives in. */
@@ -168,6 +242,48 @@ function byokOf(tenant: TenantManifest, byokKeyAlias: string): ByokProfile {
   };
 }
 
+/** When a restore test starts, by frequency and hour (UTC): daily, Sundays, the 1st of the month. */
+export function restoreTestSchedule(frequency: RestoreTestFrequency, hourUtc: number): string {
+  switch (frequency) {
+    case 'daily':
+      return `cron(0 ${hourUtc} * * ? *)`;
+    case 'weekly':
+      return `cron(0 ${hourUtc} ? * SUN *)`;
+    case 'monthly':
+      return `cron(0 ${hourUtc} 1 * ? *)`;
+  }
+}
+
+/** Days between two restore tests of a frequency: what the audit allows the last success to be old (plus a day of slack). */
+export const RESTORE_TEST_PERIOD_DAYS: Record<RestoreTestFrequency, number> = { daily: 1, weekly: 7, monthly: 31 };
+
+export const DEFAULT_BUDGET_ALERTS: ReadonlyArray<{ thresholdPercent: number; type: BudgetAlertType }> = [
+  { thresholdPercent: 80, type: 'actual' },
+  { thresholdPercent: 100, type: 'actual' },
+  { thresholdPercent: 100, type: 'forecasted' },
+];
+
+function budgetOf(tenant: TenantManifest, name: string, dedicated: boolean): BudgetAssignment | undefined {
+  const b = tenant.budget;
+  if (!b) return undefined;
+  const billing = tenant.contacts.filter((c) => c.role === 'billing').map((c) => c.email);
+  return {
+    name,
+    stack: dedicated ? 'account' : 'tenant',
+    account: dedicated ? 'management' : 'platform',
+    filter: dedicated ? { kind: 'linked-account' } : { kind: 'tag', key: 'TenantId', value: tenant.id },
+    limitUsd: b.monthlyLimitUsd,
+    alerts: b.alerts ? b.alerts.map((a) => ({ thresholdPercent: a.thresholdPercent, type: a.type ?? 'actual' })) : DEFAULT_BUDGET_ALERTS,
+    recipients: b.recipients ?? [...new Set(billing)],
+    ...(b.snsTopicArn ? { snsTopicArn: b.snsTopicArn } : {}),
+  };
+}
+
+function residencyOf(tenant: TenantManifest, dedicated: boolean, policyName: string): ResidencyAssignment {
+  if (!tenant.residency) return { enforcement: 'none' };
+  return dedicated ? { regions: tenant.residency, enforcement: 'account-scp', policyName } : { regions: tenant.residency, enforcement: 'platform-region' };
+}
+
 function ouOf(tenant: TenantManifest): OuKey {
   if (tenant.status === 'offboarding') return 'suspended';
   return tenant.tier === 'L3' ? 'tenantsL3' : 'tenantsL2';
@@ -195,6 +311,8 @@ function decideProfile(settings: LandingZoneSettings, tenant: TenantManifest): T
     status: tenant.status,
     access: { signIn: tenant.status === 'active', apiKey: !offboarding, eventRouting: !offboarding },
     destroyProtection: !(offboarding && tenant.acknowledgements?.dataDestruction !== undefined),
+    budget: budgetOf(tenant, own.budget, isDedicated(tenant.tier)),
+    residency: residencyOf(tenant, isDedicated(tenant.tier), own.residencyScp),
   };
 
   if (!isDedicated(tenant.tier)) {
@@ -229,6 +347,23 @@ function decideProfile(settings: LandingZoneSettings, tenant: TenantManifest): T
   const backup = tenant.backup!;
   const account = tenant.account!;
   const ou = ouOf(tenant);
+  const lockedVault = ownApp ? { name: own.lockedBackupVault, changeableForDays: VAULT_LOCK_GRACE_DAYS } : undefined;
+  const restore = backup.restoreTesting ?? {};
+  const restoreResources = restore.resources ?? [...RESTORE_TEST_RESOURCES];
+  const frequency = restore.frequency ?? 'weekly';
+  const tables = restoreResources.filter((r) => r !== 'files');
+  const restoreTesting: RestoreTestingAssignment = {
+    planName: own.restoreTestingPlan,
+    frequency,
+    scheduleExpression: restoreTestSchedule(frequency, restore.hourUtc ?? 5),
+    vaultName: lockedVault?.name ?? own.backupVault,
+    validationWindowHours: restore.keepRestoredHours ?? 24,
+    selectionWindowDays: Math.min(backup.retentionDays, 30),
+    selections: [
+      ...(tables.length > 0 ? [{ name: own.restoreTestingSelection('dynamodb'), resourceType: 'DynamoDB' as const, resources: tables }] : []),
+      ...(restoreResources.includes('files') ? [{ name: own.restoreTestingSelection('s3'), resourceType: 'S3' as const, resources: ['files' as const] }] : []),
+    ],
+  };
   return {
     ...common,
     dedicated: true,
@@ -243,7 +378,7 @@ function decideProfile(settings: LandingZoneSettings, tenant: TenantManifest): T
       plan: 'tenant',
       planName: own.backupPlan,
       vaultName: own.backupVault,
-      ...(ownApp ? { lockedVault: { name: own.lockedBackupVault, changeableForDays: VAULT_LOCK_GRACE_DAYS } } : {}),
+      ...(lockedVault ? { lockedVault } : {}),
       schedule: backup.schedule,
       retentionDays: backup.retentionDays,
       ...(backup.coldStorageAfterDays !== undefined ? { coldStorageAfterDays: backup.coldStorageAfterDays } : {}),
@@ -254,6 +389,35 @@ function decideProfile(settings: LandingZoneSettings, tenant: TenantManifest): T
       : { account: 'platform', roleNames: SESSION_VENDING_FUNCTIONS.map((fn) => shared.appRole(fn)) },
     dataAccessRole: { account: 'tenant', name: own.dataAccessRole, present: !offboarding },
     data: { mode: 'dedicated', account: 'tenant', itemsTable: own.itemsTable, usersTable: own.usersTable, bucketName: (accountId) => own.dataBucket(accountId, region) },
+    restoreTesting,
+    support: supportOf(settings, tenant, own),
+  };
+}
+
+/**
+ * Support access to a dedicated tenant's account. Break-glass is assigned with platform
+ * approval (a ticket matching the settings' patterns), or with tenant approval only while the
+ * manifest carries the grant the tenant approved (that change needs its changeApprovers); never
+ * while offboarding. Read-only support stays assigned unless the manifest says otherwise.
+ */
+function supportOf(settings: LandingZoneSettings, tenant: TenantManifest, own: ReturnType<typeof tenantNames>): SupportAssignment {
+  const s = tenant.support ?? {};
+  const mode = s.breakGlass ?? 'platform-approval';
+  const offboarding = tenant.status === 'offboarding';
+  const grant = mode === 'tenant-approval' ? s.grant : undefined;
+  const security = tenant.contacts.filter((c) => c.role === 'security').map((c) => c.email);
+  const owner = (tenant.contacts.find((c) => c.role === 'owner') ?? tenant.contacts[0]).email;
+  return {
+    readOnly: s.readOnly ?? true,
+    breakGlass: {
+      mode,
+      assigned: !offboarding && (mode === 'platform-approval' || grant !== undefined),
+      roleName: own.breakGlassRole,
+      ticket: grant ? { kind: 'grant', ticket: grant.ticket, from: grant.from, until: grant.until } : { kind: 'pattern', patterns: settings.support.ticketPatterns },
+      sessionHours: settings.support.breakGlassSessionHours,
+    },
+    notify: s.notify ?? (security.length > 0 ? [...new Set(security)] : [owner]),
+    alarm: { topicName: own.breakGlassTopic, ruleName: own.breakGlassRule },
   };
 }
 

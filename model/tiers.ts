@@ -15,7 +15,7 @@ export const TIER_DESCRIPTIONS: Record<Tier, string> = {
 };
 
 /** Manifest fields whose presence depends on the tier. */
-export type TierDependentField = 'account' | 'backup' | 'encryption' | 'changeApprovers' | 'appVersion';
+export type TierDependentField = 'account' | 'backup' | 'encryption' | 'changeApprovers' | 'appVersion' | 'support';
 
 export interface TierFieldRule {
   readonly required: ReadonlyArray<TierDependentField>;
@@ -23,7 +23,7 @@ export interface TierFieldRule {
 }
 
 export const TIER_FIELD_RULES: Record<Tier, TierFieldRule> = {
-  L1: { required: [], forbidden: ['account', 'backup', 'encryption', 'changeApprovers', 'appVersion'] },
+  L1: { required: [], forbidden: ['account', 'backup', 'encryption', 'changeApprovers', 'appVersion', 'support'] },
   L2: { required: ['account', 'backup'], forbidden: ['encryption', 'changeApprovers', 'appVersion'] },
   L3: { required: ['account', 'backup', 'encryption', 'changeApprovers'], forbidden: [] },
 };
@@ -35,6 +35,7 @@ export const TIER_FIELD_REASONS: Record<TierDependentField, string> = {
   encryption: 'L3 tenants bring their own key (BYOK); L1 uses the platform key and L2 a per-tenant key the landing zone creates',
   changeApprovers: 'only L3 tenants approve changes to their stack; L1 and L2 follow the platform cadence',
   appVersion: 'only L3 tenants run their own copy of the app and can pin its version',
+  support: "support access is granted per tenant account (L2, L3); support of the pooled L1 tenants is the platform account's, not the tenant's",
 };
 
 export function isDedicated(tier: Tier): boolean {

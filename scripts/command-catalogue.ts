@@ -28,6 +28,7 @@ export const COMMANDS: ReadonlyArray<CommandEntry> = [
   { name: 'report', summary: 'merge JSON reports of plan or apply jobs into one summary (Markdown for the pull-request comment)', load: () => require('./commands/report').registerReport },
   { name: 'audit', summary: "check each tenant's state against the isolation contract and write reports for people and CI", load: () => require('./commands/audit').registerAudit },
   { name: 'codeowners', summary: "write the L3 tenants' change approvers into .github/CODEOWNERS and list their deployment environments", load: () => require('./commands/codeowners').registerCodeowners },
+  { name: 'cost-report', summary: 'per-tenant cost by tier, month and service from AWS Cost Explorer (management account credentials), pooled shared cost apart', load: () => require('./commands/cost-report').registerCostReport },
   { name: 'byok-policy', summary: 'print the key-policy statements an L3 customer adds to its own key (byok: customer-key)', load: () => require('./commands/byok-policy').registerByokPolicy },
 ];
 

@@ -1,3 +1,4 @@
+import { CeCostAllocationTag } from '@cdktf/provider-aws/lib/ce-cost-allocation-tag';
 import { OrganizationsOrganizationalUnit } from '@cdktf/provider-aws/lib/organizations-organizational-unit';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
@@ -5,6 +6,8 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { platformNames } from '../model/names';
 import { OuKey } from '../model/profile';
+import { TENANT_TAG_KEYS } from '../model/tags';
+import { SupportPermissionSets } from '../modules/support/support-permission-sets';
 import { GuardrailName, GuardrailProps, GUARDRAILS, OU_GUARDRAILS } from '../contract/service-control-policies';
 import { policyJson } from '../contract/policy-document';
 import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
@@ -13,8 +16,11 @@ export const OU_KEYS: ReadonlyArray<OuKey> = ['platform', 'tenantsL2', 'tenantsL
 
 /**
  * The organization's structure in the management account: the organizational units under
- * the root and the guardrail service control policies attached to them. Service control
- * policies must be enabled on the organization (a one-time setting of the management account).
+ * the root and the guardrail service control policies attached to them, the tenant tags as
+ * cost allocation tags (so budgets and Cost Explorer can attribute cost to tenants), and the
+ * support permission sets of IAM Identity Center. Service control policies must be enabled on
+ * the organization and Identity Center on the management account (one-time settings); a tag
+ * can be activated once it has appeared on a billed resource (within a day of the first apply).
  */
 export class OrganizationStack extends LandingZoneStack {
   readonly organizationalUnits: Record<OuKey, OrganizationsOrganizationalUnit>;
@@ -46,5 +52,17 @@ export class OrganizationStack extends LandingZoneStack {
       }
     }
     this.organizationalUnits = ous;
+
+    for (const key of TENANT_TAG_KEYS) new CeCostAllocationTag(this, `cost-tag-${key}`, { tagKey: key, status: 'Active' });
+
+    const support = this.settings.support;
+    new SupportPermissionSets(this, 'support', {
+      readOnlyName: names.readOnlyPermissionSet,
+      breakGlassName: names.breakGlassPermissionSet,
+      readOnlySessionHours: support.readOnlySessionHours,
+      breakGlassSessionHours: support.breakGlassSessionHours,
+      landingZone: this.settings.name,
+      organizationId: organization.id,
+    });
   }
 }

@@ -8,6 +8,10 @@ import { sessionVendingRoleArns, TenantProfile } from '../model/profile';
 import { TenantManifest } from '../model/schema/tenant';
 import { AppFunctionName, TenantApp } from '../modules/app/tenant-app';
 import { BackupPlan } from '../modules/backup/backup-plan';
+import { RestoreTesting } from '../modules/backup/restore-testing';
+import { TenantBudget } from '../modules/cost/tenant-budget';
+import { BreakGlassAccess } from '../modules/support/break-glass-access';
+import { breakGlassTrust } from '../contract/support-access';
 import { FunctionCode } from '../modules/compute/app-function';
 import { TenantTable } from '../modules/data/tenant-table';
 import { DedicatedEventRouting } from '../modules/events/dedicated-event-routing';
@@ -35,6 +39,9 @@ import { PLATFORM_OUTPUTS } from './platform-stack';
  * - L3: everything L2 has, with all data on the tenant's own key (BYOK), a locked backup
  *   vault, and the app itself (user pool, API, functions, registry, alarms) in the tenant
  *   account. While BYOK is pending the tenant runs as L2 and the plan says why.
+ * - Running it: an L1 tenant's budget (by its tag, in the platform account); for L2/L3 the
+ *   restore tests of its backups and, while the profile assigns break-glass, the break-glass
+ *   role and its alarm in the tenant account.
  *
  * Construct ids are the same in every tier, so moving up a tier updates resources in place.
  */
@@ -75,6 +82,10 @@ export class TenantStack extends LandingZoneStack {
       dataAccessRoleArn: `arn:aws:iam::${account}:role/${this.profile.dataAccessRole.name}`,
     });
     this.eventQueue(platformEventsFor(account, this.tenant.id));
+    const budget = this.profile.budget;
+    if (budget?.stack === 'tenant' && budget.filter.kind === 'tag') {
+      new TenantBudget(this, 'budget', { name: budget.name, limitUsd: budget.limitUsd, scope: { kind: 'tag', key: budget.filter.key, value: budget.filter.value }, alerts: budget.alerts, emails: budget.recipients, snsTopicArn: budget.snsTopicArn });
+    }
   }
 
   private dedicatedTenant(): void {
@@ -87,7 +98,9 @@ export class TenantStack extends LandingZoneStack {
     const items = new TenantTable(this, 'items', { tableName: profile.data.itemsTable, sortKey: ITEM_KEY, kmsKeyArn: keys.dataKeyArn, accountId: account, region: profile.region, provider });
     const users = new TenantTable(this, 'users', { tableName: profile.data.usersTable, sortKey: USER_KEY, kmsKeyArn: keys.dataKeyArn, accountId: account, region: profile.region, provider });
     const bucket = new SecureBucket(this, 'data', { bucketName: profile.data.bucketName(account), kmsKeyArn: keys.dataKeyArn, noncurrentVersionExpirationDays: 90, provider });
-    this.backupPlan(keys, [items.tableArn, users.tableArn, bucket.bucketArn]);
+    const backup = this.backupPlan(keys, [items.tableArn, users.tableArn, bucket.bucketArn]);
+    this.restoreTesting(backup, { items: items.tableArn, users: users.tableArn, files: bucket.bucketArn });
+    this.breakGlass(keys.dataKeyArn);
     const routing = this.eventRouting();
     this.eventQueue(eventsFromAccount(account));
 
@@ -157,10 +170,10 @@ export class TenantStack extends LandingZoneStack {
   }
 
   /** The tenant's backup plan; the first vault keeps the landing-zone key, the locked vault (L3) the data key. */
-  private backupPlan(keys: { tenantKeyArn: string; dataKeyArn: string }, resourceArns: string[]): void {
+  private backupPlan(keys: { tenantKeyArn: string; dataKeyArn: string }, resourceArns: string[]): BackupPlan {
     const { backup } = this.profile;
     const own = tenantNames(this.settings, this.tenant.id);
-    new BackupPlan(this, 'backup', {
+    return new BackupPlan(this, 'backup', {
       vault: { name: backup.vaultName, kmsKeyArn: keys.tenantKeyArn },
       lockedVault: backup.lockedVault ? { name: backup.lockedVault.name, kmsKeyArn: keys.dataKeyArn, changeableForDays: backup.lockedVault.changeableForDays } : undefined,
       planName: backup.planName,
@@ -171,6 +184,42 @@ export class TenantStack extends LandingZoneStack {
       coldStorageAfterDays: backup.coldStorageAfterDays,
       resourceArns,
       accountId: this.tenantAccountId!,
+      provider: this.tenantProvider,
+    });
+  }
+
+  /** Restore tests of the recovery points in the vault the plan writes to, as the profile says. */
+  private restoreTesting(backup: BackupPlan, arns: Record<'items' | 'users' | 'files', string>): void {
+    const plan = this.profile.restoreTesting;
+    if (!plan) return;
+    if (plan.vaultName !== backup.targetVaultName) throw new Error(`TenantStack ${this.spec.name}: restore tests read ${plan.vaultName}, backups go to ${backup.targetVaultName}`);
+    new RestoreTesting(this, 'restore-testing', {
+      planName: plan.planName,
+      scheduleExpression: plan.scheduleExpression,
+      vaultArns: [backup.targetVaultArn],
+      selectionWindowDays: plan.selectionWindowDays,
+      roleArn: backup.roleArn,
+      selections: plan.selections.map((s) => ({ name: s.name, resourceType: s.resourceType, resourceArns: s.resources.map((r) => arns[r]), validationWindowHours: plan.validationWindowHours })),
+      provider: this.tenantProvider,
+    });
+  }
+
+  /** The break-glass role and its alarm, while the profile assigns break-glass to the account. */
+  private breakGlass(alarmKeyArn: string): void {
+    const support = this.profile.support;
+    if (!support?.breakGlass.assigned) return;
+    const account = this.tenantAccountId!;
+    const { breakGlass } = support;
+    new BreakGlassAccess(this, 'break-glass', {
+      roleName: breakGlass.roleName,
+      trustPolicy: breakGlassTrust({ accountId: account, permissionSetName: platformNames(this.settings).breakGlassPermissionSet, region: this.profile.region, ticket: breakGlass.ticket }),
+      sessionHours: breakGlass.sessionHours,
+      topicName: support.alarm.topicName,
+      ruleName: support.alarm.ruleName,
+      kmsKeyArn: alarmKeyArn,
+      accountId: account,
+      region: this.profile.region,
+      emails: [...support.notify, ...(this.settings.platform.alarmEmail ? [this.settings.platform.alarmEmail] : [])],
       provider: this.tenantProvider,
     });
   }

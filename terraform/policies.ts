@@ -17,6 +17,7 @@ export const POLICY_ATTRIBUTES: Readonly<Record<string, ReadonlyArray<string>>> 
   aws_cloudwatch_event_bus_policy: ['policy'],
   aws_organizations_policy: ['content'],
   aws_backup_vault_policy: ['policy'],
+  aws_ssoadmin_permission_set_inline_policy: ['inline_policy'],
 };
 
 export interface FoundPolicy {

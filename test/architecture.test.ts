@@ -19,9 +19,11 @@ const LAYERS: Readonly<Record<string, ReadonlyArray<string>>> = {
   stacks: ['modules', 'contract', 'model', 'terraform', 'format', 'functions/shared/contracts'],
   pipeline: ['stacks', 'model', 'terraform', 'git', 'format', 'contract', 'functions/shared/contracts'],
   audit: ['stacks', 'model', 'terraform', 'contract', 'format', 'git', 'functions/shared/contracts'],
-  scripts: ['pipeline', 'audit', 'stacks', 'modules', 'contract', 'model', 'terraform', 'git', 'format', 'functions/shared/contracts'],
+  // The cost report: Cost Explorer read and attributed to tenants by their profiles.
+  cost: ['model', 'format'],
+  scripts: ['pipeline', 'audit', 'cost', 'stacks', 'modules', 'contract', 'model', 'terraform', 'git', 'format', 'functions/shared/contracts'],
   // Development tools: benchmarks may reuse the tests' state simulator.
-  bench: ['scripts', 'pipeline', 'audit', 'stacks', 'modules', 'contract', 'model', 'terraform', 'git', 'format', 'functions', 'test/helpers'],
+  bench: ['scripts', 'pipeline', 'audit', 'cost', 'stacks', 'modules', 'contract', 'model', 'terraform', 'git', 'format', 'functions', 'test/helpers'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -7,6 +7,7 @@ import { KMS_KEY_ARN_PATTERN } from '../schema/tenant';
 import { TenantProfile, tenantProfile } from '../profile';
 import { Tier, TIER_FIELD_REASONS, TIER_FIELD_RULES, TIERS } from '../tiers';
 import { locatedError } from '../yaml-source';
+import { checkOperations, operationsWarnings } from './operations-rules';
 import { getIn, has, stringAt } from './raw';
 
 /**
@@ -63,8 +64,11 @@ export function checkTenantDocument(doc: TenantDocument, settings: LandingZoneSe
     }
   }
 
-  if (settings) out.push(...checkAgainstSettings(doc, settings, tier));
-  if (settings && doc.manifest && !out.some((d) => d.severity === 'error')) out.push(...profileWarnings(doc, tenantProfile(settings, doc.manifest)));
+  if (settings) out.push(...checkAgainstSettings(doc, settings, tier), ...checkOperations(doc, settings, tier));
+  if (settings && doc.manifest && !out.some((d) => d.severity === 'error')) {
+    const profile = tenantProfile(settings, doc.manifest);
+    out.push(...profileWarnings(doc, profile), ...operationsWarnings(doc, profile, settings));
+  }
   return out;
 }
 

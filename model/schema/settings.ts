@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AWS_ACCOUNT_ID, AWS_REGION, EMAIL, IAM_ROLE_NAME, SEMVER, TAGS } from './common';
+import { SUPPORT_SETTINGS } from './operations';
 import { BACKUP_CRON } from './tenant';
 
 /**
@@ -106,6 +107,7 @@ export const SettingsSchema = z
       alarmEmail: EMAIL.optional().meta({ description: 'Address subscribed to the platform alarm topic.' }),
     }),
     tags: TAGS.optional(),
+    support: SUPPORT_SETTINGS,
   })
   .meta({ title: 'Landing-zone settings', description: 'Where the landing zone lives: organization, accounts, regions, state, names.' });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TIERS } from '../tiers';
 import { AWS_ACCOUNT_ID, AWS_REGION, EMAIL, ISO_DATE, REASON, SEMVER, TAGS } from './common';
+import { BUDGET, RESIDENCY, RESTORE_TESTING, SUPPORT } from './operations';
 
 /**
  * The tenant manifest: one YAML file per tenant in `tenants/`, named `<id>.yaml`.
@@ -117,6 +118,7 @@ const BACKUP = z
       .min(1)
       .optional()
       .meta({ description: 'Days until a recovery point moves to cold storage; AWS requires retentionDays >= coldStorageAfterDays + 90.' }),
+    restoreTesting: RESTORE_TESTING.optional(),
   })
   .superRefine((b, ctx) => {
     if (b.coldStorageAfterDays !== undefined && b.retentionDays < b.coldStorageAfterDays + 90) {
@@ -237,6 +239,9 @@ export const TenantSchema = z
     tags: TAGS.optional(),
     offboarding: OFFBOARDING.optional(),
     acknowledgements: ACKNOWLEDGEMENTS.optional(),
+    budget: BUDGET.optional(),
+    support: SUPPORT.optional(),
+    residency: RESIDENCY.optional(),
   })
   .meta({ title: 'Tenant manifest', description: 'One tenant of the landing zone. File name: tenants/<id>.yaml.' });
 

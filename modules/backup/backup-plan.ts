@@ -46,6 +46,10 @@ export interface BackupPlanProps {
 export class BackupPlan extends Construct {
   /** Name of the vault the plan writes to. */
   readonly targetVaultName: string;
+  /** ARN of the vault the plan writes to (restore tests read its recovery points). */
+  readonly targetVaultArn: string;
+  /** ARN of the role backups and restores run with. */
+  readonly roleArn: string;
 
   constructor(scope: Construct, id: string, props: BackupPlanProps) {
     super(scope, id);
@@ -71,6 +75,7 @@ export class BackupPlan extends Construct {
       });
     }
     this.targetVaultName = locked ? locked.name : props.vault.name;
+    this.targetVaultArn = target.arn;
     const plan = new AwsBackupPlan(this, 'plan', {
       name: props.planName,
       rule: [
@@ -94,6 +99,7 @@ export class BackupPlan extends Construct {
     ]) {
       new IamRolePolicyAttachment(this, `role-${key}`, { role: role.role.name, policyArn: `arn:aws:iam::aws:policy/${policy}`, provider });
     }
+    this.roleArn = role.arn;
     new BackupSelection(this, 'selection', { name: props.selectionName, planId: plan.id, iamRoleArn: role.arn, resources: [...props.resourceArns], provider });
   }
 }

@@ -79,7 +79,31 @@ function computed(type: string, name: string, values: Json, at: Placement, opts:
     case 'aws_cloudwatch_event_bus':
       return { id: values.name, arn: `arn:aws:events:${region}:${account}:event-bus/${values.name}` };
     case 'aws_cloudwatch_event_rule':
-      return { id: `${values.event_bus_name}|${values.name}`, arn: `arn:aws:events:${region}:${account}:rule/${values.event_bus_name}/${values.name}` };
+      // Rules on the default bus have no bus in their id or ARN.
+      return values.event_bus_name === undefined || values.event_bus_name === 'default'
+        ? { id: values.name, arn: `arn:aws:events:${region}:${account}:rule/${values.name}` }
+        : { id: `${values.event_bus_name}|${values.name}`, arn: `arn:aws:events:${region}:${account}:rule/${values.event_bus_name}/${values.name}` };
+    case 'aws_backup_restore_testing_plan':
+      return { id: values.name, arn: `arn:aws:backup:${region}:${account}:restore-testing-plan:${values.name}-${hex(seed, 6)}` };
+    case 'aws_budgets_budget':
+      return { id: `${account}:${values.name}`, account_id: account, arn: `arn:aws:budgets::${account}:budget/${values.name}` };
+    case 'aws_ce_cost_allocation_tag':
+      return { id: values.tag_key, type: 'UserDefined' };
+    case 'aws_organizations_policy': {
+      const id = `p-${hex(seed, 8)}`;
+      return { id, arn: `arn:aws:organizations::${account}:policy/o-x/service_control_policy/${id}` };
+    }
+    case 'aws_ssoadmin_instances':
+      return { id: region, arns: [`arn:aws:sso:::instance/ssoins-${hex(account, 16)}`], identity_store_ids: [`d-${hex(account, 10)}`] };
+    case 'aws_ssoadmin_permission_set': {
+      const instance = `ssoins-${hex(account, 16)}`;
+      const arn = `arn:aws:sso:::permissionSet/${instance}/ps-${hex(`permission-set/${values.name}`, 16)}`;
+      return { id: `${arn},arn:aws:sso:::instance/${instance}`, arn, created_date: '2026-01-01T00:00:00Z' };
+    }
+    case 'aws_identitystore_group': {
+      const groupId = uuid(`group/${values.alternate_identifier?.unique_attribute?.attribute_value}`);
+      return { id: groupId, group_id: groupId, display_name: values.alternate_identifier?.unique_attribute?.attribute_value };
+    }
     case 'aws_cognito_user_pool': {
       const id = `${region}_${hex(seed, 9)}`;
       return { id, arn: `arn:aws:cognito-idp:${region}:${account}:userpool/${id}`, endpoint: `cognito-idp.${region}.amazonaws.com/${id}` };
@@ -91,7 +115,8 @@ function computed(type: string, name: string, values: Json, at: Placement, opts:
     case 'aws_api_gateway_rest_api':
       return { id: hex(seed, 10), root_resource_id: hex(`${seed}/root`, 10), execution_arn: `arn:aws:execute-api:${region}:${account}:${hex(seed, 10)}` };
     default:
-      return { id: hex(seed, 16), arn: `arn:aws:${type.replace(/^aws_/, '').split('_')[0]}:${region}:${account}:${type}/${n}` };
+      // A configured arn (an event target's, a subscription's topic) is an argument, not computed.
+      return { id: hex(seed, 16), ...(values.arn === undefined ? { arn: `arn:aws:${type.replace(/^aws_/, '').split('_')[0]}:${region}:${account}:${type}/${n}` } : {}) };
   }
 }
 
@@ -146,7 +171,13 @@ export function simulateApply(config: Json, opts: SimulatedApplyOptions = {}): J
   // Second pass: resolve references, then shape blocks as lists.
   const resolveString = (s: string): string =>
     replaceRefs(
-      replaceRefs(s).replace(/(^|[^$])\$\{((?:data\.)?[a-z0-9_]+\.[^.}]+)\.([a-z0-9_]+)\}/g, (whole, pre: string, address: string, attr: string) => {
+      replaceRefs(s)
+        // element(list, i) of a list attribute, as Terraform evaluates it
+        .replace(/\$\{element\(((?:data\.)?[a-z0-9_]+\.[^.}]+)\.([a-z0-9_]+), (\d+)\)\}/g, (whole, address: string, attr: string, index: string) => {
+          const list = byAddress.get(address)?.[attr];
+          return Array.isArray(list) && list[Number(index)] !== undefined ? String(list[Number(index)]) : whole;
+        })
+        .replace(/(^|[^$])\$\{((?:data\.)?[a-z0-9_]+\.[^.}]+)\.([a-z0-9_]+)\}/g, (whole, pre: string, address: string, attr: string) => {
       const target = byAddress.get(address);
       if (!target || target[attr] === undefined) return whole;
       return `${pre}${String(target[attr])}`;
@@ -213,4 +244,9 @@ const NOT_TAGGABLE = new Set([
   'aws_ebs_encryption_by_default',
   'aws_ebs_default_kms_key',
   'aws_iam_account_password_policy',
+  'aws_backup_restore_testing_selection',
+  'aws_ce_cost_allocation_tag',
+  'aws_ssoadmin_account_assignment',
+  'aws_ssoadmin_managed_policy_attachment',
+  'aws_ssoadmin_permission_set_inline_policy',
 ]);

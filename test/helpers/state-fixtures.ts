@@ -1,5 +1,9 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { auditTenant } from '../../audit/engine';
+import { RuleResult } from '../../audit/model';
+import { collectDesiredEvidence, collectStateEvidence, directoryReader } from '../../audit/sources/collect';
 import { LandingZone } from '../../model/validate';
 import { SynthResult } from '../../stacks/synthesize';
 import { simulateApply, SimulatedApplyOptions } from './apply-simulator';
@@ -51,4 +55,25 @@ export function editState(file: string, edit: (state: any) => void): void {
 export function stateResource(state: any, type: string, match: (attributes: any) => boolean = () => true): any {
   for (const r of state.resources) if (r.type === type && match(r.instances[0].attributes)) return r.instances[0].attributes;
   throw new Error(`no ${type} in state`);
+}
+
+/** Each tenant's audit results by rule id, from state files laid out like the bucket under `dir`, or from a synthesis (desired). */
+export async function auditResults(lz: LandingZone, dir: string, source: 'state' | 'desired' = 'state'): Promise<Map<string, Map<string, RuleResult>>> {
+  const evidence = source === 'state' ? await collectStateEvidence(lz.tenants, directoryReader(dir)) : collectDesiredEvidence(lz.tenants, dir);
+  return new Map(evidence.map((e) => [e.tenant.id, new Map(auditTenant(lz.settings, e, source).results.map((r) => [r.ruleId, r]))]));
+}
+
+/** The audit results of a copy of the state under `clean` after `edit` broke something in it. */
+export async function auditBrokenCopy(lz: LandingZone, clean: string, edit: (dir: string) => void): Promise<Map<string, Map<string, RuleResult>>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-audit-broken-'));
+  fs.cpSync(clean, dir, { recursive: true });
+  edit(dir);
+  return auditResults(lz, dir);
+}
+
+/** Rewrites the JSON policy document held in `attrs[key]` (a state attribute). */
+export function editPolicy(attrs: any, key: string, fn: (doc: any) => void): void {
+  const doc = JSON.parse(attrs[key]);
+  fn(doc);
+  attrs[key] = JSON.stringify(doc);
 }

@@ -21,7 +21,8 @@ describe('the main job: offline plan against the last commit, then the audit of 
       const added = await lz([...fixtureArgs(fx), 'run', '--out', 'out'], fx.root, { PATH: process.env.PATH });
       expect(added.code).toBe(0);
       const stacks = added.stdout.slice(added.stdout.indexOf('\nStacks that change or fail\n'));
-      expect(stacks).toMatch(/account-beta\s+added\s+planned\s+1\s+0\s+0\s+0\s+0/);
+      // The account and the two support assignments of the default support policy.
+      expect(stacks).toMatch(/account-beta\s+added\s+planned\s+3\s+0\s+0\s+0\s+0/);
       expect(stacks).toMatch(/tenant-beta\s+added\s+planned\s+[1-9]\d*\s+0\s+0\s+0/);
       expect(fs.existsSync(path.join(fx.root, 'out', 'stacks', 'tenant-beta', 'cdk.tf.json'))).toBe(true);
     } finally {
