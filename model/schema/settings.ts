@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AWS_ACCOUNT_ID, AWS_REGION, EMAIL, IAM_ROLE_NAME, SEMVER, TAGS } from './common';
+import { AWS_ACCOUNT_ID, AWS_REGION, EMAIL, IAM_ROLE_NAME, SEMVER, TAGS, visibleText } from './common';
 import { BACKUP_CRON } from './tenant';
 
 /**
@@ -12,10 +12,14 @@ export const SETTINGS_API_VERSION = 'lz/v1';
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
-const OU_NAME = z
-  .string()
-  .regex(/^[\s\S]{1,128}$/, { error: 'an organizational unit name of 1-128 characters' })
-  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'an organizational unit name without control characters' });
+const OU_NAME = visibleText(
+  z
+    .string()
+    .regex(/^[\s\S]{1,128}$/, { error: 'an organizational unit name of 1-128 characters' })
+    .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'an organizational unit name without control characters' }),
+  'display',
+  'an organizational unit name',
+);
 
 const THROTTLE = z.strictObject({
   rateLimit: z.number().positive({ error: 'requests per second greater than 0' }).max(10000).meta({ description: 'Steady-state requests per second per tenant.' }),
