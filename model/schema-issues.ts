@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Diagnostic } from './diagnostics';
-import { HIDDEN_CHARACTER_CODE, revealHidden } from './text-safety';
+import { HIDDEN_CHARACTER_CODE, revealHidden, synthesizerTokenMarker } from './text-safety';
 import { locatedError, YamlSource } from './yaml-source';
 
 /**
@@ -166,22 +166,30 @@ export function issueToDiagnostics(source: YamlSource, schema: AnySchema, issue:
 /**
  * Keys that a plain JavaScript object cannot hold as data: assigning `__proto__` sets the
  * prototype instead, so a schema would silently drop it (under `tags`, say). They are reported
- * as unknown fields and removed before the schema runs.
+ * as unknown fields and removed before the schema runs. Strings anywhere in the document that
+ * hold a synthesizer reference marker are reported too (model/text-safety.ts).
  */
 const PROTOTYPE_KEYS = new Set(['__proto__']);
 
-function withoutPrototypeKeys(source: YamlSource, schema: AnySchema, data: unknown, path: PropertyKey[], out: Diagnostic[]): unknown {
-  if (Array.isArray(data)) return data.map((v, i) => withoutPrototypeKeys(source, schema, v, [...path, i], out));
+function screenRawDocument(source: YamlSource, schema: AnySchema, data: unknown, path: PropertyKey[], out: Diagnostic[]): unknown {
+  if (Array.isArray(data)) return data.map((v, i) => screenRawDocument(source, schema, v, [...path, i], out));
+  if (typeof data === 'string') {
+    const marker = synthesizerTokenMarker(data);
+    if (marker) out.push(locatedError(source, path, 'reserved-sequence', `text contains ${JSON.stringify(marker)}, which the synthesizer would read as a reference`, `text without ${JSON.stringify(marker)}`));
+    return data;
+  }
   if (data === null || typeof data !== 'object') return data;
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(data)) {
     const value = (data as Record<string, unknown>)[key];
+    const marker = synthesizerTokenMarker(key);
+    if (marker) out.push(locatedError(source, [...path, key], 'reserved-sequence', `key contains ${JSON.stringify(marker)}, which the synthesizer would read as a reference`, `a key without ${JSON.stringify(marker)}`, { key: true }));
     if (PROTOTYPE_KEYS.has(key)) {
       const known = knownKeysAt(schema, path);
       out.push(locatedError(source, [...path, key], 'unknown-field', `unknown field "${key}"`, known.length ? `one of: ${known.join(', ')}` : 'a key other than __proto__ (never a valid key)', { key: true }));
       continue;
     }
-    copy[key] = withoutPrototypeKeys(source, schema, value, [...path, key], out);
+    copy[key] = screenRawDocument(source, schema, value, [...path, key], out);
   }
   return copy;
 }
@@ -189,7 +197,7 @@ function withoutPrototypeKeys(source: YamlSource, schema: AnySchema, data: unkno
 /** Validates `data` against `schema`; returns the parsed value (or undefined) and every located problem. */
 export function parseWithSchema<S extends AnySchema>(source: YamlSource, schema: S, data: unknown): { value?: z.output<S>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const clean = withoutPrototypeKeys(source, schema, data, [], diagnostics);
+  const clean = screenRawDocument(source, schema, data, [], diagnostics);
   const result = z.safeParse(schema, clean, { reportInput: true });
   if (result.success && diagnostics.length === 0) return { value: result.data as z.output<S>, diagnostics };
   if (!result.success) {

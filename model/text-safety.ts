@@ -57,3 +57,14 @@ export function hiddenCharacter(text: string, kind: TextKind, opts: { multiline?
   }
   return undefined;
 }
+
+/**
+ * The markers the synthesizer (CDKTF) uses for references inside strings. Manifest or settings
+ * text holding one would be read as a reference to another resource's attribute, which no
+ * escaping can tell apart from a real one; they are refused wherever they appear.
+ */
+export const SYNTHESIZER_TOKEN_MARKERS = ['${TfToken[', '#{TfToken[', '&{TfToken['] as const;
+
+export function synthesizerTokenMarker(text: string): string | undefined {
+  return SYNTHESIZER_TOKEN_MARKERS.find((m) => text.includes(m));
+}
