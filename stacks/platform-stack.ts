@@ -78,6 +78,7 @@ export class PlatformStack extends LandingZoneStack {
 
     this.app = new TenantApp(this, 'app', {
       names,
+      host: 'platform',
       accountId: account,
       region,
       organizationId: organization.id,
@@ -92,6 +93,8 @@ export class PlatformStack extends LandingZoneStack {
       ],
       identity: platform.identity,
       throttling: platform.throttling,
+      requestsPerIpPer5Minutes: platform.protection.apiRequestsPerIpPer5Minutes,
+      signInReservedConcurrency: platform.protection.signInReservedConcurrency,
       logKmsKeyArn: keyArn,
       logRetentionDays: platform.logRetentionDays,
       alarmTopicArn: alarms.topicArn,

@@ -206,6 +206,7 @@ export class TenantStack extends LandingZoneStack {
     const alarms = new AlarmTopic(this, 'alarms', { topicName: own.alarmTopic, kmsKey: dataKeyArn, accountId: account, region, email: platform.alarmEmail, provider });
     const app = new TenantApp(this, 'app', {
       names: own,
+      host: 'tenant',
       accountId: account,
       region,
       organizationId: organization.id,
@@ -216,6 +217,8 @@ export class TenantStack extends LandingZoneStack {
       dataAccessRoles: [{ arn: data.dataAccessRoleArn }],
       identity: platform.identity,
       throttling: platform.throttling,
+      requestsPerIpPer5Minutes: platform.protection.apiRequestsPerIpPer5Minutes,
+      // A new account's Lambda concurrency quota is too small to reserve any: the tenant's own app serves only the tenant.
       logKmsKeyArn: dataKeyArn,
       logRetentionDays: platform.logRetentionDays,
       alarmTopicArn: alarms.topicArn,
@@ -237,7 +240,7 @@ export class TenantStack extends LandingZoneStack {
    * The tenant's entry in the platform registry, with its API key and admin user when the
    * platform app serves it. The entry names the platform's app version.
    */
-  private membership(data: DataLocation, access = true): void {
+  private membership(data: DataLocation, serving = true): void {
     const platformState = this.platformState();
     new AppMembership(this, 'membership', {
       ...this.memberProps(),
@@ -246,12 +249,12 @@ export class TenantStack extends LandingZoneStack {
       usagePlanId: platformState.getString(PLATFORM_OUTPUTS.usagePlanId(this.tenant.tier)),
       appVersion: this.settings.platform.appVersion,
       data,
-      access,
+      serving,
     });
   }
 
   /** What every app membership of the tenant says about it. */
-  private memberProps(): Pick<AppMembershipProps, 'tenantId' | 'tier' | 'status' | 'displayName' | 'adminEmail' | 'offboarding' | 'signIn' | 'apiKey' | 'namePrefix'> {
+  private memberProps(): Pick<AppMembershipProps, 'tenantId' | 'tier' | 'status' | 'displayName' | 'adminEmail' | 'offboarding' | 'signIn' | 'apiKey' | 'namePrefix' | 'servedBy'> {
     const t = this.tenant;
     const owner = t.contacts.find((c) => c.role === 'owner') ?? t.contacts[0];
     return {
@@ -264,6 +267,7 @@ export class TenantStack extends LandingZoneStack {
       signIn: this.profile.access.signIn,
       apiKey: this.profile.access.apiKey,
       namePrefix: tenantNames(this.settings, t.id).prefix,
+      servedBy: this.profile.app.host,
     };
   }
 

@@ -21,7 +21,7 @@ export const MAX_FILE_NAME_LENGTH = 200;
 /** Below DynamoDB's 400 KB item limit, leaving room for the keys and bookkeeping attributes. */
 export const MAX_ITEM_DATA_BYTES = 350_000;
 /** DynamoDB nests at most 32 levels; `data` itself is one. */
-const MAX_ITEM_DATA_DEPTH = 30;
+export const MAX_ITEM_DATA_DEPTH = 30;
 const ITEM_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_PAGE_TOKEN_LENGTH = 1024;
@@ -262,35 +262,71 @@ function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Refuses data that DynamoDB or the marshaller would reject, as a caller error rather than a crash. */
+/**
+ * Refuses data that DynamoDB or the marshaller would reject, as a caller error rather than a
+ * crash. Nothing here recurses: the depth is checked on an explicit stack before the data is
+ * serialized, so no input can overflow the call stack (JSON.stringify of deeply nested arrays
+ * would).
+ */
 export function checkItemData(data: unknown): asserts data is ItemData {
   if (!isRecord(data)) throw new InvalidInputError('data must be a JSON object');
+  const problem = storageProblem(data);
+  if (problem) throw new InvalidInputError(`data cannot be stored: ${problem}`);
   if (Buffer.byteLength(JSON.stringify(data), 'utf8') > MAX_ITEM_DATA_BYTES) {
     throw new InvalidInputError(`data must be at most ${MAX_ITEM_DATA_BYTES} bytes of JSON`);
   }
-  const problem = storageProblem(data, 1);
-  if (problem) throw new InvalidInputError(`data cannot be stored: ${problem}`);
 }
 
-function storageProblem(value: unknown, depth: number): string | undefined {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-  if (typeof value === 'number') {
-    const magnitude = Math.abs(value);
-    // The marshaller refuses non-finite and unsafe numbers; DynamoDB refuses magnitudes below 1e-130.
-    if (!Number.isFinite(value) || magnitude > Number.MAX_SAFE_INTEGER || (magnitude !== 0 && magnitude < 1e-130)) {
-      return `number ${value} is out of range`;
+function storageProblem(root: unknown): string | undefined {
+  const pending: Array<readonly [unknown, number]> = [[root, 1]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
+    if (typeof value === 'number') {
+      const magnitude = Math.abs(value);
+      // The marshaller refuses non-finite and unsafe numbers; DynamoDB refuses magnitudes below 1e-130.
+      if (!Number.isFinite(value) || magnitude > Number.MAX_SAFE_INTEGER || (magnitude !== 0 && magnitude < 1e-130)) {
+        return `number ${value} is out of range`;
+      }
+      continue;
     }
-    return undefined;
-  }
-  if (typeof value !== 'object') return `${typeof value} values are not supported`;
-  if (depth > MAX_ITEM_DATA_DEPTH) return `nesting deeper than ${MAX_ITEM_DATA_DEPTH} levels`;
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-  for (const [key, child] of entries) {
-    if (key === '') return 'object keys must not be empty';
-    const problem = storageProblem(child, depth + 1);
-    if (problem) return problem;
+    if (typeof value !== 'object') return `${typeof value} values are not supported`;
+    if (depth > MAX_ITEM_DATA_DEPTH) return `nesting deeper than ${MAX_ITEM_DATA_DEPTH} levels`;
+    if (Array.isArray(value)) {
+      for (const child of value) pending.push([child, depth + 1]);
+      continue;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '') return 'object keys must not be empty';
+      pending.push([child, depth + 1]);
+    }
   }
   return undefined;
+}
+
+/**
+ * How deeply the arrays and objects of a JSON text nest, counted without parsing it (strings
+ * and their escapes skipped), so that a body can be refused before `JSON.parse` builds it.
+ */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return max;
 }
 
 function toTenantItem(record: Readonly<Record<string, unknown>>): TenantItem {

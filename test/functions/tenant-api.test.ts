@@ -3,7 +3,8 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, type GetObjectCommandOut
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { encodePageToken } from '../../functions/shared/tenant-data';
+import { REGISTRY_CACHE_TTL_MS } from '../../functions/shared/registry';
+import { encodePageToken, MAX_ITEM_DATA_BYTES } from '../../functions/shared/tenant-data';
 import { createHandler, tenantApiEnv } from '../../functions/tenant-api/handler';
 import {
   apiEvent,
@@ -32,6 +33,10 @@ const registryEntries = [
   globex,
   pooledEntry('umbrella', { status: 'suspended' }),
   pooledEntry('hooli', { status: 'offboarding' }),
+  // An L3 tenant that runs its own app: the platform registry keeps its entry, active, without an API key.
+  dedicatedEntry('initrode', '333333333333', { tier: 'L3', servedBy: 'tenant', apiKeyId: undefined }),
+  // A tenant whose entry lacks a key for any other reason: the API must fail closed.
+  pooledEntry('keyless', { apiKeyId: undefined }),
 ];
 
 function setup(entries: readonly unknown[] = registryEntries) {
@@ -44,7 +49,7 @@ function setup(entries: readonly unknown[] = registryEntries) {
     registryClient: registry.client,
     sts: sts.client,
     tenantClientFactory: tenant.factory,
-    env: { registryTable: REGISTRY_TABLE, appVersion: '2.0.1' },
+    env: { registryTable: REGISTRY_TABLE, appVersion: '2.0.1', appHost: 'platform' },
     now: clock.now,
     logger,
   });
@@ -75,7 +80,7 @@ describe('who the caller is', () => {
     expect(registry.mock.calls()).toHaveLength(0);
     expect(dataCalls()).toBe(0);
     expect(logger.records).toEqual([
-      { level: 'warn', message: 'request refused', fields: { requestId: 'req-1', route: 'GET /items', reason: 'no tenant claim' } },
+      { level: 'warn', message: 'request refused', fields: { requestId: 'req-1', route: 'GET /items', reason: 'no tenant in the authorizer context' } },
     ]);
   });
 
@@ -106,14 +111,52 @@ describe('who the caller is', () => {
     expect(dataCalls()).toBe(0);
   });
 
-  test('a tenant with an API key must use its own key', async () => {
+  test('a tenant must use its own API key', async () => {
     const { handler, dataCalls } = setup();
     const request = { method: 'GET', resource: '/tenant', tenantClaim: 'globex' };
 
     expect((await handler(apiEvent({ ...request, apiKeyId: 'key-acme' }))).statusCode).toBe(403);
-    expect((await handler(apiEvent(request))).statusCode).toBe(403);
+    expect((await handler(apiEvent({ ...request, apiKeyId: null }))).statusCode).toBe(403);
     expect((await handler(apiEvent({ ...request, apiKeyId: 'key-globex' }))).statusCode).toBe(200);
     expect(dataCalls()).toBe(0);
+  });
+
+  test('a tenant without an API key in this app is refused, whatever key the request was made with (fails closed)', async () => {
+    const { handler, dataCalls, logger } = setup();
+
+    for (const apiKeyId of ['key-acme', 'key-globex', null]) {
+      expect((await handler(apiEvent({ method: 'GET', resource: '/items', tenantClaim: 'keyless', apiKeyId }))).statusCode).toBe(403);
+    }
+    expect(dataCalls()).toBe(0);
+    expect(logger.records.map((r) => r.fields?.reason)).toEqual(['tenant has no API key in this app', 'tenant has no API key in this app', 'tenant has no API key in this app']);
+  });
+
+  test("the platform app refuses a tenant that its own app serves, even with another tenant's key", async () => {
+    const { handler, dataCalls, logger } = setup();
+
+    const response = await handler(apiEvent({ method: 'GET', resource: '/items', tenantClaim: 'initrode', apiKeyId: 'key-acme' }));
+    expect(response.statusCode).toBe(403);
+    expect(dataCalls()).toBe(0);
+    expect(logger.records[0].fields?.reason).toBe("tenant is served by the tenant's own app, not this (platform) app");
+  });
+
+  test("the tenant's own app serves it", async () => {
+    const registry = mockRegistry([dedicatedEntry('initrode', '333333333333', { tier: 'L3', servedBy: 'tenant' })]);
+    const handler = createHandler({ registryClient: registry.client, sts: mockSts(new FakeClock()).client, env: { registryTable: REGISTRY_TABLE, appVersion: '2.0.1', appHost: 'tenant' }, logger: recordingLogger() });
+
+    expect((await handler(apiEvent({ method: 'GET', resource: '/tenant', tenantClaim: 'initrode' }))).statusCode).toBe(200);
+  });
+
+  test(`a suspension reaches a warm container within REGISTRY_CACHE_TTL_MS (${REGISTRY_CACHE_TTL_MS} ms), not later`, async () => {
+    const { handler, registry, clock } = setup();
+    const request = acmeRequest({ method: 'GET', resource: '/tenant' });
+    expect((await handler(request)).statusCode).toBe(200);
+
+    registry.mock.on(GetCommand).resolves({ Item: pooledEntry('acme', { status: 'suspended' }) });
+    clock.advance(REGISTRY_CACHE_TTL_MS - 1);
+    expect((await handler(request)).statusCode).toBe(200);
+    clock.advance(1);
+    expect((await handler(request)).statusCode).toBe(403);
   });
 
   test('a malformed registry entry is a server error, not access', async () => {
@@ -336,6 +379,45 @@ describe('items', () => {
     expect(dataCalls()).toBe(0);
   });
 
+  test('about 400 KB of nested arrays is 400, not a stack overflow and a 500 (that five times would page the on-call engineer)', async () => {
+    const { handler, dataCalls, logger } = setup();
+    const nested = (depth: number) => `{"data":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+
+    // The penetration test's body: refused by its size, before anything parses it.
+    const pentest = await handler(itemRequest('PUT', 'doc-1', nested(199_000)));
+    expect([pentest.statusCode, body(pentest)]).toEqual([400, { error: 'bad_request', message: `body must be at most ${MAX_ITEM_DATA_BYTES + 1024} bytes` }]);
+    // The same attack within the size limit: refused by its depth, counted on the text.
+    const within = nested(170_000);
+    expect(within.length).toBeLessThan(MAX_ITEM_DATA_BYTES);
+    const deep = await handler(itemRequest('PUT', 'doc-1', within));
+    expect([deep.statusCode, body(deep)]).toEqual([400, { error: 'bad_request', message: 'data must not nest deeper than 30 levels' }]);
+    expect(dataCalls()).toBe(0);
+    expect(logger.records.filter((r) => r.level === 'error')).toEqual([]);
+  });
+
+  test('nesting just beyond what DynamoDB stores is 400; just within is stored', async () => {
+    const { handler, tenant } = setup();
+    tenant.dbMock.on(PutCommand).resolves({});
+    const nest = (levels: number) => `{"data":${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}}`;
+
+    expect((await handler(itemRequest('PUT', 'doc-1', nest(31)))).statusCode).toBe(400);
+    expect((await handler(itemRequest('PUT', 'doc-1', nest(30)))).statusCode).toBe(201);
+  });
+
+  test.each([
+    ['text', false],
+    ['base64', true],
+  ])('a %s body larger than the item limit is refused before it is decoded or parsed', async (_name, isBase64Encoded) => {
+    const { handler, dataCalls } = setup();
+    const big = JSON.stringify({ data: { blob: 'x'.repeat(MAX_ITEM_DATA_BYTES + 2048) } });
+    const request = itemRequest('PUT', 'doc-1', isBase64Encoded ? Buffer.from(big).toString('base64') : big);
+
+    const response = await handler({ ...request, isBase64Encoded });
+    expect(response.statusCode).toBe(400);
+    expect(body(response)).toEqual({ error: 'bad_request', message: `body must be at most ${MAX_ITEM_DATA_BYTES + 1024} bytes` });
+    expect(dataCalls()).toBe(0);
+  });
+
   test('an invalid item id is 400', async () => {
     const { handler, tenant } = setup();
 
@@ -512,8 +594,8 @@ describe('credentials across requests', () => {
 });
 
 describe('tenantApiEnv', () => {
-  test('needs the registry table and the app version', () => {
-    expect(tenantApiEnv({ REGISTRY_TABLE: 'r', APP_VERSION: '2.0.1' })).toEqual({ registryTable: 'r', appVersion: '2.0.1' });
+  test('needs the registry table, the app version and the app', () => {
+    expect(tenantApiEnv({ REGISTRY_TABLE: 'r', APP_VERSION: '2.0.1', APP_HOST: 'platform' })).toEqual({ registryTable: 'r', appVersion: '2.0.1', appHost: 'platform' });
     expect(() => tenantApiEnv({ REGISTRY_TABLE: 'r' })).toThrow('Environment variable APP_VERSION is not set');
   });
 });

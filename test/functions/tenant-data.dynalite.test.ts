@@ -213,7 +213,7 @@ describe('tenant API on DynamoDB', () => {
       registryClient,
       sts: sts.client,
       tenantClientFactory: factory,
-      env: { registryTable: REGISTRY_TABLE, appVersion: '1.4.0' },
+      env: { registryTable: REGISTRY_TABLE, appVersion: '1.4.0', appHost: 'platform' },
       now: clock.now,
       logger: recordingLogger(),
     });

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidInputError, InvalidPaginationTokenError, ItemConflictError } from '../../functions/shared/errors';
-import { createTenantData, decodePageToken, encodePageToken, fileKey } from '../../functions/shared/tenant-data';
+import { checkItemData, createTenantData, decodePageToken, encodePageToken, fileKey, jsonNestingDepth } from '../../functions/shared/tenant-data';
 import { FakeClock, mockTenantClients, pooledEntry } from './support';
 
 const location = pooledEntry('acme').data;
@@ -219,6 +219,21 @@ describe('putItem', () => {
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as Error).message).toContain(message);
     expect(dbMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('checks that cannot be made to overflow the stack', () => {
+  test('data nested 200,000 levels deep is an InvalidInputError, not a RangeError', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(() => checkItemData({ x: deep })).toThrow(new InvalidInputError('data cannot be stored: nesting deeper than 30 levels'));
+  });
+
+  test('the nesting of a JSON text is counted without parsing it, strings and escapes skipped', () => {
+    expect(jsonNestingDepth('{}')).toBe(1);
+    expect(jsonNestingDepth('{"a":[1,{"b":[]}]}')).toBe(4);
+    expect(jsonNestingDepth('{"a":"[[[[{{{{ \\" [[["}')).toBe(1);
+    expect(jsonNestingDepth(`${'['.repeat(500_000)}${']'.repeat(500_000)}`)).toBe(500_000);
   });
 });
 

@@ -179,7 +179,7 @@ describe('L3 tenant stacks', () => {
     expect(onlyResource(imported, 'aws_cognito_user_pool')).toMatchObject({ provider: 'aws.tenant', name: tenantNames(lz.settings, 'meridian-bank').userPool });
     expect(onlyResource(imported, 'aws_api_gateway_rest_api').provider).toBe('aws.tenant');
     const fns = inTenantAccount(imported, 'aws_lambda_function');
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(5);
     for (const f of fns) {
       expect(f.s3_bucket).toBe(lz.settings.platform.artifactsBucket);
       expect(f.s3_key).toMatch(/^app\/3\.1\.4\/[a-z-]+\.zip$/);

@@ -26,6 +26,7 @@ describe('L1 tenant stack (active)', () => {
       status: 'active',
       displayName: 'Bluefin Analytics',
       appVersion: lz.settings.platform.appVersion,
+      servedBy: 'platform',
       apiKeyId: expect.stringMatching(/^\$\{aws_api_gateway_api_key\..+\.id\}$/),
       data: {
         mode: 'pooled',
