@@ -56,6 +56,11 @@ export const ITEM_KEY = 'itemId';
 export const USER_KEY = 'userId';
 /** Partition key of the registry table. */
 export const REGISTRY_KEY = 'tenantId';
+/**
+ * Sort key value of the tenant's usage record in its users table (item count, stored file
+ * bytes), which the storage quota is checked against. User ids are Cognito subs, never this.
+ */
+export const USAGE_RECORD_KEY = '#usage';
 
 export type TenantTier = 'L1' | 'L2' | 'L3';
 export type TenantStatus = 'active' | 'suspended' | 'offboarding';
@@ -75,6 +80,13 @@ export interface DataLocation {
   readonly externalId?: string;
 }
 
+/** What a tenant may store through the API (from the settings, per tier). */
+export interface StorageQuota {
+  readonly maxItems: number;
+  /** The sum of the sizes of the tenant's current files. */
+  readonly maxFileBytes: number;
+}
+
 /** A tenant registry item (written by the tenant stacks, read by the functions). */
 export interface RegistryEntry {
   readonly tenantId: string;
@@ -85,6 +97,7 @@ export interface RegistryEntry {
   /** The app that serves the tenant; the functions of any other app refuse it. */
   readonly servedBy: AppHost;
   readonly data: DataLocation;
+  readonly quota: StorageQuota;
   /**
    * API Gateway API key id of the tenant in the serving app's usage plan: the authorizer hands
    * API Gateway this key for the tenant's requests (its throttle and quota), and the API refuses

@@ -11,6 +11,7 @@ import {
   type AppHost,
   type DataLocation,
   type RegistryEntry,
+  type StorageQuota,
   type TenantStatus,
   type TenantTier,
 } from './contracts';
@@ -129,6 +130,19 @@ export function parseRegistryEntry(tenantId: string, item: unknown): RegistryEnt
     };
   }
 
-  if (problems.length > 0 || data === undefined) throw new InvalidRegistryEntryError(tenantId, problems);
-  return { tenantId, tier, status, displayName, appVersion, servedBy, data, ...(apiKeyId === undefined ? {} : { apiKeyId }) };
+  const rawQuota = item.quota;
+  let quota: StorageQuota | undefined;
+  if (!isRecord(rawQuota)) {
+    problems.push('quota must be a map');
+  } else {
+    const count = (name: keyof StorageQuota): number => {
+      const value = rawQuota[name];
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) problems.push(`quota.${name} must be a positive integer`);
+      return value as number;
+    };
+    quota = { maxItems: count('maxItems'), maxFileBytes: count('maxFileBytes') };
+  }
+
+  if (problems.length > 0 || data === undefined || quota === undefined) throw new InvalidRegistryEntryError(tenantId, problems);
+  return { tenantId, tier, status, displayName, appVersion, servedBy, data, quota, ...(apiKeyId === undefined ? {} : { apiKeyId }) };
 }

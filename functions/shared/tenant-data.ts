@@ -5,13 +5,14 @@
  * Scan), files live under `<tenantId>/files/`.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ITEM_KEY, TENANT_KEY, USER_KEY, type DataLocation, type TenantTier } from './contracts';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ITEM_KEY, TENANT_KEY, USAGE_RECORD_KEY, USER_KEY, type DataLocation, type StorageQuota, type TenantTier } from './contracts';
 import {
   InvalidInputError,
   InvalidPaginationTokenError,
   ItemConflictError,
   isConditionalCheckFailed,
+  QuotaExceededError,
 } from './errors';
 import type { TenantDataClients } from './tenant-clients';
 
@@ -81,13 +82,80 @@ export interface TenantDataOptions {
   readonly location: Pick<DataLocation, 'itemsTable' | 'usersTable' | 'bucket'>;
   /** Milliseconds since the epoch, for timestamps. @default Date.now */
   readonly now?: () => number;
+  /**
+   * The tenant's storage quota: new items and file bytes are reserved on the tenant's usage
+   * record (in its users table, under USAGE_RECORD_KEY) with a conditional update before they
+   * are written, and released when a write fails or an item is deleted. @default no quota
+   */
+  readonly quota?: StorageQuota;
 }
+
+type UsageCounter = 'items' | 'fileBytes';
 
 export function createTenantData(options: TenantDataOptions): TenantData {
   const { db, s3 } = options.clients;
   const { itemsTable, usersTable, bucket } = options.location;
   const now = options.now ?? Date.now;
   const timestamp = (): string => new Date(now()).toISOString();
+  const quota = options.quota;
+  const usageKey = (tenantId: string) => ({ [TENANT_KEY]: tenantId, [USER_KEY]: USAGE_RECORD_KEY });
+  const limitOf: Record<UsageCounter, (q: StorageQuota) => number> = { items: (q) => q.maxItems, fileBytes: (q) => q.maxFileBytes };
+  const quotaMessage: Record<UsageCounter, (max: number) => string> = {
+    items: (max) => `the tenant may store at most ${max} items`,
+    fileBytes: (max) => `the tenant's files may take at most ${max} bytes`,
+  };
+
+  /** Counts `amount` against the quota, atomically, or throws QuotaExceededError. */
+  async function reserve(tenantId: string, counter: UsageCounter, amount: number): Promise<void> {
+    if (!quota || amount <= 0) return;
+    const max = limitOf[counter](quota);
+    if (amount > max) throw new QuotaExceededError(quotaMessage[counter](max));
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: usersTable,
+          Key: usageKey(tenantId),
+          UpdateExpression: 'ADD #used :amount',
+          ConditionExpression: 'attribute_not_exists(#used) OR #used <= :room',
+          ExpressionAttributeNames: { '#used': counter },
+          ExpressionAttributeValues: { ':amount': amount, ':room': max - amount },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new QuotaExceededError(quotaMessage[counter](max));
+      throw error;
+    }
+  }
+
+  /** Gives `amount` back (never below zero); a failure leaves the count high, which errs on the safe side. */
+  async function release(tenantId: string, counter: UsageCounter, amount: number): Promise<void> {
+    if (!quota || amount <= 0) return;
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: usersTable,
+          Key: usageKey(tenantId),
+          UpdateExpression: 'ADD #used :minus',
+          ConditionExpression: '#used >= :amount',
+          ExpressionAttributeNames: { '#used': counter },
+          ExpressionAttributeValues: { ':minus': -amount, ':amount': amount },
+        }),
+      );
+    } catch {
+      // The count stays high: the tenant is refused a little early, never let past its quota.
+    }
+  }
+
+  /** Size of a stored object, 0 when there is none. */
+  async function storedSize(key: string): Promise<number> {
+    try {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return head?.ContentLength ?? 0;
+    } catch (error) {
+      if (error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey')) return 0;
+      throw error;
+    }
+  }
 
   return {
     async listItems(tenantId, { limit = DEFAULT_PAGE_SIZE, nextToken } = {}) {
@@ -132,14 +200,20 @@ export function createTenantData(options: TenantDataOptions): TenantData {
       try {
         if (expectedVersion === undefined) {
           const item = { [TENANT_KEY]: tenantId, [ITEM_KEY]: itemId, data, version: 1, createdAt: at, updatedAt: at };
-          await db.send(
-            new PutCommand({
-              TableName: itemsTable,
-              Item: item,
-              ConditionExpression: 'attribute_not_exists(#item)',
-              ExpressionAttributeNames: { '#item': ITEM_KEY },
-            }),
-          );
+          await reserve(tenantId, 'items', 1);
+          try {
+            await db.send(
+              new PutCommand({
+                TableName: itemsTable,
+                Item: item,
+                ConditionExpression: 'attribute_not_exists(#item)',
+                ExpressionAttributeNames: { '#item': ITEM_KEY },
+              }),
+            );
+          } catch (error) {
+            await release(tenantId, 'items', 1);
+            throw error;
+          }
           return { created: true, item: toTenantItem(item) };
         }
         const { Attributes } = await db.send(
@@ -173,6 +247,7 @@ export function createTenantData(options: TenantDataOptions): TenantData {
             ExpressionAttributeNames: { '#item': ITEM_KEY },
           }),
         );
+        await release(tenantId, 'items', 1);
         return true;
       } catch (error) {
         if (isConditionalCheckFailed(error)) return false;
@@ -181,9 +256,18 @@ export function createTenantData(options: TenantDataOptions): TenantData {
     },
 
     async putFile(tenantId, name, body, contentType = DEFAULT_CONTENT_TYPE) {
-      await s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: fileKey(tenantId, name), Body: body, ContentType: contentType }),
-      );
+      const key = fileKey(tenantId, name);
+      // Only the growth counts: replacing a file frees the bytes of the one it replaces.
+      const previous = quota ? await storedSize(key) : 0;
+      const growth = body.length - previous;
+      await reserve(tenantId, 'fileBytes', growth);
+      try {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+      } catch (error) {
+        await release(tenantId, 'fileBytes', growth);
+        throw error;
+      }
+      await release(tenantId, 'fileBytes', -growth);
     },
 
     async getFile(tenantId, name) {

@@ -12,7 +12,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ENV, type AppHost } from '../shared/contracts';
 import { appHostFromEnv, requireEnv, type EnvSource } from '../shared/env';
-import { InvalidInputError, ItemConflictError, TenantNotFoundError } from '../shared/errors';
+import { InvalidInputError, ItemConflictError, QuotaExceededError, TenantNotFoundError } from '../shared/errors';
 import { errorResponse } from '../shared/http';
 import { describeError, jsonLogger, type Logger } from '../shared/logger';
 import { tenantAccess } from '../shared/tenant-access';
@@ -84,12 +84,13 @@ export function createHandler(deps: TenantApiDeps): TenantApiHandler {
       if (!handle) return errorResponse(404, 'not_found', 'No such route');
 
       const data = async () =>
-        createTenantData({ clients: await tenantClients.clientsFor(tenant.tenantId, tenant.data), location: tenant.data, now: deps.now });
+        createTenantData({ clients: await tenantClients.clientsFor(tenant.tenantId, tenant.data), location: tenant.data, quota: tenant.quota, now: deps.now });
       try {
         return await handle({ event, tenant, data, appVersion: deps.env.appVersion });
       } catch (error) {
         if (error instanceof InvalidInputError) return errorResponse(400, 'bad_request', error.message);
         if (error instanceof ItemConflictError) return errorResponse(409, 'conflict', error.message);
+        if (error instanceof QuotaExceededError) return errorResponse(409, 'quota_exceeded', error.message);
         throw error;
       }
     } catch (error) {

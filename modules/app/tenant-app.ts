@@ -31,8 +31,8 @@ export interface TenantAppProps {
   /** Version the functions report; with `codeFor` deciding where the code comes from. */
   readonly appVersion: string;
   readonly codeFor: (fn: AppFunctionName) => FunctionCode;
-  /** The tenant registry the functions read (name and ARN). */
-  readonly registryTable: { readonly name: string; readonly arn: string };
+  /** The tenant registry the functions read (name, ARN, and the key that encrypts it). */
+  readonly registryTable: { readonly name: string; readonly arn: string; readonly keyArn: string };
   /** The bus the functions publish to. */
   readonly eventBus: { readonly name: string; readonly arn: string };
   /** Data-access roles the app may vend tenant sessions for (ARN patterns), with a condition for patterns. */
@@ -61,7 +61,17 @@ export class TenantApp extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantAppProps) {
     super(scope, id);
-    const readRegistry: PolicyStatement = { Sid: 'ReadTenantRegistry', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: props.registryTable.arn };
+    const readRegistry: PolicyStatement[] = [
+      { Sid: 'ReadTenantRegistry', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: props.registryTable.arn },
+      // The registry's key, through DynamoDB only (the key policy names these roles the same way).
+      {
+        Sid: 'RegistryKeyThroughDynamoDB',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:DescribeKey'],
+        Resource: props.registryTable.keyArn,
+        Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${props.region}.amazonaws.com` } },
+      },
+    ];
     const vendSessions: PolicyStatement[] = props.dataAccessRoles.map((r, i) => ({
       Sid: `VendTenantSessions${i}`,
       Effect: 'Allow',
@@ -73,11 +83,11 @@ export class TenantApp extends Construct {
     // The authorizer hands API Gateway the verified tenant's API key, by value.
     const readApiKeys: PolicyStatement = { Sid: 'ReadTenantApiKeys', Effect: 'Allow', Action: 'apigateway:GET', Resource: `arn:aws:apigateway:${props.region}::/apikeys/*` };
     const statements: Record<AppFunctionName, PolicyStatement[]> = {
-      'pre-sign-up': [readRegistry],
-      'post-confirmation': [readRegistry, ...vendSessions, publish],
-      'pre-token-generation': [readRegistry],
-      'api-authorizer': [readRegistry, readApiKeys],
-      'tenant-api': [readRegistry, ...vendSessions],
+      'pre-sign-up': [...readRegistry],
+      'post-confirmation': [...readRegistry, ...vendSessions, publish],
+      'pre-token-generation': [...readRegistry],
+      'api-authorizer': [...readRegistry, readApiKeys],
+      'tenant-api': [...readRegistry, ...vendSessions],
     };
     const descriptions: Record<AppFunctionName, string> = {
       'pre-sign-up': 'Cognito pre sign-up: admin-created users of active tenants only; users never choose a tenant',

@@ -5,7 +5,7 @@ import { CognitoUser } from '@cdktf/provider-aws/lib/cognito-user';
 import { DynamodbTableItem } from '@cdktf/provider-aws/lib/dynamodb-table-item';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { AppHost, DataLocation, REGISTRY_KEY, RegistryEntry, TENANT_ID_ATTRIBUTE } from '../../functions/shared/contracts';
+import { AppHost, DataLocation, REGISTRY_KEY, RegistryEntry, StorageQuota, TENANT_ID_ATTRIBUTE } from '../../functions/shared/contracts';
 import { TenantStatus } from '../../model/schema/tenant';
 import { Tier } from '../../model/tiers';
 
@@ -39,6 +39,8 @@ export interface AppMembershipProps {
   readonly servedBy: AppHost;
   /** Where the tenant's data lives. */
   readonly data: DataLocation;
+  /** What the tenant may store through the API (the settings' quota of its tier). */
+  readonly quota: StorageQuota;
   /**
    * This membership is of the app the registry entry names (`servedBy`): only then does the
    * tenant get an API key and an admin user here. False for an app that only keeps the tenant in
@@ -77,6 +79,7 @@ export class AppMembership extends Construct {
       appVersion: props.appVersion,
       servedBy: props.servedBy,
       data: props.data,
+      quota: props.quota,
       ...(apiKeyId ? { apiKeyId } : {}),
     };
     const item = new DynamodbTableItem(this, 'registry-entry', {

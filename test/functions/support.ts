@@ -25,6 +25,7 @@ export function pooledEntry(tenantId: string, overrides: Partial<RegistryEntry> 
     appVersion: '1.4.0',
     servedBy: 'platform',
     apiKeyId: `key-${tenantId}`,
+    quota: { maxItems: 1000, maxFileBytes: 1_000_000 },
     data: {
       mode: 'pooled',
       accountId: PLATFORM_ACCOUNT,
@@ -47,6 +48,7 @@ export function dedicatedEntry(tenantId: string, accountId: string, overrides: P
     appVersion: '1.4.0',
     servedBy: 'platform',
     apiKeyId: `key-${tenantId}`,
+    quota: { maxItems: 1000, maxFileBytes: 1_000_000 },
     data: {
       mode: 'dedicated',
       accountId,

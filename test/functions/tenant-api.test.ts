@@ -59,6 +59,9 @@ function setup(entries: readonly unknown[] = registryEntries) {
 }
 
 const body = (response: APIGatewayProxyResult): unknown => JSON.parse(response.body);
+/** The data calls on the items table (the usage record in the users table aside). */
+const itemTableCalls = (tenant: ReturnType<typeof mockTenantClients>, command?: typeof UpdateCommand) =>
+  (command ? tenant.dbMock.commandCalls(command) : tenant.dbMock.calls()).map((call) => call.args[0].input as { TableName?: string }).filter((input) => input.TableName !== 'lz-pooled-users' && input.TableName !== 'lz-globex-users');
 const acmeRequest = (request: Omit<ApiRequest, 'tenantClaim'>) => apiEvent({ tenantClaim: 'acme', ...request });
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const storedItem = (itemId: string, version = 1) => ({
@@ -195,7 +198,7 @@ describe('tenant named elsewhere than the claim', () => {
         Tags: [{ Key: 'TenantId', Value: 'acme' }],
       },
     ]);
-    expect(tenant.dbMock.calls().map((call) => call.args[0].input)).toEqual([
+    expect(itemTableCalls(tenant)).toEqual([
       {
         TableName: 'lz-pooled-items',
         Item: { tenantId: 'acme', itemId: 'doc-1', data: { colour: 'red' }, version: 1, createdAt: NOW, updatedAt: NOW },
@@ -323,7 +326,7 @@ describe('items', () => {
   test('PUT without a version creates (201), with a version updates (200)', async () => {
     const { handler, tenant } = setup();
     tenant.dbMock.on(PutCommand).resolves({});
-    tenant.dbMock.on(UpdateCommand).resolves({ Attributes: storedItem('doc-1', 3) });
+    tenant.dbMock.on(UpdateCommand, { TableName: 'lz-pooled-items' }).resolves({ Attributes: storedItem('doc-1', 3) });
 
     const created = await handler(itemRequest('PUT', 'doc-1', JSON.stringify({ data: { colour: 'red' } })));
     expect(created.statusCode).toBe(201);
@@ -332,10 +335,19 @@ describe('items', () => {
     const updated = await handler(itemRequest('PUT', 'doc-1', JSON.stringify({ data: { colour: 'red' }, version: 2 })));
     expect(updated.statusCode).toBe(200);
     expect(body(updated)).toMatchObject({ version: 3 });
-    expect(tenant.dbMock.commandCalls(UpdateCommand)[0].args[0].input).toMatchObject({
+    expect(itemTableCalls(tenant, UpdateCommand)[0]).toMatchObject({
       Key: { tenantId: 'acme', itemId: 'doc-1' },
       ExpressionAttributeValues: { ':expected': 2, ':next': 3 },
     });
+  });
+
+  test('PUT of a new item beyond the tenant’s storage quota is 409 quota_exceeded and writes nothing', async () => {
+    const { handler, tenant } = setup();
+    tenant.dbMock.on(UpdateCommand, { TableName: 'lz-pooled-users' }).rejects(conditionFailed());
+
+    const response = await handler(itemRequest('PUT', 'doc-9', JSON.stringify({ data: {} })));
+    expect([response.statusCode, body(response)]).toEqual([409, { error: 'quota_exceeded', message: 'the tenant may store at most 1000 items' }]);
+    expect(tenant.dbMock.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   test('PUT accepts a base64-encoded JSON body', async () => {
@@ -351,7 +363,7 @@ describe('items', () => {
   test('PUT that loses its condition is 409', async () => {
     const { handler, tenant } = setup();
     tenant.dbMock.on(PutCommand).rejects(conditionFailed());
-    tenant.dbMock.on(UpdateCommand).rejects(conditionFailed());
+    tenant.dbMock.on(UpdateCommand, { TableName: 'lz-pooled-items' }).rejects(conditionFailed());
 
     const exists = await handler(itemRequest('PUT', 'doc-1', JSON.stringify({ data: {} })));
     expect(exists.statusCode).toBe(409);
@@ -455,7 +467,7 @@ describe('files', () => {
 
     expect(response.statusCode).toBe(200);
     expect(body(response)).toEqual({ name: 'photo.png', size: 4 });
-    expect(tenant.s3Mock.calls().map((call) => call.args[0].input)).toEqual([
+    expect(tenant.s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input)).toEqual([
       { Bucket: 'lz-pooled-data', Key: 'acme/files/photo.png', Body: bytes, ContentType: 'image/png' },
     ]);
   });
