@@ -1,7 +1,7 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsExternalKey } from '@cdktf/provider-aws/lib/kms-external-key';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { dependable, ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyJson } from '../../contract/policy-document';
 import { keyPolicy, KeyPolicyProps } from '../../contract/key-policy';
@@ -76,6 +76,6 @@ export class CustomerManagedKey extends Construct {
    * yet, so the roles the policy names come first.
    */
   dependOn(...resources: ITerraformDependable[]): void {
-    this.key.dependsOn = [...(this.key.dependsOn ?? []), ...resources.map((r) => r.fqn)];
+    this.key.dependsOn = [...(this.key.dependsOn ?? []), ...resources.map((r) => dependable(r))];
   }
 }
