@@ -120,16 +120,16 @@ describe('key policies: key users reach a key only through their services, from 
       ],
     },
     ...Object.entries(DEDICATED).flatMap(([id, t]) => {
-        const json = stackJson(result, `tenant-${id}`);
-        const own = tenantNames(lz.settings, id);
-        const profile = profileOf(id);
-        const users = [
-          { principal: role(t.account, own.dataAccessRole), via: ['dynamodb', 's3'] },
-          { principal: role(t.account, own.backupRole), via: ['backup', 'dynamodb', 's3'] },
-          ...(profile.app.host === 'tenant' ? appRoles(t.account, own).map((principal) => ({ principal, via: ['dynamodb'] })) : []),
-        ];
-        return [...keyPolicies(json, 'aws_kms_key'), ...keyPolicies(json, 'aws_kms_external_key')].map((policy, i) => ({ name: `${id}'s key ${i + 1}`, policy, account: t.account, region: profile.region, users }));
-      }),
+      const json = stackJson(result, `tenant-${id}`);
+      const own = tenantNames(lz.settings, id);
+      const profile = profileOf(id);
+      const users = [
+        { principal: role(t.account, own.dataAccessRole), via: ['dynamodb', 's3'] },
+        { principal: role(t.account, own.backupRole), via: ['backup', 'dynamodb', 's3'] },
+        ...(profile.app.host === 'tenant' ? appRoles(t.account, own).map((principal) => ({ principal, via: ['dynamodb'] })) : []),
+      ];
+      return [...keyPolicies(json, 'aws_kms_key'), ...keyPolicies(json, 'aws_kms_external_key')].map((policy, i) => ({ name: `${id}'s key ${i + 1}`, policy, account: t.account, region: profile.region, users }));
+    }),
   ];
   const KEY_ARN = (k: KeyCase) => `arn:aws:kms:${k.region}:${k.account}:key/11111111-2222-3333-4444-555555555555`;
   const useKey = (k: KeyCase, principal: string, action: string, context: Record<string, string>) =>
