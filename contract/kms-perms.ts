@@ -20,6 +20,9 @@ export const KEY_ADMIN_ACTIONS = [
 
 export const KEY_ENCRYPT_DECRYPT_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'] as const;
 
+/** What a principal needs to use a key through DynamoDB, S3 or AWS Backup (each conditioned on kms:ViaService). */
+export const KEY_USE_ACTIONS = [...KEY_ENCRYPT_DECRYPT_ACTIONS, 'kms:CreateGrant'] as const;
+
 export const KEY_GRANT_ACTIONS = ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'] as const;
 
 /** What an AWS service needs to encrypt on a caller's behalf (CloudWatch Logs, EventBridge, SNS). */

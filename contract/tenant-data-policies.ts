@@ -70,6 +70,17 @@ export function tenantDataAccessStatements(props: TenantDataAccessProps): Policy
         StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com` },
       },
     },
+    // A key in another account (a customer's) needs the caller's IAM permission as well as the key policy.
+    {
+      Sid: 'TableKeyThroughDynamoDB',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey', 'kms:CreateGrant'],
+      Resource: 'arn' in props.kmsKey ? props.kmsKey.arn : '*',
+      Condition: {
+        ...('alias' in props.kmsKey ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [props.kmsKey.alias] } } : {}),
+        StringEquals: { 'kms:ViaService': `dynamodb.${props.region}.amazonaws.com` },
+      },
+    },
   ];
 }
 
@@ -84,21 +95,35 @@ export interface TokenVendingTrustProps {
   readonly organizationId?: string;
 }
 
-/** Trust policy of a data-access role: named callers only, exactly the TenantId session tag. */
+/**
+ * Trust policy of a data-access role: named callers only, exactly the TenantId session tag.
+ *
+ * Two statements, because STS authorizes `AssumeRole` and `TagSession` separately within one
+ * AssumeRole request, and the condition keys of each action differ: the Service Authorization
+ * Reference lists `sts:ExternalId` for `sts:AssumeRole` only, and `aws:RequestTag/*`,
+ * `aws:TagKeys` for both. A statement that required the external id for `sts:TagSession` would
+ * deny every tagged session wherever the external id is not part of the TagSession evaluation.
+ * So `AssumeRole` requires the external id, tag and organization; `TagSession` requires the tag
+ * (exactly the TenantId key, with the tenant's value) and the organization. Under either reading
+ * of which keys TagSession sees, the intended call is allowed and nothing else: no session
+ * without the external id (AssumeRole refuses it), no session with another tag or an extra key
+ * (both refuse it). TagSession is never a call of its own.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required
+ */
 export function tokenVendingTrust(props: TokenVendingTrustProps): PolicyDocument {
   const tagKey = `aws:RequestTag/${TENANT_SESSION_TAG}`;
-  const condition: Record<string, Record<string, string | ReadonlyArray<string>>> = {
-    'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_SESSION_TAG] },
-    Null: { [tagKey]: 'false' },
+  const tagConditions = (extra: Record<string, string>): ConditionBlock => {
+    const equals: Record<string, string> = { ...(props.tenantId ? { [tagKey]: props.tenantId } : {}), ...extra, ...(props.organizationId ? { 'aws:PrincipalOrgID': props.organizationId } : {}) };
+    return {
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_SESSION_TAG] },
+      Null: { [tagKey]: 'false' },
+      ...(Object.keys(equals).length > 0 ? { StringEquals: equals } : {}),
+    };
   };
-  if (props.tenantId) condition.StringEquals = { ...(condition.StringEquals ?? {}), [tagKey]: props.tenantId };
-  if (props.externalId) condition.StringEquals = { ...(condition.StringEquals ?? {}), 'sts:ExternalId': props.externalId };
-  if (props.organizationId) condition.StringEquals = { ...(condition.StringEquals ?? {}), 'aws:PrincipalOrgID': props.organizationId };
-  return policyDocument({
-    Sid: 'TenantSessionsFromTheApp',
-    Effect: 'Allow',
-    Principal: { AWS: [...props.callerRoleArns] },
-    Action: ['sts:AssumeRole', 'sts:TagSession'],
-    Condition: condition as ConditionBlock,
-  });
+  const principal = { AWS: [...props.callerRoleArns] };
+  return policyDocument(
+    { Sid: 'TenantSessionsFromTheApp', Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', Condition: tagConditions(props.externalId ? { 'sts:ExternalId': props.externalId } : {}) },
+    { Sid: 'TenantSessionTagFromTheApp', Effect: 'Allow', Principal: principal, Action: 'sts:TagSession', Condition: tagConditions({}) },
+  );
 }

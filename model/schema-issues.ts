@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Diagnostic } from './diagnostics';
+import { HIDDEN_CHARACTER_CODE, revealHidden, synthesizerTokenMarker } from './text-safety';
 import { locatedError, YamlSource } from './yaml-source';
 
 /**
@@ -68,7 +69,7 @@ export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
+  if (typeof v === 'string') return revealHidden(JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v));
   return String(v);
 }
 
@@ -153,8 +154,8 @@ export function issueToDiagnostics(source: YamlSource, schema: AnySchema, issue:
       return [locatedError(source, path, 'schema', `key ${describeValue(key)} is not valid`, expected, { key: true })];
     }
     case 'custom': {
-      const params = (issue as { params?: { expected?: string } }).params;
-      if (params?.expected) return [locatedError(source, path, 'schema', issue.message, params.expected)];
+      const params = (issue as { params?: { expected?: string; code?: string } }).params;
+      if (params?.expected) return [locatedError(source, path, params.code ?? 'schema', issue.message, params.expected)];
       return [locatedError(source, path, 'schema', `${describeValue(input)} is not valid`, issue.message)];
     }
     default:
@@ -162,9 +163,48 @@ export function issueToDiagnostics(source: YamlSource, schema: AnySchema, issue:
   }
 }
 
+/**
+ * Keys that a plain JavaScript object cannot hold as data: assigning `__proto__` sets the
+ * prototype instead, so a schema would silently drop it (under `tags`, say). They are reported
+ * as unknown fields and removed before the schema runs. Strings anywhere in the document that
+ * hold a synthesizer reference marker are reported too (model/text-safety.ts).
+ */
+const PROTOTYPE_KEYS = new Set(['__proto__']);
+
+function screenRawDocument(source: YamlSource, schema: AnySchema, data: unknown, path: PropertyKey[], out: Diagnostic[]): unknown {
+  if (Array.isArray(data)) return data.map((v, i) => screenRawDocument(source, schema, v, [...path, i], out));
+  if (typeof data === 'string') {
+    const marker = synthesizerTokenMarker(data);
+    if (marker) out.push(locatedError(source, path, 'reserved-sequence', `text contains ${JSON.stringify(marker)}, which the synthesizer would read as a reference`, `text without ${JSON.stringify(marker)}`));
+    return data;
+  }
+  if (data === null || typeof data !== 'object') return data;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(data)) {
+    const value = (data as Record<string, unknown>)[key];
+    const marker = synthesizerTokenMarker(key);
+    if (marker) out.push(locatedError(source, [...path, key], 'reserved-sequence', `key contains ${JSON.stringify(marker)}, which the synthesizer would read as a reference`, `a key without ${JSON.stringify(marker)}`, { key: true }));
+    if (PROTOTYPE_KEYS.has(key)) {
+      const known = knownKeysAt(schema, path);
+      out.push(locatedError(source, [...path, key], 'unknown-field', `unknown field "${key}"`, known.length ? `one of: ${known.join(', ')}` : 'a key other than __proto__ (never a valid key)', { key: true }));
+      continue;
+    }
+    copy[key] = screenRawDocument(source, schema, value, [...path, key], out);
+  }
+  return copy;
+}
+
 /** Validates `data` against `schema`; returns the parsed value (or undefined) and every located problem. */
 export function parseWithSchema<S extends AnySchema>(source: YamlSource, schema: S, data: unknown): { value?: z.output<S>; diagnostics: Diagnostic[] } {
-  const result = z.safeParse(schema, data, { reportInput: true });
-  if (result.success) return { value: result.data as z.output<S>, diagnostics: [] };
-  return { diagnostics: result.error.issues.flatMap((i) => issueToDiagnostics(source, schema, i as z.core.$ZodIssue)) };
+  const diagnostics: Diagnostic[] = [];
+  const clean = screenRawDocument(source, schema, data, [], diagnostics);
+  const result = z.safeParse(schema, clean, { reportInput: true });
+  if (result.success && diagnostics.length === 0) return { value: result.data as z.output<S>, diagnostics };
+  if (!result.success) {
+    const found = result.error.issues.flatMap((i) => issueToDiagnostics(source, schema, i as z.core.$ZodIssue));
+    // A hidden character explains why a pattern failed too; the precise finding is enough.
+    const hidden = new Set(found.filter((d) => d.code === HIDDEN_CHARACTER_CODE).map((d) => d.field));
+    diagnostics.push(...found.filter((d) => d.code === HIDDEN_CHARACTER_CODE || !hidden.has(d.field)));
+  }
+  return { diagnostics };
 }

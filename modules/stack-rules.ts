@@ -1,9 +1,10 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { Annotations, Aspects, IAspect, TerraformResource, TerraformStack } from 'cdktf';
+import { Annotations, Aspects, IAspect, TerraformDataSource, TerraformElement, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { STACK_TAG_KEYS } from '../model/tags';
 import { isProtectedResourceType, KMS_KEY_ATTRIBUTES, readConfigPath } from '../terraform/protected-resources';
+import { escapeTemplatesDeep } from '../terraform/template';
 import { SecureBucket } from './secure-bucket';
 
 /**
@@ -75,8 +76,51 @@ export class TaggingAspect implements IAspect {
   }
 }
 
+/** The kinds of top-level blocks whose attributes are templates, and how deep their blocks sit. */
+const TEMPLATE_BLOCKS: Readonly<Record<string, 'typed' | 'named'>> = { resource: 'typed', data: 'typed', provider: 'named', output: 'named' };
+
+/** One element's Terraform fragment with every attribute escaped (`//` metadata, moved and import blocks untouched). */
+function escapeFragment(fragment: Record<string, unknown>): Record<string, unknown> {
+  const escapeBlock = (block: unknown): unknown => {
+    if (Array.isArray(block)) return block.map(escapeBlock);
+    if (block === null || typeof block !== 'object') return block;
+    return Object.fromEntries(Object.entries(block).map(([k, v]) => [k, k === '//' ? v : escapeTemplatesDeep(v)]));
+  };
+  const out: Record<string, unknown> = { ...fragment };
+  for (const [kind, depth] of Object.entries(TEMPLATE_BLOCKS)) {
+    const byKey = fragment[kind] as Record<string, unknown> | undefined;
+    if (!byKey) continue;
+    out[kind] = Object.fromEntries(
+      Object.entries(byKey).map(([key, value]) => [key, depth === 'typed' ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([id, block]) => [id, escapeBlock(block)])) : escapeBlock(value)]),
+    );
+  }
+  return out;
+}
+
+/** Elements already wrapped: a second synthesis of the same stack must not escape twice. */
+const escaping = new WeakSet<TerraformElement>();
+
+/**
+ * Every string a stack writes reaches Terraform as literal text: `${` and `%{` are escaped
+ * (terraform/template.ts) in every attribute of every resource, data source, provider and
+ * output, whatever construct made it and wherever its value came from (a manifest's display
+ * name, a contact's e-mail, an IAM policy variable). CDKTF references stay references. The
+ * escape wraps the element's own Terraform fragment, before CDKTF resolves references, because
+ * overrides cannot replace list attributes (they append to them).
+ */
+export class TemplateEscapeAspect implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource || node instanceof TerraformDataSource || node instanceof TerraformProvider || node instanceof TerraformOutput)) return;
+    if (escaping.has(node)) return;
+    escaping.add(node);
+    const fragment = node.toTerraform.bind(node);
+    Object.defineProperty(node, 'toTerraform', { value: () => escapeFragment(fragment() as Record<string, unknown>), configurable: true });
+  }
+}
+
 export function applyStackRules(stack: TerraformStack): void {
   const aspects = Aspects.of(stack);
+  aspects.add(new TemplateEscapeAspect());
   aspects.add(new ProtectDataAspect());
   aspects.add(new EncryptionAspect());
   aspects.add(new TaggingAspect());

@@ -20,8 +20,10 @@ export class BootstrapStack extends LandingZoneStack {
       alias: `alias/${this.settings.name}/terraform-state`,
       administrators: [this.deploymentRoleArn(organization.managementAccountId), `arn:aws:iam::${organization.managementAccountId}:role/${roles.breakGlass}`],
       // The pipeline role reads and writes state; the deployment role only manages the key.
-      users: [`arn:aws:iam::${organization.managementAccountId}:role/${roles.pipeline}`],
+      users: [{ principals: [`arn:aws:iam::${organization.managementAccountId}:role/${roles.pipeline}`], via: ['s3'] }],
       organizationId: organization.id,
+      accountId: organization.managementAccountId,
+      region: state.region,
     });
     new SecureBucket(this, 'state-bucket', {
       bucketName: platformNames(this.settings).stateBucket(state.bucket),

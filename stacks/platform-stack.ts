@@ -1,6 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { ITEM_KEY, USER_KEY } from '../functions/shared/contracts';
+import { APP_FUNCTIONS, ITEM_KEY, USER_KEY } from '../functions/shared/contracts';
 import { platformNames } from '../model/names';
 import { TenantApp } from '../modules/app/tenant-app';
 import { BackupPlan } from '../modules/backup/backup-plan';
@@ -42,7 +42,15 @@ export class PlatformStack extends LandingZoneStack {
       description: 'Platform CMK: pooled (L1) tenant data, registry, logs, queues, alarms',
       alias: names.kmsAlias,
       administrators: [this.deploymentRoleArn(account), `arn:aws:iam::${account}:role/${roles.breakGlass}`],
-      users: [`arn:aws:iam::${account}:role/${names.dataAccessRole}`, `arn:aws:iam::${account}:role/${names.backupRole}`],
+      // Through the services only (contract/key-policy.ts): tenant sessions reach the pooled
+      // tables and bucket, the app's functions read the registry, AWS Backup copies the data.
+      users: [
+        { principals: [`arn:aws:iam::${account}:role/${names.dataAccessRole}`], via: ['dynamodb', 's3'] },
+        { principals: [`arn:aws:iam::${account}:role/${names.backupRole}`], via: ['backup', 'dynamodb', 's3'] },
+        { principals: APP_FUNCTIONS.map((fn) => `arn:aws:iam::${account}:role/${names.appRole(fn)}`), via: ['dynamodb'] },
+      ],
+      accountId: account,
+      region,
       services: [
         { service: `logs.${region}.amazonaws.com`, conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` } } },
         { service: 'events.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], conditions: { StringEquals: { 'aws:SourceAccount': account } } },
@@ -78,12 +86,13 @@ export class PlatformStack extends LandingZoneStack {
 
     this.app = new TenantApp(this, 'app', {
       names,
+      host: 'platform',
       accountId: account,
       region,
       organizationId: organization.id,
       appVersion: platform.appVersion,
       codeFor: (fn) => ({ kind: 'bundle', name: fn }),
-      registryTable: { name: registry.tableName, arn: registry.tableArn },
+      registryTable: { name: registry.tableName, arn: registry.tableArn, keyArn },
       eventBus: { name: bus.busName, arn: bus.busArn },
       dataAccessRoles: [
         { arn: `arn:aws:iam::${account}:role/${names.dataAccessRole}` },
@@ -92,12 +101,14 @@ export class PlatformStack extends LandingZoneStack {
       ],
       identity: platform.identity,
       throttling: platform.throttling,
+      requestsPerIpPer5Minutes: platform.protection.apiRequestsPerIpPer5Minutes,
+      signInReservedConcurrency: platform.protection.signInReservedConcurrency,
       logKmsKeyArn: keyArn,
       logRetentionDays: platform.logRetentionDays,
       alarmTopicArn: alarms.topicArn,
     });
 
-    new Role(this, 'data-access', {
+    const dataAccess = new Role(this, 'data-access', {
       roleName: names.dataAccessRole,
       trustPolicy: tokenVendingTrust({ callerRoleArns: this.app.sessionVendingRoleArns }),
       statements: tenantDataAccessStatements({ tableArns: [items.tableArn, users.tableArn], bucketArn: bucket.bucketArn, kmsKey: { alias: names.kmsAlias }, region }),
@@ -105,7 +116,7 @@ export class PlatformStack extends LandingZoneStack {
       dependsOn: Object.values(this.app.functions).map((f) => f.role.role),
     });
 
-    new BackupPlan(this, 'backup', {
+    const backup = new BackupPlan(this, 'backup', {
       vault: { name: names.backupVault, kmsKeyArn: keyArn },
       planName: names.backupPlan,
       selectionName: names.backupSelection,
@@ -115,6 +126,8 @@ export class PlatformStack extends LandingZoneStack {
       resourceArns: [items.tableArn, users.tableArn, registry.tableArn, bucket.bucketArn],
       accountId: account,
     });
+
+    this.platformKey.dependOn(dataAccess.role, backup.role.role, ...Object.values(this.app.functions).map((f) => f.role.role));
 
     new TerraformOutput(this, PLATFORM_OUTPUTS.userPoolId, { value: this.app.userPool.pool.id });
     new TerraformOutput(this, PLATFORM_OUTPUTS.apiId, { value: this.app.api.api.id });

@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataTerraformRemoteStateS3, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { DataLocation, ITEM_KEY, USER_KEY } from '../functions/shared/contracts';
+import { APP_FUNCTIONS, DataLocation, ITEM_KEY, USER_KEY } from '../functions/shared/contracts';
 import { accountStateKey, sharedStacks, PLATFORM_STACK } from '../model/inventory';
 import { platformNames, tenantNames } from '../model/names';
 import { sessionVendingRoleArns, TenantProfile } from '../model/profile';
@@ -19,7 +19,7 @@ import { eventsFromAccount, platformEventsFor } from '../contract/event-patterns
 import { Role } from '../modules/iam/role';
 import { tenantDataAccessStatements, tokenVendingTrust } from '../contract/tenant-data-policies';
 import { CustomerManagedKey } from '../modules/kms/customer-managed-key';
-import { ServiceKeyUse } from '../contract/key-policy';
+import { KeyUser, ServiceKeyUse } from '../contract/key-policy';
 import { AlarmTopic } from '../modules/monitoring/alarm-topic';
 import { SecureBucket } from '../modules/secure-bucket';
 import { AccountBaseline } from '../modules/tenant/account-baseline';
@@ -51,6 +51,8 @@ export class TenantStack extends LandingZoneStack {
   readonly tenant: TenantManifest;
   readonly profile: TenantProfile;
   private tenantProvider?: AwsProvider;
+  /** The keys of the tenant account; their policies name roles, which must exist first. */
+  private readonly tenantKeys: CustomerManagedKey[] = [];
 
   constructor(scope: Construct, props: LandingZoneStackProps) {
     super(scope, props);
@@ -98,8 +100,8 @@ export class TenantStack extends LandingZoneStack {
     const items = new TenantTable(this, 'items', { tableName: profile.data.itemsTable, sortKey: ITEM_KEY, kmsKeyArn: keys.dataKeyArn, accountId: account, region: profile.region, provider });
     const users = new TenantTable(this, 'users', { tableName: profile.data.usersTable, sortKey: USER_KEY, kmsKeyArn: keys.dataKeyArn, accountId: account, region: profile.region, provider });
     const bucket = new SecureBucket(this, 'data', { bucketName: profile.data.bucketName(account), kmsKeyArn: keys.dataKeyArn, noncurrentVersionExpirationDays: 90, provider });
-    const backup = this.backupPlan(keys, [items.tableArn, users.tableArn, bucket.bucketArn]);
-    this.restoreTesting(backup, { items: items.tableArn, users: users.tableArn, files: bucket.bucketArn });
+    const backupPlan = this.backupPlanOf(keys, [items.tableArn, users.tableArn, bucket.bucketArn]);
+    this.restoreTesting(backupPlan, { items: items.tableArn, users: users.tableArn, files: bucket.bucketArn });
     this.breakGlass(keys.dataKeyArn);
     const routing = this.eventRouting();
     this.eventQueue(eventsFromAccount(account));
@@ -115,9 +117,10 @@ export class TenantStack extends LandingZoneStack {
       externalId: this.tenant.id,
     };
     const app = profile.app.host === 'tenant' ? this.ownApp(keys.dataKeyArn, data, routing) : undefined;
+    const keyUsers = [backupPlan.role.role, ...(app ? Object.values(app.functions).map((f) => f.role.role) : [])];
     if (profile.dataAccessRole.present) {
       // Only the serving app's session-vending roles, from the organization, for this tenant's id and tag.
-      new Role(this, 'data-access', {
+      const dataAccess = new Role(this, 'data-access', {
         roleName: profile.dataAccessRole.name,
         trustPolicy: tokenVendingTrust({
           callerRoleArns: sessionVendingRoleArns(profile, { platform: this.settings.organization.platformAccountId, tenant: account }),
@@ -129,7 +132,9 @@ export class TenantStack extends LandingZoneStack {
         dependsOn: app ? Object.values(app.functions).map((f) => f.role.role) : undefined,
         provider,
       });
+      keyUsers.push(dataAccess.role);
     }
+    for (const key of this.tenantKeys) key.dependOn(...keyUsers);
     // The platform keeps every tenant in its registry; it serves the tenant while the profile says so.
     this.membership(data, profile.app.host === 'platform');
   }
@@ -146,6 +151,13 @@ export class TenantStack extends LandingZoneStack {
     const own = tenantNames(this.settings, this.tenant.id);
     const { organization, roles } = this.settings;
     const roleArn = (name: string) => `arn:aws:iam::${account}:role/${name}`;
+    // Key users reach the key through the services only (contract/key-policy.ts). The data-access
+    // role exists while the tenant is not offboarding, the app's roles while it runs its own app.
+    const users: KeyUser[] = [
+      ...(profile.dataAccessRole.present ? [{ principals: [roleArn(own.dataAccessRole)], via: ['dynamodb', 's3'] } as const] : []),
+      { principals: [roleArn(own.backupRole)], via: ['backup', 'dynamodb', 's3'] },
+      ...(profile.app.host === 'tenant' ? [{ principals: APP_FUNCTIONS.map((fn) => roleArn(own.appRole(fn))), via: ['dynamodb'] } as const] : []),
+    ];
     const services: ServiceKeyUse[] = [
       { service: `logs.${region}.amazonaws.com`, conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` } } },
       { service: 'events.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], conditions: { StringEquals: { 'aws:SourceAccount': account } } },
@@ -153,15 +165,19 @@ export class TenantStack extends LandingZoneStack {
     ];
     const keyPolicy = {
       administrators: [this.deploymentRoleArn(account), roleArn(roles.breakGlass)],
-      users: [roleArn(own.dataAccessRole), roleArn(own.backupRole)],
+      users,
       services,
       organizationId: organization.id,
+      accountId: account,
+      region,
       provider: this.tenantProvider!,
     };
     const tenantKey = new CustomerManagedKey(this, 'tenant-key', { description: `Tenant ${this.tenant.id}: landing-zone managed key`, alias: profile.landingZoneKeyAlias!, ...keyPolicy });
+    this.tenantKeys.push(tenantKey);
     let dataKeyArn = tenantKey.keyArn;
     if (profile.byokKeyAlias) {
       const byok = new CustomerManagedKey(this, 'byok-key', { description: `Tenant ${this.tenant.id}: BYOK, imported key material`, alias: profile.byokKeyAlias, origin: 'EXTERNAL', ...keyPolicy });
+      this.tenantKeys.push(byok);
       if (profile.dataKey.kind === 'byok-imported') dataKeyArn = byok.keyArn;
     }
     if (profile.byok.state === 'pending') new TerraformOutput(this, 'byok_status', { value: profile.byok.reason! });
@@ -170,7 +186,7 @@ export class TenantStack extends LandingZoneStack {
   }
 
   /** The tenant's backup plan; the first vault keeps the landing-zone key, the locked vault (L3) the data key. */
-  private backupPlan(keys: { tenantKeyArn: string; dataKeyArn: string }, resourceArns: string[]): BackupPlan {
+  private backupPlanOf(keys: { tenantKeyArn: string; dataKeyArn: string }, resourceArns: string[]): BackupPlan {
     const { backup } = this.profile;
     const own = tenantNames(this.settings, this.tenant.id);
     return new BackupPlan(this, 'backup', {
@@ -255,16 +271,19 @@ export class TenantStack extends LandingZoneStack {
     const alarms = new AlarmTopic(this, 'alarms', { topicName: own.alarmTopic, kmsKey: dataKeyArn, accountId: account, region, email: platform.alarmEmail, provider });
     const app = new TenantApp(this, 'app', {
       names: own,
+      host: 'tenant',
       accountId: account,
       region,
       organizationId: organization.id,
       appVersion: version,
       codeFor,
-      registryTable: { name: registry.tableName, arn: registry.tableArn },
+      registryTable: { name: registry.tableName, arn: registry.tableArn, keyArn: dataKeyArn },
       eventBus: { name: routing.tenantBus.busName, arn: routing.tenantBus.busArn },
       dataAccessRoles: [{ arn: data.dataAccessRoleArn }],
       identity: platform.identity,
       throttling: platform.throttling,
+      requestsPerIpPer5Minutes: platform.protection.apiRequestsPerIpPer5Minutes,
+      // A new account's Lambda concurrency quota is too small to reserve any: the tenant's own app serves only the tenant.
       logKmsKeyArn: dataKeyArn,
       logRetentionDays: platform.logRetentionDays,
       alarmTopicArn: alarms.topicArn,
@@ -286,7 +305,7 @@ export class TenantStack extends LandingZoneStack {
    * The tenant's entry in the platform registry, with its API key and admin user when the
    * platform app serves it. The entry names the platform's app version.
    */
-  private membership(data: DataLocation, access = true): void {
+  private membership(data: DataLocation, serving = true): void {
     const platformState = this.platformState();
     new AppMembership(this, 'membership', {
       ...this.memberProps(),
@@ -295,12 +314,12 @@ export class TenantStack extends LandingZoneStack {
       usagePlanId: platformState.getString(PLATFORM_OUTPUTS.usagePlanId(this.tenant.tier)),
       appVersion: this.settings.platform.appVersion,
       data,
-      access,
+      serving,
     });
   }
 
   /** What every app membership of the tenant says about it. */
-  private memberProps(): Pick<AppMembershipProps, 'tenantId' | 'tier' | 'status' | 'displayName' | 'adminEmail' | 'offboarding' | 'signIn' | 'apiKey' | 'namePrefix'> {
+  private memberProps(): Pick<AppMembershipProps, 'tenantId' | 'tier' | 'status' | 'displayName' | 'adminEmail' | 'offboarding' | 'signIn' | 'apiKey' | 'namePrefix' | 'servedBy' | 'quota'> {
     const t = this.tenant;
     const owner = t.contacts.find((c) => c.role === 'owner') ?? t.contacts[0];
     return {
@@ -313,6 +332,8 @@ export class TenantStack extends LandingZoneStack {
       signIn: this.profile.access.signIn,
       apiKey: this.profile.access.apiKey,
       namePrefix: tenantNames(this.settings, t.id).prefix,
+      servedBy: this.profile.app.host,
+      quota: this.settings.platform.quotas[t.tier],
     };
   }
 

@@ -1,3 +1,5 @@
+import { escapeTerraformTemplate } from './template';
+
 /**
  * Terraform JSON-syntax strings are templates: literal text with `${ expression }`
  * interpolations, `$${` and `%%{` escapes and `%{ ... }` directives.
@@ -185,12 +187,7 @@ export function mapStrings(value: unknown, fn: (s: string) => string): unknown {
   return value;
 }
 
-/** A literal string as a template that evaluates to exactly that string (`${` and `%{` escaped). */
-export function escapeTemplate(text: string): string {
-  return text.replace(/([$%])\{/g, '$1$1{');
-}
-
-/** A JSON value whose strings all read literally in Terraform JSON. */
+/** A JSON value whose strings all read literally in Terraform JSON (terraform/template.ts escapes). */
 export function escapeTemplates(value: unknown): unknown {
-  return mapStrings(value, escapeTemplate);
+  return mapStrings(value, escapeTerraformTemplate);
 }

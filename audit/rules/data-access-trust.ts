@@ -1,7 +1,7 @@
 import { TENANT_SESSION_TAG } from '../../functions/shared/contracts';
 import { policyOf, principalsOf } from '../references';
 import { AuditRule, fail, pass, verdict } from '../rule';
-import { dataAccessRole, ev, expectedVendingRoles } from './helpers';
+import { covers, dataAccessRole, ev, expectedVendingRoles } from './helpers';
 
 /** The data-access role is trusted only by the app's session-vending roles, with the expected conditions. */
 export const dataAccessTrust: AuditRule = {
@@ -32,7 +32,8 @@ export const dataAccessTrust: AuditRule = {
       if (!tagRequired) problems.push(`sessions without a ${TENANT_SESSION_TAG} tag are not refused`);
       if (dedicated) {
         if (requested !== ctx.tenant.id) problems.push(`the ${TENANT_SESSION_TAG} tag is not pinned to ${ctx.tenant.id} (${String(requested)})`);
-        if (c.StringEquals?.['sts:ExternalId'] !== ctx.tenant.id) problems.push(`external id is not ${ctx.tenant.id} (${String(c.StringEquals?.['sts:ExternalId'])})`);
+        // sts:ExternalId is a condition key of AssumeRole only; the TagSession statement goes without it.
+        if (covers(s.Action, 'sts:AssumeRole') && c.StringEquals?.['sts:ExternalId'] !== ctx.tenant.id) problems.push(`external id is not ${ctx.tenant.id} (${String(c.StringEquals?.['sts:ExternalId'])})`);
         if (c.StringEquals?.['aws:PrincipalOrgID'] !== ctx.settings.organization.id) problems.push(`callers are not limited to organization ${ctx.settings.organization.id}`);
       }
     }

@@ -6,6 +6,9 @@
  * Users created by an administrator (every tenant user: onboarding creates them) never pass
  * through PostConfirmation, so the same function is also the PostAuthentication trigger: on a
  * sign-in it records the profile if there is none yet and announces the user only then.
+ *
+ * Nothing happens for a tenant that is not active or that another app serves: no session is
+ * vended, no profile written, no event published, and the sign-in is refused.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -17,10 +20,14 @@ import {
   EVENT_SOURCE,
   TENANT_ID_ATTRIBUTE,
   USER_CONFIRMED,
+  type AppHost,
   type UserConfirmedDetail,
 } from '../shared/contracts';
-import { requireEnv, type EnvSource } from '../shared/env';
+import { appHostFromEnv, requireEnv, type EnvSource } from '../shared/env';
+import { TenantNotFoundError } from '../shared/errors';
 import { jsonLogger, type Logger } from '../shared/logger';
+import { refusalOf } from '../shared/tenant-gate';
+import { guardTrigger, TriggerRefusal } from '../shared/trigger';
 import { tenantAccess } from '../shared/tenant-access';
 import { type TenantDataClientFactory } from '../shared/tenant-clients';
 import { createTenantData } from '../shared/tenant-data';
@@ -28,6 +35,8 @@ import { createTenantData } from '../shared/tenant-data';
 export interface PostConfirmationEnv {
   readonly registryTable: string;
   readonly eventBusName: string;
+  /** The app this function belongs to. */
+  readonly appHost: AppHost;
 }
 
 export interface PostConfirmationDeps {
@@ -53,6 +62,7 @@ export function postConfirmationEnv(source: EnvSource = process.env): PostConfir
   return {
     registryTable: requireEnv(ENV.REGISTRY_TABLE, source),
     eventBusName: requireEnv(ENV.EVENT_BUS_NAME, source),
+    appHost: appHostFromEnv(source),
   };
 }
 
@@ -60,7 +70,7 @@ export function createHandler(deps: PostConfirmationDeps): PostConfirmationHandl
   const { registry, tenantClients } = tenantAccess({ ...deps, registryTable: deps.env.registryTable });
   const logger = deps.logger ?? jsonLogger;
 
-  return async (event) => {
+  const handle = async <E extends UserRecordingEvent>(event: E): Promise<E> => {
     const firstSignIn = event.triggerSource === 'PostAuthentication_Authentication';
     if (event.triggerSource !== 'PostConfirmation_ConfirmSignUp' && !firstSignIn) return event;
 
@@ -74,7 +84,12 @@ export function createHandler(deps: PostConfirmationDeps): PostConfirmationHandl
     const email = attributes.email;
     if (!userId || !email) throw new Error('Confirmed user has no sub or no email attribute');
 
-    const entry = await registry.getEntry(tenantId);
+    const entry = await registry.getEntry(tenantId).catch((error: unknown) => {
+      if (error instanceof TenantNotFoundError) throw new TriggerRefusal('tenant is not registered', { tenantId });
+      throw error;
+    });
+    const refusal = refusalOf(entry, deps.env.appHost);
+    if (refusal) throw new TriggerRefusal(`${refusal}: no profile recorded, no event published`, { tenantId });
     const clients = await tenantClients.clientsFor(tenantId, entry.data);
     const data = createTenantData({ clients, location: entry.data, now: deps.now });
     const { created } = await data.putUserProfile(tenantId, userId, email, entry.tier);
@@ -97,6 +112,8 @@ export function createHandler(deps: PostConfirmationDeps): PostConfirmationHandl
     logger.info('user confirmed', { tenantId, userId, profileCreated: created });
     return event;
   };
+  const guarded = guardTrigger('post-confirmation', logger, handle);
+  return <E extends UserRecordingEvent>(event: E) => guarded(event) as Promise<E>;
 }
 
 let defaultHandler: PostConfirmationHandler | undefined;

@@ -14,7 +14,21 @@ export const ENV = {
   SELF_SIGN_UP: 'SELF_SIGN_UP',
   /** Version of the app the function belongs to, reported by the API. */
   APP_VERSION: 'APP_VERSION',
+  /** Which app the function belongs to (AppHost); it serves only tenants whose registry entry names it. */
+  APP_HOST: 'APP_HOST',
+  /** The user pool whose access tokens the API authorizer accepts. */
+  USER_POOL_ID: 'USER_POOL_ID',
+  /** The one app client whose access tokens the API authorizer accepts. */
+  USER_POOL_CLIENT_ID: 'USER_POOL_CLIENT_ID',
 } as const;
+
+/**
+ * Which app serves a tenant: the shared platform app (L1, L2, L3 while BYOK is pending) or the
+ * tenant's own app in its account (L3). model/profile.ts decides it (`app.host`); the registry
+ * entry records it and every function of an app refuses tenants that another app serves.
+ */
+export type AppHost = 'platform' | 'tenant';
+export const APP_HOSTS: ReadonlyArray<AppHost> = ['platform', 'tenant'];
 
 /** Cognito attributes; both immutable and in no app client's write attributes. */
 export const TENANT_ID_ATTRIBUTE = 'custom:tenant_id';
@@ -23,6 +37,13 @@ export const TENANT_TIER_ATTRIBUTE = 'custom:tenant_tier';
 /** Claims the pre token generation trigger adds (to ID and access tokens). */
 export const TENANT_ID_CLAIM = 'tenant_id';
 export const TENANT_TIER_CLAIM = 'tenant_tier';
+/**
+ * The scope the pre token generation trigger adds to the access tokens of users it admits; the
+ * API authorizer accepts only access tokens that carry it (and ID tokens never).
+ */
+export const TENANT_API_SCOPE = 'tenant-api/data';
+/** What the API authorizer passes to the API handler (requestContext.authorizer), from the verified token. */
+export const AUTHORIZER_CONTEXT = { tenantId: 'tenantId', tenantTier: 'tenantTier' } as const;
 
 /** The one session tag tenant-scoped sessions carry; policies read it as aws:PrincipalTag/TenantId. */
 export const TENANT_SESSION_TAG = 'TenantId';
@@ -35,6 +56,11 @@ export const ITEM_KEY = 'itemId';
 export const USER_KEY = 'userId';
 /** Partition key of the registry table. */
 export const REGISTRY_KEY = 'tenantId';
+/**
+ * Sort key value of the tenant's usage record in its users table (item count, stored file
+ * bytes), which the storage quota is checked against. User ids are Cognito subs, never this.
+ */
+export const USAGE_RECORD_KEY = '#usage';
 
 export type TenantTier = 'L1' | 'L2' | 'L3';
 export type TenantStatus = 'active' | 'suspended' | 'offboarding';
@@ -54,6 +80,13 @@ export interface DataLocation {
   readonly externalId?: string;
 }
 
+/** What a tenant may store through the API (from the settings, per tier). */
+export interface StorageQuota {
+  readonly maxItems: number;
+  /** The sum of the sizes of the tenant's current files. */
+  readonly maxFileBytes: number;
+}
+
 /** A tenant registry item (written by the tenant stacks, read by the functions). */
 export interface RegistryEntry {
   readonly tenantId: string;
@@ -61,8 +94,15 @@ export interface RegistryEntry {
   readonly status: TenantStatus;
   readonly displayName: string;
   readonly appVersion: string;
+  /** The app that serves the tenant; the functions of any other app refuse it. */
+  readonly servedBy: AppHost;
   readonly data: DataLocation;
-  /** API Gateway API key id of the tenant; requests with another tenant's key are refused. */
+  readonly quota: StorageQuota;
+  /**
+   * API Gateway API key id of the tenant in the serving app's usage plan: the authorizer hands
+   * API Gateway this key for the tenant's requests (its throttle and quota), and the API refuses
+   * a request made under any other key, or for a tenant without one.
+   */
   readonly apiKeyId?: string;
 }
 
@@ -84,7 +124,9 @@ export const TENANT_API_ROUTES: ReadonlyArray<{ readonly resource: string; reado
 ];
 
 /** The functions of the app; each is functions/<name>/handler.ts. */
-export const APP_FUNCTIONS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'tenant-api'] as const;
+export const APP_FUNCTIONS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'api-authorizer', 'tenant-api'] as const;
 export type AppFunctionName = (typeof APP_FUNCTIONS)[number];
+/** The Cognito triggers: sign-in depends on them, so they get reserved concurrency. */
+export const SIGN_IN_TRIGGERS: ReadonlyArray<AppFunctionName> = ['pre-sign-up', 'post-confirmation', 'pre-token-generation'];
 /** The functions that assume data-access roles on a tenant's behalf (token vending). */
 export const SESSION_VENDING_FUNCTIONS: ReadonlyArray<AppFunctionName> = ['post-confirmation', 'tenant-api'];

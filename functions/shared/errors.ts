@@ -53,6 +53,14 @@ export class ItemConflictError extends Error {
   }
 }
 
+/** A write would take the tenant beyond its storage quota. */
+export class QuotaExceededError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QuotaExceededError';
+  }
+}
+
 /** True for the DynamoDB error a failed ConditionExpression produces. */
 export function isConditionalCheckFailed(error: unknown): boolean {
   // By name rather than instanceof: bundles and mocks may hold another copy of the SDK class.

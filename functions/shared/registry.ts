@@ -1,18 +1,28 @@
 /**
  * Reads tenant registry entries (RegistryEntry, keyed by tenantId) with a per-container cache.
- * The cache means a status change (e.g. suspension) reaches a warm container within the TTL.
+ * The cache means a status change (a suspension, an offboarding, a move to the tenant's own app)
+ * reaches a warm container within REGISTRY_CACHE_TTL_MS: until then that container still acts
+ * on the entry it read. Misses are never cached.
  */
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  APP_HOSTS,
   REGISTRY_KEY,
+  type AppHost,
   type DataLocation,
   type RegistryEntry,
+  type StorageQuota,
   type TenantStatus,
   type TenantTier,
 } from './contracts';
 import { InvalidRegistryEntryError, TenantNotFoundError } from './errors';
 
-export const REGISTRY_CACHE_TTL_MS = 60_000;
+/**
+ * How long a warm container trusts a registry entry it read: the bound on how late a
+ * suspension bites (README, "Security"). A read per tenant per container per 30 s costs
+ * nothing next to the requests it serves.
+ */
+export const REGISTRY_CACHE_TTL_MS = 30_000;
 
 /** What the handlers need from the registry; tests may substitute it. */
 export interface RegistryReader {
@@ -99,6 +109,7 @@ export function parseRegistryEntry(tenantId: string, item: unknown): RegistryEnt
   const status = oneOf(item, '', 'status', STATUSES);
   const displayName = text(item, '', 'displayName');
   const appVersion = text(item, '', 'appVersion');
+  const servedBy = oneOf<AppHost>(item, '', 'servedBy', APP_HOSTS);
   const apiKeyId = optionalText(item, '', 'apiKeyId');
 
   const rawData = item.data;
@@ -119,6 +130,19 @@ export function parseRegistryEntry(tenantId: string, item: unknown): RegistryEnt
     };
   }
 
-  if (problems.length > 0 || data === undefined) throw new InvalidRegistryEntryError(tenantId, problems);
-  return { tenantId, tier, status, displayName, appVersion, data, ...(apiKeyId === undefined ? {} : { apiKeyId }) };
+  const rawQuota = item.quota;
+  let quota: StorageQuota | undefined;
+  if (!isRecord(rawQuota)) {
+    problems.push('quota must be a map');
+  } else {
+    const count = (name: keyof StorageQuota): number => {
+      const value = rawQuota[name];
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) problems.push(`quota.${name} must be a positive integer`);
+      return value as number;
+    };
+    quota = { maxItems: count('maxItems'), maxFileBytes: count('maxFileBytes') };
+  }
+
+  if (problems.length > 0 || data === undefined || quota === undefined) throw new InvalidRegistryEntryError(tenantId, problems);
+  return { tenantId, tier, status, displayName, appVersion, servedBy, data, quota, ...(apiKeyId === undefined ? {} : { apiKeyId }) };
 }

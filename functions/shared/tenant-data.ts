@@ -5,13 +5,14 @@
  * Scan), files live under `<tenantId>/files/`.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ITEM_KEY, TENANT_KEY, USER_KEY, type DataLocation, type TenantTier } from './contracts';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ITEM_KEY, TENANT_KEY, USAGE_RECORD_KEY, USER_KEY, type DataLocation, type StorageQuota, type TenantTier } from './contracts';
 import {
   InvalidInputError,
   InvalidPaginationTokenError,
   ItemConflictError,
   isConditionalCheckFailed,
+  QuotaExceededError,
 } from './errors';
 import type { TenantDataClients } from './tenant-clients';
 
@@ -21,7 +22,7 @@ export const MAX_FILE_NAME_LENGTH = 200;
 /** Below DynamoDB's 400 KB item limit, leaving room for the keys and bookkeeping attributes. */
 export const MAX_ITEM_DATA_BYTES = 350_000;
 /** DynamoDB nests at most 32 levels; `data` itself is one. */
-const MAX_ITEM_DATA_DEPTH = 30;
+export const MAX_ITEM_DATA_DEPTH = 30;
 const ITEM_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_PAGE_TOKEN_LENGTH = 1024;
@@ -81,13 +82,80 @@ export interface TenantDataOptions {
   readonly location: Pick<DataLocation, 'itemsTable' | 'usersTable' | 'bucket'>;
   /** Milliseconds since the epoch, for timestamps. @default Date.now */
   readonly now?: () => number;
+  /**
+   * The tenant's storage quota: new items and file bytes are reserved on the tenant's usage
+   * record (in its users table, under USAGE_RECORD_KEY) with a conditional update before they
+   * are written, and released when a write fails or an item is deleted. @default no quota
+   */
+  readonly quota?: StorageQuota;
 }
+
+type UsageCounter = 'items' | 'fileBytes';
 
 export function createTenantData(options: TenantDataOptions): TenantData {
   const { db, s3 } = options.clients;
   const { itemsTable, usersTable, bucket } = options.location;
   const now = options.now ?? Date.now;
   const timestamp = (): string => new Date(now()).toISOString();
+  const quota = options.quota;
+  const usageKey = (tenantId: string) => ({ [TENANT_KEY]: tenantId, [USER_KEY]: USAGE_RECORD_KEY });
+  const limitOf: Record<UsageCounter, (q: StorageQuota) => number> = { items: (q) => q.maxItems, fileBytes: (q) => q.maxFileBytes };
+  const quotaMessage: Record<UsageCounter, (max: number) => string> = {
+    items: (max) => `the tenant may store at most ${max} items`,
+    fileBytes: (max) => `the tenant's files may take at most ${max} bytes`,
+  };
+
+  /** Counts `amount` against the quota, atomically, or throws QuotaExceededError. */
+  async function reserve(tenantId: string, counter: UsageCounter, amount: number): Promise<void> {
+    if (!quota || amount <= 0) return;
+    const max = limitOf[counter](quota);
+    if (amount > max) throw new QuotaExceededError(quotaMessage[counter](max));
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: usersTable,
+          Key: usageKey(tenantId),
+          UpdateExpression: 'ADD #used :amount',
+          ConditionExpression: 'attribute_not_exists(#used) OR #used <= :room',
+          ExpressionAttributeNames: { '#used': counter },
+          ExpressionAttributeValues: { ':amount': amount, ':room': max - amount },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new QuotaExceededError(quotaMessage[counter](max));
+      throw error;
+    }
+  }
+
+  /** Gives `amount` back (never below zero); a failure leaves the count high, which errs on the safe side. */
+  async function release(tenantId: string, counter: UsageCounter, amount: number): Promise<void> {
+    if (!quota || amount <= 0) return;
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: usersTable,
+          Key: usageKey(tenantId),
+          UpdateExpression: 'ADD #used :minus',
+          ConditionExpression: '#used >= :amount',
+          ExpressionAttributeNames: { '#used': counter },
+          ExpressionAttributeValues: { ':minus': -amount, ':amount': amount },
+        }),
+      );
+    } catch {
+      // The count stays high: the tenant is refused a little early, never let past its quota.
+    }
+  }
+
+  /** Size of a stored object, 0 when there is none. */
+  async function storedSize(key: string): Promise<number> {
+    try {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return head?.ContentLength ?? 0;
+    } catch (error) {
+      if (error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey')) return 0;
+      throw error;
+    }
+  }
 
   return {
     async listItems(tenantId, { limit = DEFAULT_PAGE_SIZE, nextToken } = {}) {
@@ -132,14 +200,20 @@ export function createTenantData(options: TenantDataOptions): TenantData {
       try {
         if (expectedVersion === undefined) {
           const item = { [TENANT_KEY]: tenantId, [ITEM_KEY]: itemId, data, version: 1, createdAt: at, updatedAt: at };
-          await db.send(
-            new PutCommand({
-              TableName: itemsTable,
-              Item: item,
-              ConditionExpression: 'attribute_not_exists(#item)',
-              ExpressionAttributeNames: { '#item': ITEM_KEY },
-            }),
-          );
+          await reserve(tenantId, 'items', 1);
+          try {
+            await db.send(
+              new PutCommand({
+                TableName: itemsTable,
+                Item: item,
+                ConditionExpression: 'attribute_not_exists(#item)',
+                ExpressionAttributeNames: { '#item': ITEM_KEY },
+              }),
+            );
+          } catch (error) {
+            await release(tenantId, 'items', 1);
+            throw error;
+          }
           return { created: true, item: toTenantItem(item) };
         }
         const { Attributes } = await db.send(
@@ -173,6 +247,7 @@ export function createTenantData(options: TenantDataOptions): TenantData {
             ExpressionAttributeNames: { '#item': ITEM_KEY },
           }),
         );
+        await release(tenantId, 'items', 1);
         return true;
       } catch (error) {
         if (isConditionalCheckFailed(error)) return false;
@@ -181,9 +256,18 @@ export function createTenantData(options: TenantDataOptions): TenantData {
     },
 
     async putFile(tenantId, name, body, contentType = DEFAULT_CONTENT_TYPE) {
-      await s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: fileKey(tenantId, name), Body: body, ContentType: contentType }),
-      );
+      const key = fileKey(tenantId, name);
+      // Only the growth counts: replacing a file frees the bytes of the one it replaces.
+      const previous = quota ? await storedSize(key) : 0;
+      const growth = body.length - previous;
+      await reserve(tenantId, 'fileBytes', growth);
+      try {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+      } catch (error) {
+        await release(tenantId, 'fileBytes', growth);
+        throw error;
+      }
+      await release(tenantId, 'fileBytes', -growth);
     },
 
     async getFile(tenantId, name) {
@@ -262,35 +346,71 @@ function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Refuses data that DynamoDB or the marshaller would reject, as a caller error rather than a crash. */
+/**
+ * Refuses data that DynamoDB or the marshaller would reject, as a caller error rather than a
+ * crash. Nothing here recurses: the depth is checked on an explicit stack before the data is
+ * serialized, so no input can overflow the call stack (JSON.stringify of deeply nested arrays
+ * would).
+ */
 export function checkItemData(data: unknown): asserts data is ItemData {
   if (!isRecord(data)) throw new InvalidInputError('data must be a JSON object');
+  const problem = storageProblem(data);
+  if (problem) throw new InvalidInputError(`data cannot be stored: ${problem}`);
   if (Buffer.byteLength(JSON.stringify(data), 'utf8') > MAX_ITEM_DATA_BYTES) {
     throw new InvalidInputError(`data must be at most ${MAX_ITEM_DATA_BYTES} bytes of JSON`);
   }
-  const problem = storageProblem(data, 1);
-  if (problem) throw new InvalidInputError(`data cannot be stored: ${problem}`);
 }
 
-function storageProblem(value: unknown, depth: number): string | undefined {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-  if (typeof value === 'number') {
-    const magnitude = Math.abs(value);
-    // The marshaller refuses non-finite and unsafe numbers; DynamoDB refuses magnitudes below 1e-130.
-    if (!Number.isFinite(value) || magnitude > Number.MAX_SAFE_INTEGER || (magnitude !== 0 && magnitude < 1e-130)) {
-      return `number ${value} is out of range`;
+function storageProblem(root: unknown): string | undefined {
+  const pending: Array<readonly [unknown, number]> = [[root, 1]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
+    if (typeof value === 'number') {
+      const magnitude = Math.abs(value);
+      // The marshaller refuses non-finite and unsafe numbers; DynamoDB refuses magnitudes below 1e-130.
+      if (!Number.isFinite(value) || magnitude > Number.MAX_SAFE_INTEGER || (magnitude !== 0 && magnitude < 1e-130)) {
+        return `number ${value} is out of range`;
+      }
+      continue;
     }
-    return undefined;
-  }
-  if (typeof value !== 'object') return `${typeof value} values are not supported`;
-  if (depth > MAX_ITEM_DATA_DEPTH) return `nesting deeper than ${MAX_ITEM_DATA_DEPTH} levels`;
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-  for (const [key, child] of entries) {
-    if (key === '') return 'object keys must not be empty';
-    const problem = storageProblem(child, depth + 1);
-    if (problem) return problem;
+    if (typeof value !== 'object') return `${typeof value} values are not supported`;
+    if (depth > MAX_ITEM_DATA_DEPTH) return `nesting deeper than ${MAX_ITEM_DATA_DEPTH} levels`;
+    if (Array.isArray(value)) {
+      for (const child of value) pending.push([child, depth + 1]);
+      continue;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '') return 'object keys must not be empty';
+      pending.push([child, depth + 1]);
+    }
   }
   return undefined;
+}
+
+/**
+ * How deeply the arrays and objects of a JSON text nest, counted without parsing it (strings
+ * and their escapes skipped), so that a body can be refused before `JSON.parse` builds it.
+ */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return max;
 }
 
 function toTenantItem(record: Readonly<Record<string, unknown>>): TenantItem {

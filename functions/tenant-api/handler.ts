@@ -1,27 +1,33 @@
 /**
- * The tenant API (REST API, Lambda proxy integration, Cognito user pool authorizer). The caller's
- * tenant is the verified `tenant_id` claim and nothing else; tenant names in the path, query,
- * headers or body are never read. Data calls use tenant-scoped credentials in the data's region.
+ * The tenant API (REST API, Lambda proxy integration, the API authorizer of functions/api-authorizer).
+ * The caller's tenant is what the authorizer read from the verified access token and nothing else;
+ * tenant names in the path, query, headers or body are never read. The tenant must be active and
+ * served by this app, and the request must have been made under the tenant's own API key (the
+ * one the authorizer handed API Gateway). Data calls use tenant-scoped credentials in the data's
+ * region.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ENV } from '../shared/contracts';
-import { requireEnv, type EnvSource } from '../shared/env';
-import { InvalidInputError, ItemConflictError, TenantNotFoundError } from '../shared/errors';
+import { ENV, type AppHost } from '../shared/contracts';
+import { appHostFromEnv, requireEnv, type EnvSource } from '../shared/env';
+import { InvalidInputError, ItemConflictError, QuotaExceededError, TenantNotFoundError } from '../shared/errors';
 import { errorResponse } from '../shared/http';
 import { describeError, jsonLogger, type Logger } from '../shared/logger';
 import { tenantAccess } from '../shared/tenant-access';
 import { type TenantDataClientFactory } from '../shared/tenant-clients';
 import { createTenantData } from '../shared/tenant-data';
-import { tenantIdFromClaims } from './request';
+import { refusalOf } from '../shared/tenant-gate';
+import { tenantIdFromAuthorizer } from './request';
 import { ROUTES } from './routes';
 
 export interface TenantApiEnv {
   readonly registryTable: string;
   /** Reported by `GET /tenant`. */
   readonly appVersion: string;
+  /** The app this function belongs to. */
+  readonly appHost: AppHost;
 }
 
 export interface TenantApiDeps {
@@ -41,7 +47,7 @@ export interface TenantApiDeps {
 export type TenantApiHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 export function tenantApiEnv(source: EnvSource = process.env): TenantApiEnv {
-  return { registryTable: requireEnv(ENV.REGISTRY_TABLE, source), appVersion: requireEnv(ENV.APP_VERSION, source) };
+  return { registryTable: requireEnv(ENV.REGISTRY_TABLE, source), appVersion: requireEnv(ENV.APP_VERSION, source), appHost: appHostFromEnv(source) };
 }
 
 const forbidden = (): APIGatewayProxyResult => errorResponse(403, 'forbidden', 'Forbidden');
@@ -59,30 +65,32 @@ export function createHandler(deps: TenantApiDeps): TenantApiHandler {
     };
 
     try {
-      const tenantId = tenantIdFromClaims(event);
-      if (tenantId === undefined) return refuse('no tenant claim');
+      const tenantId = tenantIdFromAuthorizer(event);
+      if (tenantId === undefined) return refuse('no tenant in the authorizer context');
 
       const tenant = await registry.getEntry(tenantId).catch((error: unknown) => {
         if (error instanceof TenantNotFoundError) return undefined;
         throw error;
       });
       if (tenant === undefined) return refuse('tenant not registered', { tenantId });
-      if (tenant.status !== 'active') return refuse(`tenant is ${tenant.status}`, { tenantId });
+      const refusal = refusalOf(tenant, deps.env.appHost);
+      if (refusal) return refuse(refusal, { tenantId });
+      // Fails closed: a tenant without a key in this app's usage plan has no access through it.
       const apiKeyId = event.requestContext.identity?.apiKeyId ?? undefined;
-      if (tenant.apiKeyId !== undefined && apiKeyId !== tenant.apiKeyId) {
-        return refuse('API key is not the tenant’s', { tenantId, apiKeyId });
-      }
+      if (tenant.apiKeyId === undefined) return refuse('tenant has no API key in this app', { tenantId, apiKeyId });
+      if (apiKeyId !== tenant.apiKeyId) return refuse('API key is not the tenant’s', { tenantId, apiKeyId });
 
       const handle = Object.hasOwn(ROUTES, route) ? ROUTES[route] : undefined;
       if (!handle) return errorResponse(404, 'not_found', 'No such route');
 
       const data = async () =>
-        createTenantData({ clients: await tenantClients.clientsFor(tenant.tenantId, tenant.data), location: tenant.data, now: deps.now });
+        createTenantData({ clients: await tenantClients.clientsFor(tenant.tenantId, tenant.data), location: tenant.data, quota: tenant.quota, now: deps.now });
       try {
         return await handle({ event, tenant, data, appVersion: deps.env.appVersion });
       } catch (error) {
         if (error instanceof InvalidInputError) return errorResponse(400, 'bad_request', error.message);
         if (error instanceof ItemConflictError) return errorResponse(409, 'conflict', error.message);
+        if (error instanceof QuotaExceededError) return errorResponse(409, 'quota_exceeded', error.message);
         throw error;
       }
     } catch (error) {

@@ -1,16 +1,22 @@
 /** Reading what the tenant API needs from a Lambda proxy event; malformed input is an InvalidInputError. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { TENANT_ID_CLAIM } from '../shared/contracts';
+import { AUTHORIZER_CONTEXT } from '../shared/contracts';
 import { InvalidInputError } from '../shared/errors';
-import { MAX_PAGE_SIZE, type ItemData } from '../shared/tenant-data';
+import { jsonNestingDepth, MAX_ITEM_DATA_BYTES, MAX_ITEM_DATA_DEPTH, MAX_PAGE_SIZE, type ItemData } from '../shared/tenant-data';
 
-/** The tenant of the caller: only the verified token claim the Cognito authorizer passes on. */
-export function tenantIdFromClaims(event: APIGatewayProxyEvent): string | undefined {
-  const claims: unknown = event.requestContext.authorizer?.claims;
-  if (typeof claims !== 'object' || claims === null) return undefined;
-  const tenantId: unknown = (claims as Record<string, unknown>)[TENANT_ID_CLAIM];
+/**
+ * The tenant of the caller: only what the API authorizer passed on from the verified access
+ * token (functions/api-authorizer). Clients cannot set the authorizer context.
+ */
+export function tenantIdFromAuthorizer(event: APIGatewayProxyEvent): string | undefined {
+  const context: unknown = event.requestContext.authorizer;
+  if (typeof context !== 'object' || context === null) return undefined;
+  const tenantId: unknown = (context as Record<string, unknown>)[AUTHORIZER_CONTEXT.tenantId];
   return typeof tenantId === 'string' && tenantId.length > 0 ? tenantId : undefined;
 }
+
+/** The largest `PUT /items/{itemId}` body: the data limit and room for `{"data": ..., "version": n}`. */
+export const MAX_ITEM_BODY_BYTES = MAX_ITEM_DATA_BYTES + 1024;
 
 export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
   const value = event.pathParameters?.[name];
@@ -37,9 +43,18 @@ export function parseLimit(value: string | undefined): number | undefined {
   return limit;
 }
 
-export function bodyBytes(event: APIGatewayProxyEvent): Buffer {
-  if (event.body === null || event.body === undefined) return Buffer.alloc(0);
-  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+/** The body as bytes; with `maxBytes`, a larger body is refused before it is decoded. */
+export function bodyBytes(event: APIGatewayProxyEvent, maxBytes?: number): Buffer {
+  const body = event.body;
+  if (body === null || body === undefined) return Buffer.alloc(0);
+  if (maxBytes !== undefined) {
+    // A UTF-16 string takes at least one UTF-8 byte per code unit; base64 carries 3 bytes per 4 characters.
+    const atLeast = event.isBase64Encoded ? Math.floor((body.length * 3) / 4) - 2 : body.length;
+    if (atLeast > maxBytes) throw new InvalidInputError(`body must be at most ${maxBytes} bytes`);
+  }
+  const bytes = Buffer.from(body, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (maxBytes !== undefined && bytes.length > maxBytes) throw new InvalidInputError(`body must be at most ${maxBytes} bytes`);
+  return bytes;
 }
 
 export interface ItemBody {
@@ -47,11 +62,16 @@ export interface ItemBody {
   readonly version?: number;
 }
 
-/** `{"data": {...}, "version"?: n}`; other fields (a tenant id, say) are ignored. */
+/**
+ * `{"data": {...}, "version"?: n}`; other fields (a tenant id, say) are ignored. The size and
+ * the nesting are checked on the text, before JSON.parse builds anything from it.
+ */
 export function parseItemBody(event: APIGatewayProxyEvent): ItemBody {
+  const text = bodyBytes(event, MAX_ITEM_BODY_BYTES).toString('utf8');
+  if (jsonNestingDepth(text) > MAX_ITEM_DATA_DEPTH + 1) throw new InvalidInputError(`data must not nest deeper than ${MAX_ITEM_DATA_DEPTH} levels`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bodyBytes(event).toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     throw new InvalidInputError('body must be JSON');
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HIDDEN_CHARACTER_CODE, hiddenCharacter, HIDDEN_CHARACTER_RULES, TextKind } from '../text-safety';
 
 /**
  * Building blocks shared by the tenant manifest and the landing-zone settings schemas.
@@ -52,14 +53,40 @@ export const IAM_ROLE_NAME = z
   .regex(/^[\w+=,.@-]{1,64}$/, { error: 'an IAM role name: 1-64 characters of letters, digits and +=,.@_-' })
   .meta({ description: 'IAM role name.' });
 
-export const AWS_TAG_KEY = z
-  .string()
-  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: 'a tag key of 1-128 letters, digits, spaces and _.:/=+-@' })
-  .refine((k) => !k.toLowerCase().startsWith('aws:'), { error: 'a tag key that does not start with "aws:" (reserved by AWS)' });
+/**
+ * Text without the characters that hide what it says: `machine` text (read by AWS or by the
+ * pipeline: schedules, tag keys and values) holds no control, format (zero-width, bidirectional),
+ * line-separator or non-ASCII space characters; `display` text (names, reasons) holds no control
+ * characters, bidirectional overrides or isolates, or zero-width spaces. The error names the
+ * code point and its position, never echoes the text (a bidirectional override would reorder
+ * the log line that prints it).
+ */
+export function visibleText<T extends z.ZodString>(schema: T, kind: TextKind, what: string, opts: { multiline?: boolean } = {}): T {
+  return schema.superRefine((text, ctx) => {
+    const found = hiddenCharacter(text, kind, opts);
+    if (!found) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `${what} contains ${found.description} (U+${found.codePoint}) at character ${found.index + 1}`,
+      params: { code: HIDDEN_CHARACTER_CODE, expected: `${what} without ${HIDDEN_CHARACTER_RULES[kind]}${opts.multiline ? ' (line breaks are allowed)' : ''}` },
+    });
+  }) as T;
+}
 
-export const AWS_TAG_VALUE = z
-  .string({ error: 'a tag value as a string (quote numbers and booleans)' })
-  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, { error: 'a tag value of 0-256 letters, digits, spaces and _.:/=+-@' });
+export const AWS_TAG_KEY = visibleText(
+  z
+    .string()
+    .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: 'a tag key of 1-128 letters, digits, spaces and _.:/=+-@' })
+    .refine((k) => !k.toLowerCase().startsWith('aws:'), { error: 'a tag key that does not start with "aws:" (reserved by AWS)' }),
+  'machine',
+  'a tag key',
+);
+
+export const AWS_TAG_VALUE = visibleText(
+  z.string({ error: 'a tag value as a string (quote numbers and booleans)' }).regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, { error: 'a tag value of 0-256 letters, digits, spaces and _.:/=+-@' }),
+  'machine',
+  'a tag value',
+);
 
 /** Extra tags; AWS allows 50 per resource and the landing zone sets a few itself. */
 export const TAGS = z
@@ -68,4 +95,4 @@ export const TAGS = z
   .meta({ description: 'Extra tags put on every resource of this scope.', examples: [{ CostCenter: 'cc-1234' }] });
 
 
-export const REASON = z.string().trim().min(10, { error: 'a reason of at least 10 characters that a reviewer can understand' }).max(500);
+export const REASON = visibleText(z.string().trim().min(10, { error: 'a reason of at least 10 characters that a reviewer can understand' }).max(500), 'display', 'a reason', { multiline: true });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AWS_ACCOUNT_ID, AWS_REGION, EMAIL, IAM_ROLE_NAME, SEMVER, TAGS } from './common';
+import { AWS_ACCOUNT_ID, AWS_REGION, EMAIL, IAM_ROLE_NAME, SEMVER, TAGS, visibleText } from './common';
 import { SUPPORT_SETTINGS } from './operations';
 import { BACKUP_CRON } from './tenant';
 
@@ -13,14 +13,28 @@ export const SETTINGS_API_VERSION = 'lz/v1';
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
-const OU_NAME = z
-  .string()
-  .regex(/^[\s\S]{1,128}$/, { error: 'an organizational unit name of 1-128 characters' })
-  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'an organizational unit name without control characters' });
+const OU_NAME = visibleText(
+  z
+    .string()
+    .regex(/^[\s\S]{1,128}$/, { error: 'an organizational unit name of 1-128 characters' })
+    .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'an organizational unit name without control characters' }),
+  'display',
+  'an organizational unit name',
+);
 
 const THROTTLE = z.strictObject({
   rateLimit: z.number().positive({ error: 'requests per second greater than 0' }).max(10000).meta({ description: 'Steady-state requests per second per tenant.' }),
   burstLimit: z.number().int().positive({ error: 'a whole number of requests greater than 0' }).max(5000).meta({ description: 'Burst bucket size per tenant.' }),
+});
+
+const QUOTA = z.strictObject({
+  maxItems: z.number().int({ error: 'a whole number of items' }).min(1).max(1_000_000_000).meta({ description: 'Items a tenant may store.' }),
+  maxFileBytes: z
+    .number()
+    .int({ error: 'a whole number of bytes' })
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
+    .meta({ description: 'Bytes of files a tenant may store (the sum of its current files).' }),
 });
 
 const S3_BUCKET_NAME = z
@@ -92,8 +106,48 @@ export const SettingsSchema = z
           temporaryPasswordValidityDays: z.number().int().min(1).max(365).default(3),
           mfa: z.enum(['OFF', 'OPTIONAL', 'ON']).default('ON'),
           selfSignUp: z.boolean().default(false).meta({ description: 'Allow users to sign up themselves; their tenant is never chosen by them.' }),
+          featurePlan: z.enum(['ESSENTIALS', 'PLUS']).default('ESSENTIALS').meta({
+            description: 'Cognito feature plan of every user pool. PLUS turns on threat protection (compromised credentials, adaptive authentication) in enforced mode; ESSENTIALS has none.',
+          }),
+          tokenValidityMinutes: z
+            .number()
+            .int({ error: 'a whole number of minutes' })
+            .min(5, { error: 'at least 5 minutes (the Cognito minimum)' })
+            .max(60, { error: 'at most 60 minutes' })
+            .default(15)
+            .meta({ description: 'Lifetime of access and ID tokens: how long a disabled or signed-out user keeps API access at most.' }),
         })
         .prefault({}),
+      protection: z
+        .strictObject({
+          apiRequestsPerIpPer5Minutes: z
+            .number()
+            .int({ error: 'a whole number of requests' })
+            .min(10, { error: 'at least 10 (the AWS WAF minimum)' })
+            .max(2_000_000_000)
+            .default(3000)
+            .meta({ description: 'AWS WAF rate-based rule on every tenant API: requests one IP address may send in 5 minutes before it is blocked.' }),
+          signInReservedConcurrency: z
+            .number()
+            .int({ error: 'a whole number of executions' })
+            .min(0)
+            .max(1000)
+            .default(10)
+            .meta({
+              description:
+                'Concurrent executions reserved for each Cognito trigger of the platform app, so that a flood of API calls cannot starve sign-in; 0 reserves none. The platform account needs a Lambda concurrency quota of at least 100 plus three times this.',
+            }),
+        })
+        .prefault({})
+        .meta({ description: 'Flood protection of the apps.' }),
+      quotas: z
+        .strictObject({
+          L1: QUOTA.prefault({ maxItems: 10_000, maxFileBytes: 1_073_741_824 }),
+          L2: QUOTA.prefault({ maxItems: 100_000, maxFileBytes: 10_737_418_240 }),
+          L3: QUOTA.prefault({ maxItems: 1_000_000, maxFileBytes: 107_374_182_400 }),
+        })
+        .prefault({})
+        .meta({ description: 'Storage each tenant may use through the API, per tier.' }),
       throttling: z
         .strictObject({
           L1: THROTTLE.prefault({ rateLimit: 50, burstLimit: 100 }),

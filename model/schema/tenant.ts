@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TIERS } from '../tiers';
-import { AWS_ACCOUNT_ID, AWS_REGION, EMAIL, ISO_DATE, REASON, SEMVER, TAGS } from './common';
+import { AWS_ACCOUNT_ID, AWS_REGION, EMAIL, ISO_DATE, REASON, SEMVER, TAGS, visibleText } from './common';
 import { BUDGET, RESIDENCY, RESTORE_TESTING, SUPPORT } from './operations';
 
 /**
@@ -68,7 +68,7 @@ export const CONTACT_ROLES = ['owner', 'technical', 'billing', 'security', 'oper
 
 const CONTACT = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).meta({ description: 'Full name.' }),
+    name: visibleText(z.string().trim().min(1).max(100), 'display', 'a contact name').meta({ description: 'Full name.' }),
     email: EMAIL,
     role: z.enum(CONTACT_ROLES).meta({ description: 'What the contact is for.' }),
     phone: z
@@ -89,7 +89,8 @@ const ACCOUNT = z
   .meta({ description: 'The tenant AWS account (L2 and L3).' });
 
 /** AWS Backup schedule: cron(minutes hours day-of-month month day-of-week year), one of the day fields "?". */
-export const BACKUP_CRON = z
+export const BACKUP_CRON = visibleText(
+  z
   .string()
   .regex(/^cron\(\s*\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s*\)$/, {
     error: 'an AWS cron expression with six fields, e.g. cron(0 3 * * ? *)',
@@ -100,8 +101,10 @@ export const BACKUP_CRON = z
       return (f[2] === '?') !== (f[4] === '?');
     },
     { error: 'a cron expression where exactly one of day-of-month (3rd) and day-of-week (5th) is "?", e.g. cron(0 3 * * ? *)' },
-  )
-  .meta({ description: 'AWS Backup schedule expression (UTC).', examples: ['cron(0 3 * * ? *)'] });
+  ),
+  'machine',
+  'a cron expression',
+).meta({ description: 'AWS Backup schedule expression (UTC).', examples: ['cron(0 3 * * ? *)'] });
 
 const BACKUP = z
   .strictObject({
@@ -173,7 +176,7 @@ const OFFBOARDING = z
       .min(30, { error: 'a retention period of at least 30 days' })
       .max(3650, { error: 'a retention period of at most 3650 days' })
       .meta({ description: 'Days data and keys are kept after access is removed.' }),
-    reason: z.string().max(500).optional(),
+    reason: visibleText(z.string().max(500), 'display', 'a reason', { multiline: true }).optional(),
   })
   .meta({ description: 'Offboarding details; required with status: offboarding.' });
 
@@ -209,13 +212,16 @@ export const TenantSchema = z
     apiVersion: z.literal(TENANT_API_VERSION, { error: `apiVersion: ${TENANT_API_VERSION}` }),
     kind: z.literal('Tenant', { error: 'kind: Tenant' }),
     id: TENANT_ID,
-    displayName: z
-      .string()
-      .trim()
-      .min(1, { error: 'a display name of 1-100 characters' })
-      .max(100, { error: 'a display name of 1-100 characters' })
-      .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'a display name without control characters' })
-      .meta({ description: 'Human-readable tenant name.' }),
+    displayName: visibleText(
+      z
+        .string()
+        .trim()
+        .min(1, { error: 'a display name of 1-100 characters' })
+        .max(100, { error: 'a display name of 1-100 characters' })
+        .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, { error: 'a display name without control characters' }),
+      'display',
+      'a display name',
+    ).meta({ description: 'Human-readable tenant name.' }),
     tier: TIER,
     status: z.enum(TENANT_STATUSES).default('active').meta({
       description: 'active; suspended (sign-in disabled, nothing destroyed); offboarding (access removed, data kept for offboarding.retentionDays).',

@@ -13,6 +13,8 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { TENANT_API_ROUTES } from '../../functions/shared/contracts';
@@ -28,10 +30,19 @@ export interface Throttle {
 export interface TenantApiProps {
   readonly apiName: string;
   readonly handler: AppFunction;
-  /** ARN of the user pool whose tokens the Cognito authorizer validates (locally, in API Gateway). */
-  readonly userPoolArn: string;
+  /**
+   * The Lambda authorizer (functions/api-authorizer): verifies the access token and names the
+   * tenant's API key as the usage identifier (API key source AUTHORIZER).
+   */
+  readonly authorizer: AppFunction;
   /** One usage plan per tier; each tenant's API key joins its tier's plan. */
   readonly throttling: Readonly<Record<Tier, Throttle>>;
+  /**
+   * AWS WAF rate-based rule: requests one IP address may send in 5 minutes before WAF blocks it
+   * (at least 10).
+   * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
+   */
+  readonly requestsPerIpPer5Minutes: number;
   readonly logKmsKeyArn: string;
   readonly logRetentionDays: number;
   readonly accountId: string;
@@ -41,12 +52,20 @@ export interface TenantApiProps {
 }
 
 export const API_STAGE = 'v1';
+/** How long API Gateway keeps an authorizer result per token; a suspension still bites within the registry cache lifetime (the handler checks). */
+export const AUTHORIZER_RESULT_TTL_SECONDS = 60;
+/** Authorization headers that are not a JWT (optionally after "Bearer ") are refused before the authorizer runs. */
+export const AUTHORIZATION_HEADER_PATTERN = '^(Bearer )?[-_A-Za-z0-9]+\\.[-_A-Za-z0-9]+\\.[-_A-Za-z0-9]+$';
 
 /**
- * The tenant API: a regional REST API whose every method requires a Cognito user pool token
- * (validated by API Gateway, no call to Cognito) and an API key. Each tier has a usage plan
- * with its throttle; each tenant gets its own key in its tier's plan (from the tenant stack),
- * so one tenant cannot exhaust another's limits. Access logs go to a KMS-encrypted log group.
+ * The tenant API: a regional REST API whose every method goes through the Lambda authorizer
+ * (an access token of the app's pool and client with the API scope) and requires an API key
+ * that the authorizer supplies: the API key source is AUTHORIZER, so each request counts against
+ * the verified tenant's own key in its tier's usage plan, never a key a client presents. Each
+ * tier has a usage plan with its throttle; each tenant gets its own key in its tier's plan (from
+ * the tenant stack), so one tenant cannot exhaust another's limits. AWS WAF blocks an IP address
+ * that floods the API. Access logs go to a KMS-encrypted log group.
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
  */
 export class TenantApi extends Construct {
   readonly api: ApiGatewayRestApi;
@@ -56,21 +75,34 @@ export class TenantApi extends Construct {
   constructor(scope: Construct, id: string, props: TenantApiProps) {
     super(scope, id);
     const provider = props.provider;
+    if (!(Number.isInteger(props.requestsPerIpPer5Minutes) && props.requestsPerIpPer5Minutes >= 10)) {
+      throw new Error(`TenantApi ${id}: requestsPerIpPer5Minutes must be a whole number of at least 10 (the AWS WAF minimum); got ${props.requestsPerIpPer5Minutes}`);
+    }
     this.api = new ApiGatewayRestApi(this, 'api', {
       name: props.apiName,
       description: 'Tenant API: the tenant comes only from verified token claims',
       endpointConfiguration: { types: ['REGIONAL'] },
-      apiKeySource: 'HEADER',
+      apiKeySource: 'AUTHORIZER',
       // File bodies pass through as bytes; JSON stays text.
       binaryMediaTypes: ['application/octet-stream'],
       provider,
     });
     const authorizer = new ApiGatewayAuthorizer(this, 'authorizer', {
-      name: 'cognito',
+      name: 'tenant-access-token',
       restApiId: this.api.id,
-      type: 'COGNITO_USER_POOLS',
-      providerArns: [props.userPoolArn],
+      type: 'TOKEN',
+      authorizerUri: props.authorizer.function.invokeArn,
       identitySource: 'method.request.header.Authorization',
+      identityValidationExpression: AUTHORIZATION_HEADER_PATTERN,
+      authorizerResultTtlInSeconds: AUTHORIZER_RESULT_TTL_SECONDS,
+      provider,
+    });
+    new LambdaPermission(this, 'invoke-authorizer', {
+      statementId: 'TenantApiAuthorizer',
+      action: 'lambda:InvokeFunction',
+      functionName: props.authorizer.functionName,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `arn:aws:execute-api:${props.region}:${props.accountId}:${this.api.id}/authorizers/${authorizer.id}`,
       provider,
     });
 
@@ -93,7 +125,7 @@ export class TenantApi extends Construct {
           restApiId: this.api.id,
           resourceId: resourceFor(route.resource),
           httpMethod: method,
-          authorization: 'COGNITO_USER_POOLS',
+          authorization: 'CUSTOM',
           authorizerId: authorizer.id,
           apiKeyRequired: true,
           provider,
@@ -140,11 +172,29 @@ export class TenantApi extends Construct {
       xrayTracingEnabled: true,
       accessLogSettings: {
         destinationArn: accessLogs.arn,
-        format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', apiKeyId: '$context.identity.apiKeyId', tenantId: '$context.authorizer.claims.tenant_id', method: '$context.httpMethod', resource: '$context.resourcePath', status: '$context.status', latency: '$context.responseLatency' }),
+        format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', apiKeyId: '$context.identity.apiKeyId', tenantId: '$context.authorizer.tenantId', method: '$context.httpMethod', resource: '$context.resourcePath', status: '$context.status', latency: '$context.responseLatency' }),
       },
       dependsOn: [account],
       provider,
     });
+    const waf = new Wafv2WebAcl(this, 'waf', {
+      name: `${props.apiName}-waf`,
+      description: `Flood protection of ${props.apiName}`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      rule: [
+        {
+          name: 'requests-per-ip',
+          priority: 0,
+          action: { block: {} },
+          statement: { rate_based_statement: { limit: props.requestsPerIpPer5Minutes, aggregate_key_type: 'IP', evaluation_window_sec: 300 } },
+          visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${props.apiName}-requests-per-ip`, sampledRequestsEnabled: true },
+        },
+      ],
+      visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${props.apiName}-waf`, sampledRequestsEnabled: true },
+      provider,
+    });
+    new Wafv2WebAclAssociation(this, 'waf-association', { resourceArn: stage.arn, webAclArn: waf.arn, provider });
     const maxRate = Math.max(...TIERS.map((t) => props.throttling[t].rateLimit));
     const maxBurst = Math.max(...TIERS.map((t) => props.throttling[t].burstLimit));
     new ApiGatewayMethodSettings(this, 'settings', {

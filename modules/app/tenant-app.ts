@@ -1,6 +1,6 @@
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { APP_FUNCTIONS, AppFunctionName, ENV, SESSION_VENDING_FUNCTIONS } from '../../functions/shared/contracts';
+import { APP_FUNCTIONS, AppFunctionName, AppHost, ENV, SESSION_VENDING_FUNCTIONS, SIGN_IN_TRIGGERS } from '../../functions/shared/contracts';
 import { Tier } from '../../model/tiers';
 import { TenantApi, Throttle } from '../api/tenant-api';
 import { AppFunction, FunctionCode } from '../compute/app-function';
@@ -20,20 +20,29 @@ export interface TenantAppNames {
 
 export interface TenantAppProps {
   readonly names: TenantAppNames;
+  /**
+   * Which app this is; its functions serve only the tenants whose registry entry names it
+   * (`platform` for the shared app, `tenant` for an L3 tenant's own).
+   */
+  readonly host: AppHost;
   readonly accountId: string;
   readonly region: string;
   readonly organizationId: string;
   /** Version the functions report; with `codeFor` deciding where the code comes from. */
   readonly appVersion: string;
   readonly codeFor: (fn: AppFunctionName) => FunctionCode;
-  /** The tenant registry the functions read (name and ARN). */
-  readonly registryTable: { readonly name: string; readonly arn: string };
+  /** The tenant registry the functions read (name, ARN, and the key that encrypts it). */
+  readonly registryTable: { readonly name: string; readonly arn: string; readonly keyArn: string };
   /** The bus the functions publish to. */
   readonly eventBus: { readonly name: string; readonly arn: string };
   /** Data-access roles the app may vend tenant sessions for (ARN patterns), with a condition for patterns. */
   readonly dataAccessRoles: ReadonlyArray<{ readonly arn: string; readonly condition?: PolicyStatement['Condition'] }>;
   readonly identity: IdentitySettings;
   readonly throttling: Readonly<Record<Tier, Throttle>>;
+  /** AWS WAF: requests one IP address may send to the API in 5 minutes. */
+  readonly requestsPerIpPer5Minutes: number;
+  /** Concurrent executions reserved for each Cognito trigger. @default none */
+  readonly signInReservedConcurrency?: number;
   readonly logKmsKeyArn: string;
   readonly logRetentionDays: number;
   readonly alarmTopicArn?: string;
@@ -41,9 +50,9 @@ export interface TenantAppProps {
 }
 
 /**
- * The tenant app: Cognito user pool with its three triggers, the tenant API and its handler.
- * The platform runs one for all pooled and L2 tenants; every L3 tenant runs its own, from the
- * same code, in its own account.
+ * The tenant app: Cognito user pool with its three triggers, the tenant API with its authorizer
+ * and its handler. The platform runs one for all pooled and L2 tenants; every L3 tenant runs its
+ * own, from the same code, in its own account.
  */
 export class TenantApp extends Construct {
   readonly functions: Record<AppFunctionName, AppFunction>;
@@ -52,7 +61,17 @@ export class TenantApp extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantAppProps) {
     super(scope, id);
-    const readRegistry: PolicyStatement = { Sid: 'ReadTenantRegistry', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: props.registryTable.arn };
+    const readRegistry: PolicyStatement[] = [
+      { Sid: 'ReadTenantRegistry', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: props.registryTable.arn },
+      // The registry's key, through DynamoDB only (the key policy names these roles the same way).
+      {
+        Sid: 'RegistryKeyThroughDynamoDB',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:DescribeKey'],
+        Resource: props.registryTable.keyArn,
+        Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${props.region}.amazonaws.com` } },
+      },
+    ];
     const vendSessions: PolicyStatement[] = props.dataAccessRoles.map((r, i) => ({
       Sid: `VendTenantSessions${i}`,
       Effect: 'Allow',
@@ -61,16 +80,20 @@ export class TenantApp extends Construct {
       ...(r.condition ? { Condition: r.condition } : {}),
     }));
     const publish: PolicyStatement = { Sid: 'PublishEvents', Effect: 'Allow', Action: 'events:PutEvents', Resource: props.eventBus.arn };
+    // The authorizer hands API Gateway the verified tenant's API key, by value.
+    const readApiKeys: PolicyStatement = { Sid: 'ReadTenantApiKeys', Effect: 'Allow', Action: 'apigateway:GET', Resource: `arn:aws:apigateway:${props.region}::/apikeys/*` };
     const statements: Record<AppFunctionName, PolicyStatement[]> = {
-      'pre-sign-up': [readRegistry],
-      'post-confirmation': [readRegistry, ...vendSessions, publish],
-      'pre-token-generation': [readRegistry],
-      'tenant-api': [readRegistry, ...vendSessions],
+      'pre-sign-up': [...readRegistry],
+      'post-confirmation': [...readRegistry, ...vendSessions, publish],
+      'pre-token-generation': [...readRegistry],
+      'api-authorizer': [...readRegistry, readApiKeys],
+      'tenant-api': [...readRegistry, ...vendSessions],
     };
     const descriptions: Record<AppFunctionName, string> = {
       'pre-sign-up': 'Cognito pre sign-up: admin-created users of active tenants only; users never choose a tenant',
       'post-confirmation': 'Cognito post confirmation: writes the user profile and publishes UserConfirmed',
       'pre-token-generation': 'Cognito pre token generation: tenant id and tier claims from the registry',
+      'api-authorizer': 'API authorizer: access tokens of this app only; the usage plan follows the verified tenant',
       'tenant-api': 'Tenant API: tenant from verified claims, data through tenant-scoped sessions',
     };
     const environment = {
@@ -78,25 +101,28 @@ export class TenantApp extends Construct {
       [ENV.EVENT_BUS_NAME]: props.eventBus.name,
       [ENV.SELF_SIGN_UP]: String(props.identity.selfSignUp),
       [ENV.APP_VERSION]: props.appVersion,
+      [ENV.APP_HOST]: props.host,
     };
     this.functions = {} as Record<AppFunctionName, AppFunction>;
-    for (const fn of APP_FUNCTIONS) {
-      this.functions[fn] = new AppFunction(this, fn, {
-        functionName: props.names.functionName(fn),
-        roleName: props.names.appRole(fn),
-        code: props.codeFor(fn),
-        description: descriptions[fn],
+    const fn = (name: AppFunctionName, extraEnvironment: Record<string, string> = {}) => {
+      this.functions[name] = new AppFunction(this, name, {
+        functionName: props.names.functionName(name),
+        roleName: props.names.appRole(name),
+        code: props.codeFor(name),
+        description: descriptions[name],
         accountId: props.accountId,
         region: props.region,
-        environment,
-        statements: statements[fn],
+        environment: { ...environment, ...extraEnvironment },
+        statements: statements[name],
         logKmsKeyArn: props.logKmsKeyArn,
         logRetentionDays: props.logRetentionDays,
-        timeoutSeconds: fn === 'tenant-api' ? 15 : 5,
+        timeoutSeconds: name === 'tenant-api' ? 15 : 5,
+        reservedConcurrency: SIGN_IN_TRIGGERS.includes(name) && props.signInReservedConcurrency ? props.signInReservedConcurrency : undefined,
         alarmTopicArn: props.alarmTopicArn,
         provider: props.provider,
       });
-    }
+    };
+    for (const name of APP_FUNCTIONS) if (name !== 'api-authorizer') fn(name);
     this.userPool = new TenantUserPool(this, 'identity', {
       poolName: props.names.userPool,
       clientName: props.names.userPoolClient,
@@ -104,11 +130,14 @@ export class TenantApp extends Construct {
       triggers: { preSignUp: this.functions['pre-sign-up'], postConfirmation: this.functions['post-confirmation'], preTokenGeneration: this.functions['pre-token-generation'] },
       provider: props.provider,
     });
+    // The authorizer accepts tokens of this pool's one client only.
+    fn('api-authorizer', { [ENV.USER_POOL_ID]: this.userPool.pool.id, [ENV.USER_POOL_CLIENT_ID]: this.userPool.client.id });
     this.api = new TenantApi(this, 'api', {
       apiName: props.names.api,
       handler: this.functions['tenant-api'],
-      userPoolArn: this.userPool.pool.arn,
+      authorizer: this.functions['api-authorizer'],
       throttling: props.throttling,
+      requestsPerIpPer5Minutes: props.requestsPerIpPer5Minutes,
       logKmsKeyArn: props.logKmsKeyArn,
       logRetentionDays: props.logRetentionDays,
       accountId: props.accountId,

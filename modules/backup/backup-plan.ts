@@ -44,6 +44,8 @@ export interface BackupPlanProps {
  * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
  */
 export class BackupPlan extends Construct {
+  /** The role AWS Backup assumes (named in the keys' policies). */
+  readonly role: Role;
   /** Name of the vault the plan writes to. */
   readonly targetVaultName: string;
   /** ARN of the vault the plan writes to (restore tests read its recovery points). */
@@ -91,6 +93,7 @@ export class BackupPlan extends Construct {
       provider,
     });
     const role = new Role(this, 'role', { roleName: props.roleName, trustPolicy: serviceTrust('backup.amazonaws.com', props.accountId), provider });
+    this.role = role;
     for (const [key, policy] of [
       ['backup', 'service-role/AWSBackupServiceRolePolicyForBackup'],
       ['restore', 'service-role/AWSBackupServiceRolePolicyForRestores'],

@@ -31,6 +31,13 @@ export interface AppFunctionProps {
   readonly timeoutSeconds?: number;
   /** @default 256 */
   readonly memoryMb?: number;
+  /**
+   * Concurrent executions reserved for (and capping) this function, so that other functions of
+   * the account cannot starve it. The account must keep 100 unreserved.
+   * @default none: the function shares the account's unreserved pool
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+   */
+  readonly reservedConcurrency?: number;
   /** SNS topic for the error alarm. @default no alarm actions */
   readonly alarmTopicArn?: string;
   readonly provider?: TerraformProvider;
@@ -55,6 +62,9 @@ export class AppFunction extends Construct {
     const memory = props.memoryMb ?? 256;
     if (timeout < 1 || timeout > 900) throw new Error(`AppFunction ${id}: timeoutSeconds must be 1-900; got ${timeout}`);
     if (memory < 128 || memory > 10240) throw new Error(`AppFunction ${id}: memoryMb must be 128-10240; got ${memory}`);
+    if (props.reservedConcurrency !== undefined && !(Number.isInteger(props.reservedConcurrency) && props.reservedConcurrency >= 1)) {
+      throw new Error(`AppFunction ${id}: reservedConcurrency must be a whole number of at least 1 (leave it out for none); got ${props.reservedConcurrency}`);
+    }
     const provider = props.provider;
     const logGroupName = `/aws/lambda/${props.functionName}`;
     const logGroup = new CloudwatchLogGroup(this, 'logs', { name: logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.logKmsKeyArn, provider });
@@ -87,6 +97,7 @@ export class AppFunction extends Construct {
       ...code,
       timeout,
       memorySize: memory,
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'JSON', logGroup: logGroupName },
       environment: props.environment && Object.keys(props.environment).length > 0 ? { variables: props.environment } : undefined,

@@ -5,8 +5,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, PolicyDocument } from '../../contract/policy-document';
-import { terraformPolicyJson } from '../../terraform/template';
+import { policyDocument, PolicyDocument, policyJson } from '../../contract/policy-document';
 
 export interface EventBusProps {
   readonly busName: string;
@@ -34,7 +33,7 @@ export class EventBus extends Construct {
     this.busName = props.busName;
     this.busArn = `arn:aws:events:${props.region}:${props.accountId}:event-bus/${props.busName}`;
     this.bus = new CloudwatchEventBus(this, 'bus', { name: props.busName, provider });
-    new CloudwatchEventBusPolicy(this, 'policy', { eventBusName: this.bus.name, policy: terraformPolicyJson(props.policy(this.busArn)), provider });
+    new CloudwatchEventBusPolicy(this, 'policy', { eventBusName: this.bus.name, policy: policyJson(props.policy(this.busArn)), provider });
     if (props.archive) {
       if (props.archive.retentionDays < 1) throw new Error(`EventBus ${id}: archive.retentionDays must be >= 1; got ${props.archive.retentionDays}`);
       new CloudwatchEventArchive(this, 'archive', { name: props.archive.name, eventSourceArn: this.bus.arn, retentionDays: props.archive.retentionDays, provider });
@@ -44,7 +43,7 @@ export class EventBus extends Construct {
       this.deadLetterQueueArn = `arn:aws:sqs:${props.region}:${props.accountId}:${props.deadLetterQueue.name}`;
       new SqsQueuePolicy(this, 'dlq-policy', {
         queueUrl: dlq.url,
-        policy: terraformPolicyJson(
+        policy: policyJson(
           policyDocument({
             Sid: 'FailedDeliveriesFromThisBus',
             Effect: 'Allow',

@@ -2,8 +2,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, PolicyDocument, PolicyStatement } from '../../contract/policy-document';
-import { terraformPolicyJson } from '../../terraform/template';
+import { policyDocument, PolicyDocument, policyJson, PolicyStatement } from '../../contract/policy-document';
 
 export interface RoleProps {
   readonly roleName: string;
@@ -32,14 +31,14 @@ export class Role extends Construct {
     this.roleName = props.roleName;
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
-      assumeRolePolicy: terraformPolicyJson(props.trustPolicy),
+      assumeRolePolicy: policyJson(props.trustPolicy),
       maxSessionDuration: props.maxSessionDurationSeconds ?? 3600,
       dependsOn: props.dependsOn,
       provider: props.provider,
     });
     if (props.statements && props.statements.length > 0) {
       this.permissions = policyDocument(...props.statements);
-      new IamRolePolicy(this, 'permissions', { name: 'permissions', role: this.role.name, policy: terraformPolicyJson(this.permissions), provider: props.provider });
+      new IamRolePolicy(this, 'permissions', { name: 'permissions', role: this.role.name, policy: policyJson(this.permissions), provider: props.provider });
     }
   }
 

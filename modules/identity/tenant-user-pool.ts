@@ -13,6 +13,13 @@ export interface IdentitySettings {
   readonly temporaryPasswordValidityDays: number;
   readonly mfa: 'OFF' | 'OPTIONAL' | 'ON';
   readonly selfSignUp: boolean;
+  /**
+   * Cognito feature plan. PLUS turns threat protection on, enforced; ESSENTIALS has none.
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-threat-protection.html
+   */
+  readonly featurePlan: 'ESSENTIALS' | 'PLUS';
+  /** Lifetime of access and ID tokens, 5-60 minutes. */
+  readonly tokenValidityMinutes: number;
 }
 
 export interface TenantUserPoolProps {
@@ -47,10 +54,15 @@ export class TenantUserPool extends Construct {
     super(scope, id);
     const provider = props.provider;
     const { identity, triggers } = props;
+    if (!(Number.isInteger(identity.tokenValidityMinutes) && identity.tokenValidityMinutes >= 5 && identity.tokenValidityMinutes <= 60)) {
+      throw new Error(`TenantUserPool ${id}: identity.tokenValidityMinutes must be a whole number from 5 to 60; got ${identity.tokenValidityMinutes}`);
+    }
     this.pool = new CognitoUserPool(this, 'pool', {
       name: props.poolName,
-      // Essentials: needed for access-token claims from the V2 pre token generation trigger.
-      userPoolTier: 'ESSENTIALS',
+      // Essentials or Plus: needed for access-token claims and scopes from the V2 pre token generation trigger.
+      userPoolTier: identity.featurePlan,
+      // Threat protection needs the Plus plan: compromised credentials are blocked, risky sign-ins challenged.
+      ...(identity.featurePlan === 'PLUS' ? { userPoolAddOns: { advancedSecurityMode: 'ENFORCED' } } : {}),
       deletionProtection: 'ACTIVE',
       usernameAttributes: ['email'],
       autoVerifiedAttributes: ['email'],
@@ -94,8 +106,9 @@ export class TenantUserPool extends Construct {
       readAttributes: [...CLIENT_READ_ATTRIBUTES],
       writeAttributes: [...CLIENT_WRITE_ATTRIBUTES],
       supportedIdentityProviders: ['COGNITO'],
-      accessTokenValidity: 60,
-      idTokenValidity: 60,
+      // The API accepts access tokens only; a disabled or signed-out user keeps API access until the token expires.
+      accessTokenValidity: identity.tokenValidityMinutes,
+      idTokenValidity: identity.tokenValidityMinutes,
       refreshTokenValidity: 30,
       tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' }],
       provider,

@@ -1,7 +1,7 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsExternalKey } from '@cdktf/provider-aws/lib/kms-external-key';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { TerraformProvider } from 'cdktf';
+import { dependable, ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyJson } from '../../contract/policy-document';
 import { keyPolicy, KeyPolicyProps } from '../../contract/key-policy';
@@ -31,6 +31,7 @@ export const KEY_DELETION_WINDOW_DAYS = 30;
  * deletion window, an alias and the separated key policy of `keyPolicy`.
  */
 export class CustomerManagedKey extends Construct {
+  private readonly key: KmsKey | KmsExternalKey;
   readonly keyArn: string;
   readonly keyId: string;
   readonly aliasName: string;
@@ -51,6 +52,7 @@ export class CustomerManagedKey extends Construct {
         enabled: true,
         provider: props.provider,
       });
+      this.key = key;
       this.keyArn = key.arn;
       this.keyId = key.id;
     } else {
@@ -61,10 +63,19 @@ export class CustomerManagedKey extends Construct {
         policy,
         provider: props.provider,
       });
+      this.key = key;
       this.keyArn = key.arn;
       this.keyId = key.keyId;
     }
     this.aliasName = props.alias;
     new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.keyId, provider: props.provider });
+  }
+
+  /**
+   * Resources the key waits for: KMS refuses a key policy that names a role that does not exist
+   * yet, so the roles the policy names come first.
+   */
+  dependOn(...resources: ITerraformDependable[]): void {
+    this.key.dependsOn = [...(this.key.dependsOn ?? []), ...resources.map((r) => dependable(r))];
   }
 }

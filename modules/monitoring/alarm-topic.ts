@@ -3,8 +3,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument } from '../../contract/policy-document';
-import { terraformPolicyJson } from '../../terraform/template';
+import { policyDocument, policyJson } from '../../contract/policy-document';
 
 export interface AlarmTopicProps {
   readonly topicName: string;
@@ -27,7 +26,7 @@ export class AlarmTopic extends Construct {
     this.topicArn = `arn:aws:sns:${props.region}:${props.accountId}:${props.topicName}`;
     new SnsTopicPolicy(this, 'policy', {
       arn: topic.arn,
-      policy: terraformPolicyJson(
+      policy: policyJson(
         policyDocument(
           {
             Sid: 'CloudWatchAlarmsOfThisAccount',

@@ -6,9 +6,8 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, PolicyDocument } from '../../contract/policy-document';
+import { policyDocument, PolicyDocument, policyJson } from '../../contract/policy-document';
 import { BREAK_GLASS_MANAGED_POLICY, breakGlassSessions, CLOUDTRAIL_RULE_STATE } from '../../contract/support-access';
-import { terraformPolicyJson } from '../../terraform/template';
 import { Role } from '../iam/role';
 
 export interface BreakGlassAccessProps {
@@ -55,7 +54,7 @@ export class BreakGlassAccess extends Construct {
     const ruleArn = `arn:aws:events:${props.region}:${props.accountId}:rule/${props.ruleName}`;
     new SnsTopicPolicy(this, 'topic-policy', {
       arn: topic.arn,
-      policy: terraformPolicyJson(
+      policy: policyJson(
         policyDocument(
           { Sid: 'BreakGlassRuleOnly', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: this.topicArn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } },
           { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: this.topicArn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },

@@ -5,7 +5,7 @@ import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoad
 import { Fn, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { breakGlassEntryPolicy, READ_ONLY_MANAGED_POLICY, supportReadOnlyPolicy } from '../../contract/support-access';
-import { terraformPolicyJson } from '../../terraform/template';
+import { policyJson } from '../../contract/policy-document';
 
 export interface SupportPermissionSetsProps {
   /**
@@ -60,7 +60,7 @@ export class SupportPermissionSets extends Construct {
       provider,
     });
     new SsoadminManagedPolicyAttachment(this, 'read-only-managed', { instanceArn: instance.arn, permissionSetArn: this.readOnly.arn, managedPolicyArn: READ_ONLY_MANAGED_POLICY, provider });
-    new SsoadminPermissionSetInlinePolicy(this, 'read-only-inline', { instanceArn: instance.arn, permissionSetArn: this.readOnly.arn, inlinePolicy: terraformPolicyJson(supportReadOnlyPolicy()), provider });
+    new SsoadminPermissionSetInlinePolicy(this, 'read-only-inline', { instanceArn: instance.arn, permissionSetArn: this.readOnly.arn, inlinePolicy: policyJson(supportReadOnlyPolicy()), provider });
 
     this.breakGlass = new SsoadminPermissionSet(this, 'break-glass', {
       name: props.breakGlassName,
@@ -72,7 +72,7 @@ export class SupportPermissionSets extends Construct {
     new SsoadminPermissionSetInlinePolicy(this, 'break-glass-inline', {
       instanceArn: instance.arn,
       permissionSetArn: this.breakGlass.arn,
-      inlinePolicy: terraformPolicyJson(breakGlassEntryPolicy({ landingZone: props.landingZone, organizationId: props.organizationId })),
+      inlinePolicy: policyJson(breakGlassEntryPolicy({ landingZone: props.landingZone, organizationId: props.organizationId })),
       provider,
     });
   }

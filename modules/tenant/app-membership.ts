@@ -5,7 +5,7 @@ import { CognitoUser } from '@cdktf/provider-aws/lib/cognito-user';
 import { DynamodbTableItem } from '@cdktf/provider-aws/lib/dynamodb-table-item';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { DataLocation, REGISTRY_KEY, RegistryEntry, TENANT_ID_ATTRIBUTE } from '../../functions/shared/contracts';
+import { AppHost, DataLocation, REGISTRY_KEY, RegistryEntry, StorageQuota, TENANT_ID_ATTRIBUTE } from '../../functions/shared/contracts';
 import { TenantStatus } from '../../model/schema/tenant';
 import { Tier } from '../../model/tiers';
 
@@ -32,14 +32,22 @@ export interface AppMembershipProps {
   /** Usage plan of the tenant's tier on that app's API. */
   readonly usagePlanId: string;
   readonly appVersion: string;
+  /**
+   * Which app serves the tenant (the profile's `app.host`), recorded in this registry entry: the
+   * functions of any other app refuse the tenant (no tokens, no API, no sign-up).
+   */
+  readonly servedBy: AppHost;
   /** Where the tenant's data lives. */
   readonly data: DataLocation;
+  /** What the tenant may store through the API (the settings' quota of its tier). */
+  readonly quota: StorageQuota;
   /**
-   * Give the tenant an API key and an admin user in this app. False for an app that only keeps
-   * the tenant in its registry (the platform, for an L3 tenant that runs its own app).
+   * This membership is of the app the registry entry names (`servedBy`): only then does the
+   * tenant get an API key and an admin user here. False for an app that only keeps the tenant in
+   * its registry (the platform, for an L3 tenant that runs its own app).
    * @default true
    */
-  readonly access?: boolean;
+  readonly serving?: boolean;
   readonly provider?: TerraformProvider;
 }
 
@@ -57,7 +65,7 @@ export class AppMembership extends Construct {
     super(scope, id);
     const { provider } = props;
     let apiKeyId: string | undefined;
-    const access = props.access ?? true;
+    const access = props.serving ?? true;
     if (access && props.apiKey) {
       const key = new ApiGatewayApiKey(this, 'api-key', { name: props.namePrefix, description: `API key of tenant ${props.tenantId}`, enabled: props.signIn, provider });
       new ApiGatewayUsagePlanKey(this, 'usage-plan-key', { keyId: key.id, keyType: 'API_KEY', usagePlanId: props.usagePlanId, provider });
@@ -69,7 +77,9 @@ export class AppMembership extends Construct {
       status: props.status,
       displayName: props.displayName,
       appVersion: props.appVersion,
+      servedBy: props.servedBy,
       data: props.data,
+      quota: props.quota,
       ...(apiKeyId ? { apiKeyId } : {}),
     };
     const item = new DynamodbTableItem(this, 'registry-entry', {

@@ -4,8 +4,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument } from '../../contract/policy-document';
-import { terraformPolicyJson } from '../../terraform/template';
+import { policyDocument, policyJson } from '../../contract/policy-document';
 
 export interface TenantEventQueueProps {
   readonly tenantId: string;
@@ -50,7 +49,7 @@ export class TenantEventQueue extends Construct {
     const queue = new SqsQueue(this, 'queue', { name: props.queueName, kmsMasterKeyId: props.kmsKey, messageRetentionSeconds: 345600, provider });
     new SqsQueuePolicy(this, 'queue-policy', {
       queueUrl: queue.url,
-      policy: terraformPolicyJson(
+      policy: policyJson(
         policyDocument({
           Sid: 'FromTheTenantRouteOnly',
           Effect: 'Allow',

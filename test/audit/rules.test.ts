@@ -114,7 +114,7 @@ const CASES: Case[] = [
     what: 'the data role also administers the key',
     edit: (d) =>
       editState(file(d, 'tenants/harbor-logistics/tenant.tfstate'), (s) =>
-        editPolicy(stateResource(s, 'aws_kms_key'), 'policy', (doc) => statement(doc, 'KeyAdministration').Principal.AWS.push(statement(doc, 'KeyUse').Principal.AWS[0])),
+        editPolicy(stateResource(s, 'aws_kms_key'), 'policy', (doc) => statement(doc, 'KeyAdministration').Principal.AWS.push(statement(doc, 'KeyUseThroughDynamodbAndS3').Principal.AWS[0])),
       ),
     message: /can both manage and use the key/,
   },
@@ -125,7 +125,7 @@ const CASES: Case[] = [
     edit: (d) =>
       editState(file(d, 'shared/platform.tfstate'), (s) =>
         editPolicy(stateResource(s, 'aws_kms_key'), 'policy', (doc) => {
-          statement(doc, 'KeyUse').Principal.AWS.push('arn:aws:iam::222222222222:root');
+          statement(doc, 'KeyUseThroughDynamodbAndS3').Principal.AWS.push('arn:aws:iam::222222222222:root');
           doc.Statement = doc.Statement.filter((x: any) => x.Sid !== 'DenyOutsideOrganization');
         }),
       ),

@@ -47,10 +47,19 @@ describe('customer-key BYOK: the grants the customer adds to its key', () => {
   const call = (principal: string, action: string, context: Record<string, string> = {}) =>
     decide({ principal, action, resource: key, resourceAccount: '987654321098', context }, { resource: grants, identity: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }] });
 
-  test("the tenant's data-access role can use the key, the deployment role can create grants for AWS resources only", async () => {
-    expect(await call(`arn:aws:iam::${ACCOUNT}:role/${own.dataAccessRole}`, 'kms:Decrypt')).toBe('Allowed');
-    expect(await call(`arn:aws:iam::${ACCOUNT}:role/LandingZoneDeployment`, 'kms:CreateGrant', { 'kms:GrantIsForAWSResource': 'true' })).toBe('Allowed');
-    expect(await call(`arn:aws:iam::${ACCOUNT}:role/LandingZoneDeployment`, 'kms:CreateGrant', { 'kms:GrantIsForAWSResource': 'false' })).toBe('ImplicitlyDenied');
+  const via = (service: string, account = ACCOUNT) => ({ 'kms:ViaService': `${service}.eu-north-1.amazonaws.com`, 'kms:CallerAccount': account });
+
+  test("the tenant's roles use the key through their services only, from the tenant account; the deployment role creates grants for AWS resources only", async () => {
+    const dataRole = `arn:aws:iam::${ACCOUNT}:role/${own.dataAccessRole}`;
+    expect(await call(dataRole, 'kms:Decrypt', via('dynamodb'))).toBe('Allowed');
+    expect(await call(dataRole, 'kms:GenerateDataKey', via('s3'))).toBe('Allowed');
+    expect(await call(dataRole, 'kms:Decrypt')).toBe('ImplicitlyDenied');
+    expect(await call(dataRole, 'kms:Decrypt', via('sqs'))).toBe('ImplicitlyDenied');
+    expect(await call(`arn:aws:iam::${ACCOUNT}:role/${own.appRole('tenant-api')}`, 'kms:Decrypt', via('dynamodb'))).toBe('Allowed');
+    expect(await call(`arn:aws:iam::${ACCOUNT}:role/${own.appRole('tenant-api')}`, 'kms:Decrypt', via('s3'))).toBe('ImplicitlyDenied');
+    expect(await call(`arn:aws:iam::${ACCOUNT}:role/${own.backupRole}`, 'kms:Decrypt', via('backup'))).toBe('Allowed');
+    expect(await call(`arn:aws:iam::${ACCOUNT}:role/LandingZoneDeployment`, 'kms:CreateGrant', { 'kms:GrantIsForAWSResource': 'true', 'kms:CallerAccount': ACCOUNT })).toBe('Allowed');
+    expect(await call(`arn:aws:iam::${ACCOUNT}:role/LandingZoneDeployment`, 'kms:CreateGrant', { 'kms:GrantIsForAWSResource': 'false', 'kms:CallerAccount': ACCOUNT })).toBe('ImplicitlyDenied');
     expect(await call(`arn:aws:iam::${ACCOUNT}:role/LandingZoneDeployment`, 'kms:Decrypt')).toBe('ImplicitlyDenied');
   });
 

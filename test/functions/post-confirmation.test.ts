@@ -5,6 +5,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler, postConfirmationEnv } from '../../functions/post-confirmation/handler';
+import { FAILED_MESSAGE, REFUSED_MESSAGE } from '../../functions/shared/trigger';
 import {
   cognitoEventBase,
   dedicatedEntry,
@@ -21,7 +22,13 @@ const BUS = 'lz-central-bus';
 
 function setup() {
   const clock = new FakeClock();
-  const registry = mockRegistry([pooledEntry('acme'), dedicatedEntry('globex', '222222222222')]);
+  const registry = mockRegistry([
+    pooledEntry('acme'),
+    dedicatedEntry('globex', '222222222222'),
+    pooledEntry('umbrella', { status: 'suspended' }),
+    dedicatedEntry('hooli', '444444444444', { status: 'offboarding', apiKeyId: undefined }),
+    dedicatedEntry('initrode', '333333333333', { tier: 'L3', servedBy: 'tenant', apiKeyId: undefined }),
+  ]);
   const sts = mockSts(clock);
   const tenant = mockTenantClients();
   tenant.dbMock.on(PutCommand).resolves({});
@@ -34,7 +41,7 @@ function setup() {
     sts: sts.client,
     eventBridge,
     tenantClientFactory: tenant.factory,
-    env: { registryTable: REGISTRY_TABLE, eventBusName: BUS },
+    env: { registryTable: REGISTRY_TABLE, eventBusName: BUS, appHost: 'platform' },
     now: clock.now,
     logger,
   });
@@ -68,6 +75,34 @@ describe('post authentication: admin-created users are recorded on their first s
     tenant.dbMock.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
     await handler(signIn(globexUser));
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+});
+
+describe('post authentication: only tenants this app serves and that are active', () => {
+  test.each([
+    ['suspended', 'umbrella', 'tenant is suspended'],
+    ['offboarding', 'hooli', 'tenant is offboarding'],
+    ["served by the tenant's own app", 'initrode', "tenant is served by the tenant's own app, not this (platform) app"],
+  ])('a %s tenant: no session, no profile, no event; the sign-in is refused', async (_name, tenantId, reason) => {
+    const { handler, sts, tenant, events, logger } = setup();
+
+    await expect(handler(signIn({ sub: 'sub-9', email: `u@${tenantId}.example`, 'custom:tenant_id': tenantId }))).rejects.toThrow(new Error(REFUSED_MESSAGE));
+    expect([sts.mock.calls(), tenant.dbMock.calls(), events.calls()].map((calls) => calls.length)).toEqual([0, 0, 0]);
+    expect(logger.records).toEqual([
+      { level: 'warn', message: 'request refused', fields: { trigger: 'post-confirmation', triggerSource: 'PostAuthentication_Authentication', userName: 'jane', tenantId, reason: `${reason}: no profile recorded, no event published` } },
+    ]);
+  });
+
+  test('an STS refusal (its message names accounts and role ARNs) is logged; the caller reads a fixed message', async () => {
+    const { handler, sts, events, logger } = setup();
+    const denied = 'User: arn:aws:sts::111111111111:assumed-role/kpz-post-confirmation/kpz-post-confirmation is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/lz-data-access';
+    sts.mock.on(AssumeRoleCommand).rejects(Object.assign(new Error(denied), { name: 'AccessDenied' }));
+
+    const thrown = await handler(signIn(globexUser)).catch((e: Error) => e);
+    expect(thrown).toEqual(new Error(FAILED_MESSAGE));
+    expect(String(thrown)).not.toMatch(/arn:|\d{12}/);
+    expect(events.calls()).toHaveLength(0);
+    expect(logger.records).toEqual([expect.objectContaining({ level: 'error', message: 'trigger failed', fields: expect.objectContaining({ errorName: 'AccessDenied', errorMessage: denied }) })]);
   });
 });
 
@@ -128,13 +163,12 @@ describe('post confirmation', () => {
     expect(tenant.dbMock.commandCalls(PutCommand)[0].args[0].input.TableName).toBe('lz-pooled-users');
   });
 
-  test('a failed publish throws so that Cognito retries', async () => {
-    const { handler, events } = setup();
+  test('a failed publish throws (the detail goes to the log)', async () => {
+    const { handler, events, logger } = setup();
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
 
-    await expect(handler(event('PostConfirmation_ConfirmSignUp', globexUser))).rejects.toThrow(
-      'Publishing UserConfirmed failed: InternalFailure try again',
-    );
+    await expect(handler(event('PostConfirmation_ConfirmSignUp', globexUser))).rejects.toThrow(new Error(FAILED_MESSAGE));
+    expect(logger.records.at(-1)?.fields?.errorMessage).toBe('Publishing UserConfirmed failed: InternalFailure try again');
   });
 
   test('a retry finds the profile already written and still publishes', async () => {
@@ -153,7 +187,7 @@ describe('post confirmation', () => {
     const { handler, tenant, events } = setup();
     tenant.dbMock.on(PutCommand).rejects(new Error('AccessDeniedException'));
 
-    await expect(handler(event('PostConfirmation_ConfirmSignUp', globexUser))).rejects.toThrow('AccessDeniedException');
+    await expect(handler(event('PostConfirmation_ConfirmSignUp', globexUser))).rejects.toThrow(new Error(FAILED_MESSAGE));
     expect(events.calls()).toHaveLength(0);
   });
 
@@ -182,20 +216,18 @@ describe('post confirmation', () => {
 
     await expect(
       handler(event('PostConfirmation_ConfirmSignUp', { sub: 's', email: 'e@x.example', 'custom:tenant_id': 'initech' })),
-    ).rejects.toThrow('Tenant initech is not registered');
+    ).rejects.toThrow(new Error(REFUSED_MESSAGE));
     expect([sts.mock.calls(), tenant.dbMock.calls(), events.calls()].map((calls) => calls.length)).toEqual([0, 0, 0]);
   });
 
   test('a user without sub or email throws', async () => {
     const { handler } = setup();
 
-    await expect(handler(event('PostConfirmation_ConfirmSignUp', { sub: 's', 'custom:tenant_id': 'acme' }))).rejects.toThrow(
-      'Confirmed user has no sub or no email attribute',
-    );
+    await expect(handler(event('PostConfirmation_ConfirmSignUp', { sub: 's', 'custom:tenant_id': 'acme' }))).rejects.toThrow(new Error(FAILED_MESSAGE));
   });
 
-  test('env needs the registry table and the event bus', () => {
-    expect(postConfirmationEnv({ REGISTRY_TABLE: 'r', EVENT_BUS_NAME: 'b' })).toEqual({ registryTable: 'r', eventBusName: 'b' });
+  test('env needs the registry table, the event bus and the app', () => {
+    expect(postConfirmationEnv({ REGISTRY_TABLE: 'r', EVENT_BUS_NAME: 'b', APP_HOST: 'tenant' })).toEqual({ registryTable: 'r', eventBusName: 'b', appHost: 'tenant' });
     expect(() => postConfirmationEnv({ REGISTRY_TABLE: 'r' })).toThrow('Environment variable EVENT_BUS_NAME is not set');
   });
 });

@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
 import { createHandler, preSignUpEnv } from '../../functions/pre-sign-up/handler';
+import { REFUSED_MESSAGE } from '../../functions/shared/trigger';
 import { dedicatedEntry, mockRegistry, pooledEntry, recordingLogger, REGISTRY_TABLE, cognitoEventBase } from './support';
 
 const entries = [
@@ -8,12 +9,14 @@ const entries = [
   dedicatedEntry('globex', '222222222222'),
   pooledEntry('umbrella', { status: 'suspended' }),
   pooledEntry('hooli', { status: 'offboarding' }),
+  // An L3 tenant that runs its own app: the platform registry keeps it, the platform app does not serve it.
+  dedicatedEntry('initrode', '333333333333', { tier: 'L3', servedBy: 'tenant', apiKeyId: undefined }),
 ];
 
 function setup(selfSignUp = false) {
   const registry = mockRegistry(entries);
   const logger = recordingLogger();
-  const handler = createHandler({ registryClient: registry.client, env: { registryTable: REGISTRY_TABLE, selfSignUp }, logger });
+  const handler = createHandler({ registryClient: registry.client, env: { registryTable: REGISTRY_TABLE, selfSignUp, appHost: 'platform' }, logger });
   return { handler, registry, logger };
 }
 
@@ -45,20 +48,25 @@ describe('PreSignUp_AdminCreateUser', () => {
   test.each<[string, Record<string, string>, string]>([
     ['no tenant id', { email: 'x@example.com' }, 'custom:tenant_id is required'],
     ['an empty tenant id', { 'custom:tenant_id': '' }, 'custom:tenant_id is required'],
-    ['an unknown tenant', { 'custom:tenant_id': 'initech' }, 'Tenant initech is not registered'],
-    ['a suspended tenant', { 'custom:tenant_id': 'umbrella' }, 'Tenant umbrella is suspended: users cannot be added'],
-    ['an offboarding tenant', { 'custom:tenant_id': 'hooli' }, 'Tenant hooli is offboarding: users cannot be added'],
+    ['an unknown tenant', { 'custom:tenant_id': 'initech' }, 'tenant is not registered'],
+    ['a suspended tenant', { 'custom:tenant_id': 'umbrella' }, 'tenant is suspended: users cannot be added'],
+    ['an offboarding tenant', { 'custom:tenant_id': 'hooli' }, 'tenant is offboarding: users cannot be added'],
+    ['a tenant served by its own app', { 'custom:tenant_id': 'initrode' }, "tenant is served by the tenant's own app, not this (platform) app: users cannot be added"],
     [
       'a tier other than the registry tier',
       { 'custom:tenant_id': 'globex', 'custom:tenant_tier': 'L3' },
-      'custom:tenant_tier is L3 but tenant globex is L2',
+      'custom:tenant_tier is L3 but the tenant is L2',
     ],
-  ])('refuses %s', async (_name, attributes, message) => {
+  ])('refuses %s, with a fixed message for the caller and the reason in the log', async (_name, attributes, reason) => {
     const { handler, logger } = setup();
 
-    await expect(handler(event('PreSignUp_AdminCreateUser', attributes))).rejects.toThrow(new Error(message));
+    await expect(handler(event('PreSignUp_AdminCreateUser', attributes))).rejects.toThrow(new Error(REFUSED_MESSAGE));
     expect(logger.records).toEqual([
-      { level: 'warn', message: 'sign-up refused', fields: { triggerSource: 'PreSignUp_AdminCreateUser', userName: 'jane', reason: message } },
+      {
+        level: 'warn',
+        message: 'request refused',
+        fields: { trigger: 'pre-sign-up', triggerSource: 'PreSignUp_AdminCreateUser', userName: 'jane', reason, ...(attributes['custom:tenant_id'] ? { tenantId: attributes['custom:tenant_id'] } : {}) },
+      },
     ]);
   });
 });
@@ -67,7 +75,7 @@ describe('PreSignUp_SignUp', () => {
   test('is refused when self sign-up is disabled', async () => {
     const { handler, registry } = setup(false);
 
-    await expect(handler(event('PreSignUp_SignUp', { email: 'x@example.com' }))).rejects.toThrow('Self sign-up is disabled');
+    await expect(handler(event('PreSignUp_SignUp', { email: 'x@example.com' }))).rejects.toThrow(new Error(REFUSED_MESSAGE));
     expect(registry.mock.calls()).toHaveLength(0);
   });
 
@@ -87,9 +95,18 @@ describe('PreSignUp_SignUp', () => {
   ])('is refused even when enabled if the user sends %s', async (_name, attributes) => {
     const { handler } = setup(true);
 
-    await expect(handler(event('PreSignUp_SignUp', { email: 'x@example.com', ...attributes }))).rejects.toThrow(
-      'Tenant attributes cannot be chosen at sign-up',
-    );
+    await expect(handler(event('PreSignUp_SignUp', { email: 'x@example.com', ...attributes }))).rejects.toThrow(new Error(REFUSED_MESSAGE));
+  });
+});
+
+describe('what reaches the caller', () => {
+  test('a registry failure (its message names the table) is logged; the caller reads a fixed message', async () => {
+    const { handler, registry, logger } = setup();
+    registry.mock.on(GetCommand).rejects(Object.assign(new Error('User: arn:aws:sts::222222222222:assumed-role/kpz-pre-sign-up/x is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:eu-west-1:222222222222:table/kpz-registry'), { name: 'AccessDeniedException' }));
+
+    const thrown = await handler(event('PreSignUp_AdminCreateUser', { 'custom:tenant_id': 'acme' })).catch((e: Error) => e);
+    expect(thrown).toEqual(new Error('Request could not be completed'));
+    expect(logger.records).toEqual([expect.objectContaining({ level: 'error', message: 'trigger failed', fields: expect.objectContaining({ errorName: 'AccessDeniedException', errorMessage: expect.stringContaining('arn:aws:sts::222222222222') }) })]);
   });
 });
 
@@ -97,9 +114,7 @@ describe('other sign-ups', () => {
   test('federated sign-in is refused', async () => {
     const { handler } = setup(true);
 
-    await expect(handler(event('PreSignUp_ExternalProvider', { 'custom:tenant_id': 'acme' }))).rejects.toThrow(
-      'Sign-in through external identity providers is not supported',
-    );
+    await expect(handler(event('PreSignUp_ExternalProvider', { 'custom:tenant_id': 'acme' }))).rejects.toThrow(new Error(REFUSED_MESSAGE));
   });
 
   test('an unknown trigger is refused', async () => {
@@ -107,14 +122,15 @@ describe('other sign-ups', () => {
 
     await expect(
       handler(event('PreSignUp_Unknown' as PreSignUpTriggerEvent['triggerSource'], {})),
-    ).rejects.toThrow('Unsupported trigger PreSignUp_Unknown');
+    ).rejects.toThrow(new Error(REFUSED_MESSAGE));
   });
 });
 
 describe('preSignUpEnv', () => {
-  test('reads the registry table and SELF_SIGN_UP, which is on only for "true"', () => {
-    expect(preSignUpEnv({ REGISTRY_TABLE: 'r', SELF_SIGN_UP: 'true' })).toEqual({ registryTable: 'r', selfSignUp: true });
-    expect(preSignUpEnv({ REGISTRY_TABLE: 'r', SELF_SIGN_UP: 'yes' })).toEqual({ registryTable: 'r', selfSignUp: false });
+  test('reads the registry table, the app and SELF_SIGN_UP, which is on only for "true"', () => {
+    expect(preSignUpEnv({ REGISTRY_TABLE: 'r', SELF_SIGN_UP: 'true', APP_HOST: 'platform' })).toEqual({ registryTable: 'r', selfSignUp: true, appHost: 'platform' });
+    expect(preSignUpEnv({ REGISTRY_TABLE: 'r', SELF_SIGN_UP: 'yes', APP_HOST: 'tenant' })).toEqual({ registryTable: 'r', selfSignUp: false, appHost: 'tenant' });
     expect(() => preSignUpEnv({})).toThrow('Environment variable REGISTRY_TABLE is not set');
+    expect(() => preSignUpEnv({ REGISTRY_TABLE: 'r', APP_HOST: 'elsewhere' })).toThrow('Environment variable APP_HOST must be one of platform, tenant');
   });
 });

@@ -2,13 +2,14 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { createHandler, preTokenGenerationEnv } from '../../functions/pre-token-generation/handler';
 import { REGISTRY_CACHE_TTL_MS } from '../../functions/shared/registry';
+import { FAILED_MESSAGE, REFUSED_MESSAGE } from '../../functions/shared/trigger';
 import { cognitoEventBase, dedicatedEntry, FakeClock, mockRegistry, pooledEntry, recordingLogger, REGISTRY_TABLE } from './support';
 
 function setup(entries: readonly unknown[] = [pooledEntry('acme'), dedicatedEntry('globex', '222222222222')]) {
   const clock = new FakeClock();
   const registry = mockRegistry(entries);
   const logger = recordingLogger();
-  const handler = createHandler({ registryClient: registry.client, env: { registryTable: REGISTRY_TABLE }, now: clock.now, logger });
+  const handler = createHandler({ registryClient: registry.client, env: { registryTable: REGISTRY_TABLE, appHost: 'platform' }, now: clock.now, logger });
   return { handler, registry, logger, clock };
 }
 
@@ -23,14 +24,14 @@ function event(attributes: Record<string, string>): PreTokenGenerationV2TriggerE
 }
 
 describe('pre token generation', () => {
-  test('adds tenant id and tier to both the ID and the access token', async () => {
+  test('adds tenant id and tier to both the ID and the access token, and the API scope to the access token', async () => {
     const { handler, registry } = setup();
 
     const output = await handler(event({ sub: 's1', 'custom:tenant_id': 'globex' }));
 
     expect(output.response.claimsAndScopeOverrideDetails).toEqual({
       idTokenGeneration: { claimsToAddOrOverride: { tenant_id: 'globex', tenant_tier: 'L2' } },
-      accessTokenGeneration: { claimsToAddOrOverride: { tenant_id: 'globex', tenant_tier: 'L2' } },
+      accessTokenGeneration: { claimsToAddOrOverride: { tenant_id: 'globex', tenant_tier: 'L2' }, scopesToAdd: ['tenant-api/data'] },
     });
     expect(registry.mock.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
       { TableName: REGISTRY_TABLE, Key: { tenantId: 'globex' } },
@@ -68,7 +69,7 @@ describe('pre token generation', () => {
         claimsToAddOrOverride: { locale: 'de', tenant_id: 'acme', tenant_tier: 'L1' },
         claimsToSuppress: ['phone_number'],
       },
-      accessTokenGeneration: { scopesToAdd: ['items/read'], claimsToAddOrOverride: { tenant_id: 'acme', tenant_tier: 'L1' } },
+      accessTokenGeneration: { scopesToAdd: ['items/read', 'tenant-api/data'], claimsToAddOrOverride: { tenant_id: 'acme', tenant_tier: 'L1' } },
       groupOverrideDetails: { groupsToOverride: ['admins'] },
     });
   });
@@ -99,18 +100,35 @@ describe('pre token generation', () => {
   test('an unknown tenant cannot sign in', async () => {
     const { handler } = setup();
 
-    await expect(handler(event({ 'custom:tenant_id': 'initech' }))).rejects.toThrow('Tenant initech is not registered');
+    await expect(handler(event({ 'custom:tenant_id': 'initech' }))).rejects.toThrow(new Error(REFUSED_MESSAGE));
   });
 
   test.each(['suspended', 'offboarding'] as const)('a %s tenant cannot sign in', async (status) => {
     const { handler, logger } = setup([pooledEntry('acme', { status })]);
 
-    await expect(handler(event({ 'custom:tenant_id': 'acme' }))).rejects.toThrow(
-      new Error(`Tenant acme is ${status}: sign-in is disabled`),
-    );
+    await expect(handler(event({ 'custom:tenant_id': 'acme' }))).rejects.toThrow(new Error(REFUSED_MESSAGE));
     expect(logger.records).toEqual([
-      { level: 'warn', message: 'sign-in refused', fields: { tenantId: 'acme', status, userName: 'jane' } },
+      {
+        level: 'warn',
+        message: 'request refused',
+        fields: { trigger: 'pre-token-generation', triggerSource: 'TokenGeneration_Authentication', userName: 'jane', tenantId: 'acme', reason: `tenant is ${status}: no tokens are issued` },
+      },
     ]);
+  });
+
+  test("the platform pool issues no tokens for a tenant its own app serves (a user left over from the tenant's L2 days)", async () => {
+    const { handler, logger } = setup([dedicatedEntry('initrode', '333333333333', { tier: 'L3', servedBy: 'tenant', apiKeyId: undefined })]);
+
+    await expect(handler(event({ 'custom:tenant_id': 'initrode' }))).rejects.toThrow(new Error(REFUSED_MESSAGE));
+    expect(logger.records[0].fields?.reason).toBe("tenant is served by the tenant's own app, not this (platform) app: no tokens are issued");
+  });
+
+  test("the tenant's own pool issues its tokens", async () => {
+    const registry = mockRegistry([dedicatedEntry('initrode', '333333333333', { tier: 'L3', servedBy: 'tenant' })]);
+    const handler = createHandler({ registryClient: registry.client, env: { registryTable: REGISTRY_TABLE, appHost: 'tenant' }, logger: recordingLogger() });
+
+    const output = await handler(event({ 'custom:tenant_id': 'initrode' }));
+    expect(output.response.claimsAndScopeOverrideDetails.accessTokenGeneration?.scopesToAdd).toEqual(['tenant-api/data']);
   });
 
   test('suspension takes effect once the cached entry expires', async () => {
@@ -120,18 +138,23 @@ describe('pre token generation', () => {
 
     registry.mock.on(GetCommand).resolves({ Item: pooledEntry('acme', { status: 'suspended' }) });
     await expect(handler(event({ 'custom:tenant_id': 'acme' }))).resolves.toBeDefined();
-    clock.advance(REGISTRY_CACHE_TTL_MS);
-    await expect(handler(event({ 'custom:tenant_id': 'acme' }))).rejects.toThrow('Tenant acme is suspended: sign-in is disabled');
+    clock.advance(REGISTRY_CACHE_TTL_MS - 1);
+    await expect(handler(event({ 'custom:tenant_id': 'acme' }))).resolves.toBeDefined();
+    clock.advance(1);
+    await expect(handler(event({ 'custom:tenant_id': 'acme' }))).rejects.toThrow(new Error(REFUSED_MESSAGE));
   });
 
-  test('a malformed registry entry refuses the sign-in', async () => {
-    const { handler } = setup([{ tenantId: 'acme', tier: 'L1', status: 'active' }]);
+  test('a malformed registry entry refuses the sign-in without showing its values to the caller', async () => {
+    const { handler, logger } = setup([{ tenantId: 'acme', tier: 'L1', status: 'active', servedBy: 'platform', data: { mode: 'pooled', accountId: '123456789012', dataAccessRoleArn: 'arn:aws:iam::123456789012:role/secret-role-name' } }]);
 
-    await expect(handler(event({ 'custom:tenant_id': 'acme' }))).rejects.toThrow('Registry entry of tenant acme is malformed');
+    const thrown = await handler(event({ 'custom:tenant_id': 'acme' })).catch((e: Error) => e);
+    expect(thrown).toEqual(new Error(FAILED_MESSAGE));
+    expect(logger.records[0]).toMatchObject({ level: 'error', message: 'trigger failed', fields: { errorName: 'InvalidRegistryEntryError', errorMessage: expect.stringContaining('Registry entry of tenant acme is malformed') } });
   });
 
-  test('env needs the registry table', () => {
-    expect(preTokenGenerationEnv({ REGISTRY_TABLE: 'r' })).toEqual({ registryTable: 'r' });
+  test('env needs the registry table and the app', () => {
+    expect(preTokenGenerationEnv({ REGISTRY_TABLE: 'r', APP_HOST: 'platform' })).toEqual({ registryTable: 'r', appHost: 'platform' });
     expect(() => preTokenGenerationEnv({})).toThrow('Environment variable REGISTRY_TABLE is not set');
+    expect(() => preTokenGenerationEnv({ REGISTRY_TABLE: 'r' })).toThrow('Environment variable APP_HOST is not set');
   });
 });

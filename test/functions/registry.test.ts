@@ -111,7 +111,7 @@ describe('parseRegistryEntry', () => {
   test('reports every problem at once', () => {
     expect(() => parseRegistryEntry('globex', { tenantId: 'globex' })).toThrow(
       'Registry entry of tenant globex is malformed: tier must be one of L1, L2, L3; status must be one of active, ' +
-        'suspended, offboarding; displayName must be a non-empty string; appVersion must be a non-empty string; data must be a map',
+        'suspended, offboarding; displayName must be a non-empty string; appVersion must be a non-empty string; servedBy must be one of platform, tenant; data must be a map',
     );
   });
 });

@@ -23,6 +23,9 @@ export function pooledEntry(tenantId: string, overrides: Partial<RegistryEntry> 
     status: 'active',
     displayName: `Tenant ${tenantId}`,
     appVersion: '1.4.0',
+    servedBy: 'platform',
+    apiKeyId: `key-${tenantId}`,
+    quota: { maxItems: 1000, maxFileBytes: 1_000_000 },
     data: {
       mode: 'pooled',
       accountId: PLATFORM_ACCOUNT,
@@ -43,6 +46,9 @@ export function dedicatedEntry(tenantId: string, accountId: string, overrides: P
     status: 'active',
     displayName: `Tenant ${tenantId}`,
     appVersion: '1.4.0',
+    servedBy: 'platform',
+    apiKeyId: `key-${tenantId}`,
+    quota: { maxItems: 1000, maxFileBytes: 1_000_000 },
     data: {
       mode: 'dedicated',
       accountId,
@@ -133,18 +139,22 @@ export function mockTenantClients() {
 export interface ApiRequest {
   readonly method: string;
   readonly resource: string;
+  /** The tenant the API authorizer passed on (from the verified access token). */
   readonly tenantClaim?: string;
   readonly pathParameters?: Record<string, string>;
   readonly query?: Record<string, string>;
   readonly headers?: Record<string, string>;
   readonly body?: string;
   readonly isBase64Encoded?: boolean;
-  readonly apiKeyId?: string;
-  readonly claims?: Record<string, string>;
+  /** The API key API Gateway used for the request. @default the tenant's own (`key-<tenant>`) */
+  readonly apiKeyId?: string | null;
+  /** The authorizer context as a whole, instead of one built from `tenantClaim`. */
+  readonly authorizer?: Record<string, string>;
 }
 
 export function apiEvent(request: ApiRequest): APIGatewayProxyEvent {
-  const claims = request.claims ?? (request.tenantClaim === undefined ? { sub: 'user-1' } : { sub: 'user-1', tenant_id: request.tenantClaim });
+  const authorizer = request.authorizer ?? (request.tenantClaim === undefined ? { principalId: 'user-1' } : { principalId: 'user-1', tenantId: request.tenantClaim, tenantTier: 'L1' });
+  const apiKeyId = request.apiKeyId === undefined ? (request.tenantClaim ? `key-${request.tenantClaim}` : null) : request.apiKeyId;
   const path = Object.entries(request.pathParameters ?? {}).reduce(
     (p, [name, value]) => p.replace(`{${name}}`, value),
     request.resource,
@@ -164,14 +174,14 @@ export function apiEvent(request: ApiRequest): APIGatewayProxyEvent {
     requestContext: {
       accountId: PLATFORM_ACCOUNT,
       apiId: 'api123',
-      authorizer: { claims },
+      authorizer,
       protocol: 'HTTP/1.1',
       httpMethod: request.method,
       identity: {
         accessKey: null,
         accountId: null,
         apiKey: null,
-        apiKeyId: request.apiKeyId ?? null,
+        apiKeyId,
         caller: null,
         clientCert: null,
         cognitoAuthenticationProvider: null,

@@ -3,7 +3,8 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, type GetObjectCommandOut
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { encodePageToken } from '../../functions/shared/tenant-data';
+import { REGISTRY_CACHE_TTL_MS } from '../../functions/shared/registry';
+import { encodePageToken, MAX_ITEM_DATA_BYTES } from '../../functions/shared/tenant-data';
 import { createHandler, tenantApiEnv } from '../../functions/tenant-api/handler';
 import {
   apiEvent,
@@ -32,6 +33,10 @@ const registryEntries = [
   globex,
   pooledEntry('umbrella', { status: 'suspended' }),
   pooledEntry('hooli', { status: 'offboarding' }),
+  // An L3 tenant that runs its own app: the platform registry keeps its entry, active, without an API key.
+  dedicatedEntry('initrode', '333333333333', { tier: 'L3', servedBy: 'tenant', apiKeyId: undefined }),
+  // A tenant whose entry lacks a key for any other reason: the API must fail closed.
+  pooledEntry('keyless', { apiKeyId: undefined }),
 ];
 
 function setup(entries: readonly unknown[] = registryEntries) {
@@ -44,7 +49,7 @@ function setup(entries: readonly unknown[] = registryEntries) {
     registryClient: registry.client,
     sts: sts.client,
     tenantClientFactory: tenant.factory,
-    env: { registryTable: REGISTRY_TABLE, appVersion: '2.0.1' },
+    env: { registryTable: REGISTRY_TABLE, appVersion: '2.0.1', appHost: 'platform' },
     now: clock.now,
     logger,
   });
@@ -54,6 +59,9 @@ function setup(entries: readonly unknown[] = registryEntries) {
 }
 
 const body = (response: APIGatewayProxyResult): unknown => JSON.parse(response.body);
+/** The data calls on the items table (the usage record in the users table aside). */
+const itemTableCalls = (tenant: ReturnType<typeof mockTenantClients>, command?: typeof UpdateCommand) =>
+  (command ? tenant.dbMock.commandCalls(command) : tenant.dbMock.calls()).map((call) => call.args[0].input as { TableName?: string }).filter((input) => input.TableName !== 'lz-pooled-users' && input.TableName !== 'lz-globex-users');
 const acmeRequest = (request: Omit<ApiRequest, 'tenantClaim'>) => apiEvent({ tenantClaim: 'acme', ...request });
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const storedItem = (itemId: string, version = 1) => ({
@@ -75,7 +83,7 @@ describe('who the caller is', () => {
     expect(registry.mock.calls()).toHaveLength(0);
     expect(dataCalls()).toBe(0);
     expect(logger.records).toEqual([
-      { level: 'warn', message: 'request refused', fields: { requestId: 'req-1', route: 'GET /items', reason: 'no tenant claim' } },
+      { level: 'warn', message: 'request refused', fields: { requestId: 'req-1', route: 'GET /items', reason: 'no tenant in the authorizer context' } },
     ]);
   });
 
@@ -106,14 +114,52 @@ describe('who the caller is', () => {
     expect(dataCalls()).toBe(0);
   });
 
-  test('a tenant with an API key must use its own key', async () => {
+  test('a tenant must use its own API key', async () => {
     const { handler, dataCalls } = setup();
     const request = { method: 'GET', resource: '/tenant', tenantClaim: 'globex' };
 
     expect((await handler(apiEvent({ ...request, apiKeyId: 'key-acme' }))).statusCode).toBe(403);
-    expect((await handler(apiEvent(request))).statusCode).toBe(403);
+    expect((await handler(apiEvent({ ...request, apiKeyId: null }))).statusCode).toBe(403);
     expect((await handler(apiEvent({ ...request, apiKeyId: 'key-globex' }))).statusCode).toBe(200);
     expect(dataCalls()).toBe(0);
+  });
+
+  test('a tenant without an API key in this app is refused, whatever key the request was made with (fails closed)', async () => {
+    const { handler, dataCalls, logger } = setup();
+
+    for (const apiKeyId of ['key-acme', 'key-globex', null]) {
+      expect((await handler(apiEvent({ method: 'GET', resource: '/items', tenantClaim: 'keyless', apiKeyId }))).statusCode).toBe(403);
+    }
+    expect(dataCalls()).toBe(0);
+    expect(logger.records.map((r) => r.fields?.reason)).toEqual(['tenant has no API key in this app', 'tenant has no API key in this app', 'tenant has no API key in this app']);
+  });
+
+  test("the platform app refuses a tenant that its own app serves, even with another tenant's key", async () => {
+    const { handler, dataCalls, logger } = setup();
+
+    const response = await handler(apiEvent({ method: 'GET', resource: '/items', tenantClaim: 'initrode', apiKeyId: 'key-acme' }));
+    expect(response.statusCode).toBe(403);
+    expect(dataCalls()).toBe(0);
+    expect(logger.records[0].fields?.reason).toBe("tenant is served by the tenant's own app, not this (platform) app");
+  });
+
+  test("the tenant's own app serves it", async () => {
+    const registry = mockRegistry([dedicatedEntry('initrode', '333333333333', { tier: 'L3', servedBy: 'tenant' })]);
+    const handler = createHandler({ registryClient: registry.client, sts: mockSts(new FakeClock()).client, env: { registryTable: REGISTRY_TABLE, appVersion: '2.0.1', appHost: 'tenant' }, logger: recordingLogger() });
+
+    expect((await handler(apiEvent({ method: 'GET', resource: '/tenant', tenantClaim: 'initrode' }))).statusCode).toBe(200);
+  });
+
+  test(`a suspension reaches a warm container within REGISTRY_CACHE_TTL_MS (${REGISTRY_CACHE_TTL_MS} ms), not later`, async () => {
+    const { handler, registry, clock } = setup();
+    const request = acmeRequest({ method: 'GET', resource: '/tenant' });
+    expect((await handler(request)).statusCode).toBe(200);
+
+    registry.mock.on(GetCommand).resolves({ Item: pooledEntry('acme', { status: 'suspended' }) });
+    clock.advance(REGISTRY_CACHE_TTL_MS - 1);
+    expect((await handler(request)).statusCode).toBe(200);
+    clock.advance(1);
+    expect((await handler(request)).statusCode).toBe(403);
   });
 
   test('a malformed registry entry is a server error, not access', async () => {
@@ -152,7 +198,7 @@ describe('tenant named elsewhere than the claim', () => {
         Tags: [{ Key: 'TenantId', Value: 'acme' }],
       },
     ]);
-    expect(tenant.dbMock.calls().map((call) => call.args[0].input)).toEqual([
+    expect(itemTableCalls(tenant)).toEqual([
       {
         TableName: 'lz-pooled-items',
         Item: { tenantId: 'acme', itemId: 'doc-1', data: { colour: 'red' }, version: 1, createdAt: NOW, updatedAt: NOW },
@@ -280,7 +326,7 @@ describe('items', () => {
   test('PUT without a version creates (201), with a version updates (200)', async () => {
     const { handler, tenant } = setup();
     tenant.dbMock.on(PutCommand).resolves({});
-    tenant.dbMock.on(UpdateCommand).resolves({ Attributes: storedItem('doc-1', 3) });
+    tenant.dbMock.on(UpdateCommand, { TableName: 'lz-pooled-items' }).resolves({ Attributes: storedItem('doc-1', 3) });
 
     const created = await handler(itemRequest('PUT', 'doc-1', JSON.stringify({ data: { colour: 'red' } })));
     expect(created.statusCode).toBe(201);
@@ -289,10 +335,19 @@ describe('items', () => {
     const updated = await handler(itemRequest('PUT', 'doc-1', JSON.stringify({ data: { colour: 'red' }, version: 2 })));
     expect(updated.statusCode).toBe(200);
     expect(body(updated)).toMatchObject({ version: 3 });
-    expect(tenant.dbMock.commandCalls(UpdateCommand)[0].args[0].input).toMatchObject({
+    expect(itemTableCalls(tenant, UpdateCommand)[0]).toMatchObject({
       Key: { tenantId: 'acme', itemId: 'doc-1' },
       ExpressionAttributeValues: { ':expected': 2, ':next': 3 },
     });
+  });
+
+  test('PUT of a new item beyond the tenant’s storage quota is 409 quota_exceeded and writes nothing', async () => {
+    const { handler, tenant } = setup();
+    tenant.dbMock.on(UpdateCommand, { TableName: 'lz-pooled-users' }).rejects(conditionFailed());
+
+    const response = await handler(itemRequest('PUT', 'doc-9', JSON.stringify({ data: {} })));
+    expect([response.statusCode, body(response)]).toEqual([409, { error: 'quota_exceeded', message: 'the tenant may store at most 1000 items' }]);
+    expect(tenant.dbMock.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   test('PUT accepts a base64-encoded JSON body', async () => {
@@ -308,7 +363,7 @@ describe('items', () => {
   test('PUT that loses its condition is 409', async () => {
     const { handler, tenant } = setup();
     tenant.dbMock.on(PutCommand).rejects(conditionFailed());
-    tenant.dbMock.on(UpdateCommand).rejects(conditionFailed());
+    tenant.dbMock.on(UpdateCommand, { TableName: 'lz-pooled-items' }).rejects(conditionFailed());
 
     const exists = await handler(itemRequest('PUT', 'doc-1', JSON.stringify({ data: {} })));
     expect(exists.statusCode).toBe(409);
@@ -333,6 +388,45 @@ describe('items', () => {
     const response = await handler(itemRequest('PUT', 'doc-1', requestBody));
     expect(response.statusCode).toBe(400);
     expect(body(response)).toEqual({ error: 'bad_request', message });
+    expect(dataCalls()).toBe(0);
+  });
+
+  test('about 400 KB of nested arrays is 400, not a stack overflow and a 500 (that five times would page the on-call engineer)', async () => {
+    const { handler, dataCalls, logger } = setup();
+    const nested = (depth: number) => `{"data":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+
+    // The penetration test's body: refused by its size, before anything parses it.
+    const pentest = await handler(itemRequest('PUT', 'doc-1', nested(199_000)));
+    expect([pentest.statusCode, body(pentest)]).toEqual([400, { error: 'bad_request', message: `body must be at most ${MAX_ITEM_DATA_BYTES + 1024} bytes` }]);
+    // The same attack within the size limit: refused by its depth, counted on the text.
+    const within = nested(170_000);
+    expect(within.length).toBeLessThan(MAX_ITEM_DATA_BYTES);
+    const deep = await handler(itemRequest('PUT', 'doc-1', within));
+    expect([deep.statusCode, body(deep)]).toEqual([400, { error: 'bad_request', message: 'data must not nest deeper than 30 levels' }]);
+    expect(dataCalls()).toBe(0);
+    expect(logger.records.filter((r) => r.level === 'error')).toEqual([]);
+  });
+
+  test('nesting just beyond what DynamoDB stores is 400; just within is stored', async () => {
+    const { handler, tenant } = setup();
+    tenant.dbMock.on(PutCommand).resolves({});
+    const nest = (levels: number) => `{"data":${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}}`;
+
+    expect((await handler(itemRequest('PUT', 'doc-1', nest(31)))).statusCode).toBe(400);
+    expect((await handler(itemRequest('PUT', 'doc-1', nest(30)))).statusCode).toBe(201);
+  });
+
+  test.each([
+    ['text', false],
+    ['base64', true],
+  ])('a %s body larger than the item limit is refused before it is decoded or parsed', async (_name, isBase64Encoded) => {
+    const { handler, dataCalls } = setup();
+    const big = JSON.stringify({ data: { blob: 'x'.repeat(MAX_ITEM_DATA_BYTES + 2048) } });
+    const request = itemRequest('PUT', 'doc-1', isBase64Encoded ? Buffer.from(big).toString('base64') : big);
+
+    const response = await handler({ ...request, isBase64Encoded });
+    expect(response.statusCode).toBe(400);
+    expect(body(response)).toEqual({ error: 'bad_request', message: `body must be at most ${MAX_ITEM_DATA_BYTES + 1024} bytes` });
     expect(dataCalls()).toBe(0);
   });
 
@@ -373,7 +467,7 @@ describe('files', () => {
 
     expect(response.statusCode).toBe(200);
     expect(body(response)).toEqual({ name: 'photo.png', size: 4 });
-    expect(tenant.s3Mock.calls().map((call) => call.args[0].input)).toEqual([
+    expect(tenant.s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input)).toEqual([
       { Bucket: 'lz-pooled-data', Key: 'acme/files/photo.png', Body: bytes, ContentType: 'image/png' },
     ]);
   });
@@ -512,8 +606,8 @@ describe('credentials across requests', () => {
 });
 
 describe('tenantApiEnv', () => {
-  test('needs the registry table and the app version', () => {
-    expect(tenantApiEnv({ REGISTRY_TABLE: 'r', APP_VERSION: '2.0.1' })).toEqual({ registryTable: 'r', appVersion: '2.0.1' });
+  test('needs the registry table, the app version and the app', () => {
+    expect(tenantApiEnv({ REGISTRY_TABLE: 'r', APP_VERSION: '2.0.1', APP_HOST: 'platform' })).toEqual({ registryTable: 'r', appVersion: '2.0.1', appHost: 'platform' });
     expect(() => tenantApiEnv({ REGISTRY_TABLE: 'r' })).toThrow('Environment variable APP_VERSION is not set');
   });
 });

@@ -8,8 +8,8 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
-import { ITEM_KEY, USER_KEY } from '../../functions/shared/contracts';
-import { InvalidPaginationTokenError, ItemConflictError } from '../../functions/shared/errors';
+import { ITEM_KEY, USAGE_RECORD_KEY, USER_KEY } from '../../functions/shared/contracts';
+import { InvalidPaginationTokenError, ItemConflictError, QuotaExceededError } from '../../functions/shared/errors';
 import type { TenantDataClientFactory } from '../../functions/shared/tenant-clients';
 import { createTenantData, type TenantData, type TenantItem } from '../../functions/shared/tenant-data';
 import { createHandler } from '../../functions/tenant-api/handler';
@@ -180,6 +180,28 @@ describe('tenant-data on DynamoDB', () => {
     await expect(data.listItems(`${prefix}-x`, { nextToken })).rejects.toBeInstanceOf(InvalidPaginationTokenError);
   });
 
+  test('the item quota is counted on the tenant’s usage record: full is full, a delete frees a place, a conflict costs nothing', async () => {
+    const tenant = `${prefix}-quota`;
+    const other = `${prefix}-other`;
+    const limited = createTenantData({ clients: { db, s3: new S3Client({ region: REGION }) }, location: entryA.data, quota: { maxItems: 2, maxFileBytes: 1 }, now: clock.now });
+    const usage = async (id: string) => (await db.send(new GetCommand({ TableName: entryA.data.usersTable, Key: { tenantId: id, userId: USAGE_RECORD_KEY } }))).Item?.items;
+
+    await limited.putItem(tenant, 'a', {});
+    await expect(limited.putItem(tenant, 'a', {})).rejects.toBeInstanceOf(ItemConflictError);
+    await limited.putItem(tenant, 'b', {});
+    expect(await usage(tenant)).toBe(2);
+    await expect(limited.putItem(tenant, 'c', {})).rejects.toThrow(new QuotaExceededError('the tenant may store at most 2 items'));
+    expect(await rawItem(tenant, 'c')).toBeUndefined();
+    // Updates of existing items need no room; another tenant has its own count.
+    await expect(limited.putItem(tenant, 'a', { n: 2 }, 1)).resolves.toMatchObject({ created: false });
+    await expect(limited.putItem(other, 'a', {})).resolves.toMatchObject({ created: true });
+
+    await expect(limited.deleteItem(tenant, 'a')).resolves.toBe(true);
+    expect(await usage(tenant)).toBe(1);
+    await expect(limited.putItem(tenant, 'c', {})).resolves.toMatchObject({ created: true });
+    expect(await usage(tenant)).toBe(2);
+  });
+
   test('user profiles are recorded once', async () => {
     await expect(data.putUserProfile(A, `${prefix}-sub`, 'jane@a.example', 'L1')).resolves.toEqual({ created: true });
     clock.advance(5000);
@@ -213,7 +235,7 @@ describe('tenant API on DynamoDB', () => {
       registryClient,
       sts: sts.client,
       tenantClientFactory: factory,
-      env: { registryTable: REGISTRY_TABLE, appVersion: '1.4.0' },
+      env: { registryTable: REGISTRY_TABLE, appVersion: '1.4.0', appHost: 'platform' },
       now: clock.now,
       logger: recordingLogger(),
     });

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidInputError, InvalidPaginationTokenError, ItemConflictError } from '../../functions/shared/errors';
-import { createTenantData, decodePageToken, encodePageToken, fileKey } from '../../functions/shared/tenant-data';
+import { InvalidInputError, InvalidPaginationTokenError, ItemConflictError, QuotaExceededError } from '../../functions/shared/errors';
+import { checkItemData, createTenantData, decodePageToken, encodePageToken, fileKey, jsonNestingDepth } from '../../functions/shared/tenant-data';
 import { FakeClock, mockTenantClients, pooledEntry } from './support';
 
 const location = pooledEntry('acme').data;
@@ -219,6 +219,69 @@ describe('putItem', () => {
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as Error).message).toContain(message);
     expect(dbMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('file storage quota', () => {
+  const quota = { maxItems: 10, maxFileBytes: 100 };
+  const setupFiles = () => {
+    const clients = mockTenantClients();
+    const data = createTenantData({ clients, location: pooledEntry('acme').data, quota });
+    return { clients, data };
+  };
+
+  test('a new file reserves its size before it is written; a replaced file only its growth', async () => {
+    const { clients, data } = setupFiles();
+    clients.s3Mock.on(HeadObjectCommand, { Key: 'acme/files/new.bin' }).rejects(new NotFound({ message: 'Not Found', $metadata: {} }));
+    clients.s3Mock.on(HeadObjectCommand, { Key: 'acme/files/old.bin' }).resolves({ ContentLength: 30 });
+
+    await data.putFile('acme', 'new.bin', new Uint8Array(40));
+    await data.putFile('acme', 'old.bin', new Uint8Array(50));
+    await data.putFile('acme', 'old.bin', new Uint8Array(10));
+    const updates = clients.dbMock.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates.map((u) => [u.UpdateExpression, u.ExpressionAttributeValues])).toEqual([
+      ['ADD #used :amount', { ':amount': 40, ':room': 60 }],
+      ['ADD #used :amount', { ':amount': 20, ':room': 80 }],
+      ['ADD #used :minus', { ':minus': -20, ':amount': 20 }],
+    ]);
+    expect(updates.every((u) => u.TableName === 'lz-pooled-users' && u.Key?.userId === '#usage' && u.ExpressionAttributeNames?.['#used'] === 'fileBytes')).toBe(true);
+  });
+
+  test('a file beyond the quota is refused and never written', async () => {
+    const { clients, data } = setupFiles();
+    clients.s3Mock.on(HeadObjectCommand).rejects(new NotFound({ message: 'Not Found', $metadata: {} }));
+    clients.dbMock.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'full', $metadata: {} }));
+
+    await expect(data.putFile('acme', 'big.bin', new Uint8Array(90))).rejects.toThrow(new QuotaExceededError("the tenant's files may take at most 100 bytes"));
+    await expect(data.putFile('acme', 'huge.bin', new Uint8Array(101))).rejects.toBeInstanceOf(QuotaExceededError);
+    expect(clients.s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  test('a failed upload gives its reservation back', async () => {
+    const { clients, data } = setupFiles();
+    clients.s3Mock.on(HeadObjectCommand).rejects(new NotFound({ message: 'Not Found', $metadata: {} }));
+    clients.s3Mock.on(PutObjectCommand).rejects(new Error('SlowDown'));
+
+    await expect(data.putFile('acme', 'a.bin', new Uint8Array(25))).rejects.toThrow('SlowDown');
+    expect(clients.dbMock.commandCalls(UpdateCommand).map((c) => c.args[0].input.ExpressionAttributeValues)).toEqual([
+      { ':amount': 25, ':room': 75 },
+      { ':minus': -25, ':amount': 25 },
+    ]);
+  });
+});
+
+describe('checks that cannot be made to overflow the stack', () => {
+  test('data nested 200,000 levels deep is an InvalidInputError, not a RangeError', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(() => checkItemData({ x: deep })).toThrow(new InvalidInputError('data cannot be stored: nesting deeper than 30 levels'));
+  });
+
+  test('the nesting of a JSON text is counted without parsing it, strings and escapes skipped', () => {
+    expect(jsonNestingDepth('{}')).toBe(1);
+    expect(jsonNestingDepth('{"a":[1,{"b":[]}]}')).toBe(4);
+    expect(jsonNestingDepth('{"a":"[[[[{{{{ \\" [[["}')).toBe(1);
+    expect(jsonNestingDepth(`${'['.repeat(500_000)}${']'.repeat(500_000)}`)).toBe(500_000);
   });
 });
 

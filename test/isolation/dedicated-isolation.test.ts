@@ -111,7 +111,9 @@ describe("tenant Y's principals, however privileged at home, cannot reach X's re
     const key = `arn:aws:kms:${region(X)}:${ACCOUNTS[X]}:key/11111111-2222-3333-4444-555555555555`;
     expect(await decide({ principal: yAdmin, action: 'kms:Decrypt', resource: key, resourceAccount: ACCOUNTS[X], context: ctx }, { identity: [allowAll], resource: keyPolicy })).toBe('ImplicitlyDenied');
     const xRole = `arn:aws:iam::${ACCOUNTS[X]}:role/${own.dataAccessRole}`;
-    expect(await decide({ principal: xRole, action: 'kms:Decrypt', resource: key, resourceAccount: ACCOUNTS[X], context: { 'aws:PrincipalOrgID': ORG } }, { resource: keyPolicy })).toBe('Allowed');
+    const throughDynamoDb = { 'aws:PrincipalOrgID': ORG, 'kms:ViaService': `dynamodb.${region(X)}.amazonaws.com`, 'kms:CallerAccount': ACCOUNTS[X] };
+    expect(await decide({ principal: xRole, action: 'kms:Decrypt', resource: key, resourceAccount: ACCOUNTS[X], context: throughDynamoDb }, { resource: keyPolicy })).toBe('Allowed');
+    expect(await decide({ principal: yAdmin, action: 'kms:Decrypt', resource: key, resourceAccount: ACCOUNTS[X], context: { ...throughDynamoDb, 'kms:CallerAccount': ACCOUNTS[Y] } }, { identity: [allowAll], resource: keyPolicy })).toBe('ImplicitlyDenied');
   });
 
   test("X's bus: only the platform account may put events on it", async () => {

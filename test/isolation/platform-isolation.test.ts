@@ -104,10 +104,11 @@ describe('central event bus', () => {
 describe('platform key policy: administrators and users are separate, outsiders denied', () => {
   const policy = findPolicy(platform, 'aws_kms_key', 'policy', () => true);
   const keyArn = `arn:aws:kms:${REGION}:${PLATFORM}:key/11111111-2222-3333-4444-555555555555`;
-  const call = (principal: string, action: string, orgId = ORG) =>
-    decide({ principal, action, resource: keyArn, resourceAccount: PLATFORM, context: { 'aws:PrincipalOrgID': orgId } }, { resource: policy, identity: [] });
+  const throughDynamoDb = { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com`, 'kms:CallerAccount': PLATFORM };
+  const call = (principal: string, action: string, orgId = ORG, context: Record<string, string> = throughDynamoDb) =>
+    decide({ principal, action, resource: keyArn, resourceAccount: PLATFORM, context: { 'aws:PrincipalOrgID': orgId, ...context } }, { resource: policy, identity: [] });
 
-  test('the data-access role may decrypt but not manage', async () => {
+  test('the data-access role may decrypt through DynamoDB but not manage', async () => {
     expect(await call(dataRole, 'kms:Decrypt')).toBe('Allowed');
     expect(await call(dataRole, 'kms:ScheduleKeyDeletion')).toBe('ImplicitlyDenied');
     expect(await call(dataRole, 'kms:PutKeyPolicy')).toBe('ImplicitlyDenied');

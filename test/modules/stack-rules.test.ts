@@ -24,7 +24,13 @@ function synthJson(app: App, stack: TerraformStack) {
 }
 
 const key = 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const policy = { administrators: ['arn:aws:iam::222222222222:role/admin'], users: ['arn:aws:iam::222222222222:role/app'], organizationId: 'o-abcdefghij' };
+const policy = {
+  administrators: ['arn:aws:iam::222222222222:role/admin'],
+  users: [{ principals: ['arn:aws:iam::222222222222:role/app'], via: ['dynamodb'] as const }],
+  organizationId: 'o-abcdefghij',
+  accountId: '222222222222',
+  region: 'eu-west-1',
+};
 
 describe('rules applied to every stack', () => {
   test('GIVEN data-bearing resources WHEN synthesized THEN each is protected from destroy', () => {
@@ -76,7 +82,7 @@ describe('CustomerManagedKey and its key policy', () => {
     expect(k).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
     const doc = JSON.parse(k.policy);
     const admin = doc.Statement.find((s: any) => s.Sid === 'KeyAdministration');
-    const use = doc.Statement.find((s: any) => s.Sid === 'KeyUse');
+    const use = doc.Statement.find((s: any) => s.Sid === 'KeyUseThroughDynamodb');
     expect(admin.Action).not.toContain('kms:Decrypt');
     expect(admin.Action.some((a: string) => /Encrypt|Decrypt|GenerateDataKey/.test(a))).toBe(false);
     expect(use.Action.some((a: string) => /Delete|Schedule|Put|Disable/.test(a))).toBe(false);
@@ -95,11 +101,23 @@ describe('CustomerManagedKey and its key policy', () => {
   test.each([
     ['an alias without the alias/ prefix', { alias: 'x' }, /alias must start with "alias\/".*got x/],
     ['an AWS-reserved alias', { alias: 'alias/aws/s3' }, /not "alias\/aws\/"/],
-    ['a principal that is admin and user', { users: policy.administrators }, /cannot be both key administrator and key user/],
+    ['a principal that is admin and user', { users: [{ principals: policy.administrators, via: ['s3'] }] }, /cannot be both key administrator and key user/],
     ['no administrators', { administrators: [] }, /administrators must name at least one principal/],
+    ['a key user without a service to use it through', { users: [{ principals: ['arn:aws:iam::222222222222:role/app'], via: [] }] }, /must name at least one service to use the key through/],
   ])('rejects %s', (_n, override, message) => {
     const { stack } = stackWithRules();
     expect(() => new CustomerManagedKey(stack, 'k', { description: 'd', alias: 'alias/ok', ...policy, ...(override as object) })).toThrow(message as RegExp);
+  });
+
+  test('key users reach the key only through their services, from the key account', () => {
+    const doc = keyPolicy({ ...policy, users: [{ principals: ['arn:aws:iam::222222222222:role/data'], via: ['s3', 'dynamodb'] }, { principals: ['arn:aws:iam::222222222222:role/fn'], via: ['dynamodb'] }] });
+    const uses = doc.Statement.filter((s) => s.Sid?.startsWith('KeyUse'));
+    expect(uses.map((s) => [s.Sid, s.Principal, s.Condition])).toEqual([
+      ['KeyUseThroughDynamodbAndS3', { AWS: ['arn:aws:iam::222222222222:role/data'] }, { StringEquals: { 'kms:ViaService': ['dynamodb.eu-west-1.amazonaws.com', 's3.eu-west-1.amazonaws.com'], 'kms:CallerAccount': '222222222222' } }],
+      ['KeyUseThroughDynamodb', { AWS: ['arn:aws:iam::222222222222:role/fn'] }, { StringEquals: { 'kms:ViaService': ['dynamodb.eu-west-1.amazonaws.com'], 'kms:CallerAccount': '222222222222' } }],
+      ['KeyUseGrantsForAwsResources', { AWS: ['arn:aws:iam::222222222222:role/data', 'arn:aws:iam::222222222222:role/fn'] }, { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: { 'kms:CallerAccount': '222222222222' } }],
+    ]);
+    expect(doc.Statement.filter((s) => s.Effect === 'Allow' && s.Principal !== '*' && typeof s.Principal === 'object' && s.Principal.AWS && !s.Condition && s.Sid !== 'KeyAdministration')).toEqual([]);
   });
 
   test('keyPolicy grants services only what they are given', () => {

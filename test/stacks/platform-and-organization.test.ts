@@ -74,12 +74,16 @@ describe('platform stack: identity', () => {
 });
 
 describe('platform stack: API', () => {
-  test('every route requires a Cognito token and an API key, and proxies to the tenant API function', () => {
+  test('every route goes through the Lambda authorizer and requires the API key it supplies, and proxies to the tenant API function', () => {
     const methods = values('aws_api_gateway_method');
     expect(methods).toHaveLength(TENANT_API_ROUTES.reduce((n, r) => n + r.methods.length, 0));
     const authorizer = onlyResource(platform, 'aws_api_gateway_authorizer');
-    expect(authorizer).toMatchObject({ type: 'COGNITO_USER_POOLS', identity_source: 'method.request.header.Authorization' });
-    for (const m of methods) expect(m).toMatchObject({ authorization: 'COGNITO_USER_POOLS', api_key_required: true });
+    const authorizerFn = ref('aws_lambda_function', (f) => f.function_name === 'kpz-api-authorizer');
+    expect(authorizer).toMatchObject({ type: 'TOKEN', identity_source: 'method.request.header.Authorization', authorizer_uri: `${authorizerFn}.invoke_arn}`, authorizer_result_ttl_in_seconds: 60 });
+    expect(new RegExp(authorizer.identity_validation_expression).test('Bearer aaa.bbb.ccc')).toBe(true);
+    expect(new RegExp(authorizer.identity_validation_expression).test('Basic dXNlcjpwYXNz')).toBe(false);
+    expect(onlyResource(platform, 'aws_api_gateway_rest_api').api_key_source).toBe('AUTHORIZER');
+    for (const m of methods) expect(m).toMatchObject({ authorization: 'CUSTOM', authorizer_id: expect.stringMatching(/^\$\{aws_api_gateway_authorizer\./), api_key_required: true });
     const fn = ref('aws_lambda_function', (f) => f.function_name === 'kpz-tenant-api');
     for (const i of values('aws_api_gateway_integration')) expect(i).toMatchObject({ type: 'AWS_PROXY', uri: `${fn}.invoke_arn}` });
   });
@@ -124,7 +128,7 @@ describe('platform stack: data, logs, events, alarms', () => {
 
   test('alarms on Lambda errors and API 5xx, to an encrypted topic', () => {
     const alarms = values('aws_cloudwatch_metric_alarm');
-    expect(alarms.filter((a) => a.metric_name === 'Errors' && a.namespace === 'AWS/Lambda')).toHaveLength(4);
+    expect(alarms.filter((a) => a.metric_name === 'Errors' && a.namespace === 'AWS/Lambda')).toHaveLength(5);
     expect(alarms.filter((a) => a.metric_name === '5XXError')).toHaveLength(1);
     expect(onlyResource(platform, 'aws_sns_topic').kms_master_key_id).toBe(names.kmsAlias);
     for (const a of alarms) expect(a.alarm_actions).toEqual([`arn:aws:sns:${lz.settings.regions.home}:${lz.settings.organization.platformAccountId}:${names.alarmTopic}`]);
@@ -151,7 +155,7 @@ describe('platform stack: data, logs, events, alarms', () => {
 
   test('Lambda code is bundled, zipped deterministically and referenced by hash', () => {
     const fns = values('aws_lambda_function');
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(5);
     for (const f of fns) {
       expect(f).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler', tracing_config: { mode: 'Active' } });
       expect(f.filename).toMatch(/^assets\/.+\/[0-9a-f]{64}\/[a-z-]+\.zip$/);

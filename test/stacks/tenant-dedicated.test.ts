@@ -1,5 +1,5 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { isProtectedResourceType, KMS_KEY_ATTRIBUTES, PROTECTED_RESOURCE_TYPES, readConfigPath, REPLACEMENT_ATTRIBUTES } from '../../terraform/protected-resources';
+import { isProtectedResourceType, replacementCauses, KMS_KEY_ATTRIBUTES, PROTECTED_RESOURCE_TYPES, readConfigPath, REPLACEMENT_ATTRIBUTES } from '../../terraform/protected-resources';
 import { platformNames, tenantNames } from '../../model/names';
 import { TenantManifest } from '../../model/schema/tenant';
 import { exampleLandingZone, onlyResource, resourceBlocks, resources, stackJson, synthTo, TfJson, withTenant } from '../helpers/synth';
@@ -62,7 +62,8 @@ describe('L2 tenant stack (harbor-logistics: a new account)', () => {
     const policy = JSON.parse(key.policy);
     const sid = (s: string) => policy.Statement.find((x: TfJson) => x.Sid === s);
     expect(sid('KeyAdministration').Principal.AWS).toEqual([`arn:aws:iam::${CREATED_ACCOUNT}:role/LandingZoneDeployment`, `arn:aws:iam::${CREATED_ACCOUNT}:role/LandingZoneBreakGlass`]);
-    expect(sid('KeyUse').Principal.AWS).toEqual([`arn:aws:iam::${CREATED_ACCOUNT}:role/${own.dataAccessRole}`, `arn:aws:iam::${CREATED_ACCOUNT}:role/${own.backupRole}`]);
+    expect(sid('KeyUseThroughDynamodbAndS3').Principal.AWS).toEqual([`arn:aws:iam::${CREATED_ACCOUNT}:role/${own.dataAccessRole}`]);
+    expect(sid('KeyUseThroughBackupAndDynamodbAndS3').Principal.AWS).toEqual([`arn:aws:iam::${CREATED_ACCOUNT}:role/${own.backupRole}`]);
     expect(sid('DenyOutsideOrganization').Condition.StringNotEquals['aws:PrincipalOrgID']).toBe(ORG);
     expect(onlyResource(json, 'aws_kms_alias').name).toBe(own.kmsAlias);
   });
@@ -179,7 +180,7 @@ describe('L3 tenant stacks', () => {
     expect(onlyResource(imported, 'aws_cognito_user_pool')).toMatchObject({ provider: 'aws.tenant', name: tenantNames(lz.settings, 'meridian-bank').userPool });
     expect(onlyResource(imported, 'aws_api_gateway_rest_api').provider).toBe('aws.tenant');
     const fns = inTenantAccount(imported, 'aws_lambda_function');
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(5);
     for (const f of fns) {
       expect(f.s3_bucket).toBe(lz.settings.platform.artifactsBucket);
       expect(f.s3_key).toMatch(/^app\/3\.1\.4\/[a-z-]+\.zip$/);
@@ -236,9 +237,19 @@ describe('offboarding a dedicated tenant keeps data and keys, removes access', (
     const before = resourceBlocks(stackJson(result, 'tenant-harbor-logistics'));
     const after = resourceBlocks(json);
     for (const [address, block] of before) {
-      if (!isProtectedResourceType(address.split('.')[0])) continue;
+      const type = address.split('.')[0];
+      if (!isProtectedResourceType(type)) continue;
       expect([address, after.get(address)?.lifecycle?.prevent_destroy]).toEqual([address, true]);
-      expect(after.get(address)).toEqual(block);
+      if (type === 'aws_kms_key') {
+        // The key stays; its policy stops naming the removed data-access role (an in-place update).
+        const { policy, depends_on: _d, ...rest } = after.get(address)!;
+        const { policy: _p, depends_on: _e, ...restBefore } = block;
+        expect(rest).toEqual(restBefore);
+        expect(policy).not.toContain(own.dataAccessRole);
+        expect(replacementCauses(type, ['policy', 'depends_on'])).toEqual([]);
+      } else {
+        expect(after.get(address)).toEqual(block);
+      }
     }
     expect(registryEntries(json)[0].entry).toMatchObject({ status: 'offboarding', offboarding: { retentionDays: 90 } });
   });

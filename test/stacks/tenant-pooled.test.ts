@@ -26,6 +26,8 @@ describe('L1 tenant stack (active)', () => {
       status: 'active',
       displayName: 'Bluefin Analytics',
       appVersion: lz.settings.platform.appVersion,
+      servedBy: 'platform',
+      quota: lz.settings.platform.quotas.L1,
       apiKeyId: expect.stringMatching(/^\$\{aws_api_gateway_api_key\..+\.id\}$/),
       data: {
         mode: 'pooled',

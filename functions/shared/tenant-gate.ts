@@ -1,0 +1,14 @@
+/**
+ * Whether this app may act for a tenant: the one decision every function makes before it
+ * issues a token, records a user, authorizes a request or touches data. A tenant is served
+ * only by the app its registry entry names (model/profile.ts decides which) and only while it
+ * is active.
+ */
+import type { AppHost, RegistryEntry } from './contracts';
+
+/** Why the app refuses the tenant (for the logs, never for the caller), or undefined. */
+export function refusalOf(entry: RegistryEntry, app: AppHost): string | undefined {
+  if (entry.servedBy !== app) return `tenant is served by the ${entry.servedBy === 'tenant' ? "tenant's own" : 'platform'} app, not this (${app}) app`;
+  if (entry.status !== 'active') return `tenant is ${entry.status}`;
+  return undefined;
+}
