@@ -7,13 +7,13 @@ import { collectDesiredEvidence, collectStateEvidence, directoryReader } from '.
 import { platformNames, tenantNames } from '../../model/names';
 import { defaultOuId } from '../helpers/apply-simulator';
 import { editState, stateResource, writeStates } from '../helpers/state-fixtures';
-import { exampleLandingZone, synthTo, tempDir } from '../helpers/synth';
+import { fixtureLandingZone, synthTo, tempDir } from '../helpers/synth';
 
 /**
  * Each rule, on state documents in the real version-4 format (what applying the example
  * syntheses leaves), passes on the clean state and fails on a deliberately broken copy.
  */
-const lz = exampleLandingZone();
+const lz = fixtureLandingZone();
 const result = synthTo(lz);
 const clean = tempDir('lz-audit-clean-');
 writeStates(lz, result, clean);

@@ -5,15 +5,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { inputsRead } from '../../audit/model';
 import { runAudit } from '../../audit/run';
 import { lz } from '../helpers/cli';
-import { REPO_ROOT } from '../helpers/fixture';
+import { FIXTURE_TENANTS, REPO_ROOT } from '../helpers/fixture';
 import { editState, stateResource, writeStates } from '../helpers/state-fixtures';
-import { exampleLandingZone, synthTo, tempDir } from '../helpers/synth';
+import { fixtureLandingZone, synthTo, tempDir } from '../helpers/synth';
 
-const example = exampleLandingZone();
+const example = fixtureLandingZone();
 const states = tempDir('lz-cli-audit-');
 writeStates(example, synthTo(example), states);
 const env = { SOURCE_DATE_EPOCH: '1790000000' };
-const run = (args: string[], cwd = REPO_ROOT) => lz(['--no-history', 'audit', ...args], cwd, env);
+const run = (args: string[], cwd = REPO_ROOT) => lz(['--tenants', FIXTURE_TENANTS, '--no-history', 'audit', ...args], cwd, env);
 
 describe('lz audit', () => {
   test('desired state (no source given): every format written, exit 0', async () => {
