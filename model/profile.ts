@@ -207,7 +207,7 @@ export function tenantProfile(settings: LandingZoneSettings, tenant: TenantManif
   const byok = byokOf(tenant, own.byokKmsAlias);
   const ownApp = byok.state === 'in-effect';
   const encryption = tenant.encryption;
-  let dataKey: DataKey = { kind: 'landing-zone', ref: { alias: own.kmsAlias }, controlledBy: 'landing-zone', label: `the tenant key ${own.kmsAlias}` };
+  let dataKey: DataKey = { kind: 'landing-zone', ref: { alias: own.kmsAlias }, controlledBy: 'landing-zone', label: `the landing-zone key ${own.kmsAlias}` };
   if (ownApp && encryption?.byok === 'customer-key') dataKey = { kind: 'customer-key', ref: { arn: encryption.keyArn! }, controlledBy: 'customer', label: `the customer key ${encryption.keyArn}` };
   else if (ownApp) dataKey = { kind: 'byok-imported', ref: { alias: own.byokKmsAlias }, controlledBy: 'customer', label: `the BYOK key ${own.byokKmsAlias}` };
 
