@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
+import { sharedStacks, tenantStacks } from '../model/inventory';
 import { LandingZone } from '../model/validate';
 import { synthesizeLandingZone } from '../stacks/synthesize';
 import { RuleContext } from './context';
@@ -76,7 +77,7 @@ async function gatherEvidence(lz: LandingZone, tenants: LandingZone['tenants'], 
   if (choice.kind === 'state-dir' || choice.kind === 's3') {
     let reader: StateReader;
     if (choice.kind === 'state-dir') {
-      if (!fs.existsSync(choice.dir)) throw new AuditInputError(`--state-dir ${choice.dir} does not exist`);
+      checkStateDir(choice.dir, tenants);
       reader = directoryReader(choice.dir);
     } else {
       reader = s3Reader(deps.s3 ?? new S3Client({ region: lz.settings.state.region }), lz.settings.state.bucket);
@@ -90,6 +91,20 @@ async function gatherEvidence(lz: LandingZone, tenants: LandingZone['tenants'], 
     return { source: 'desired', evidence: collectDesiredEvidence(tenants, result.outdir) };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A state folder the audit can read: it exists, is a folder, and holds the state of at least one
+ * audited stack. A folder with none (the wrong folder, or one not laid out like the bucket) is
+ * one clear error instead of a finding per missing stack.
+ */
+function checkStateDir(dir: string, tenants: LandingZone['tenants']): void {
+  if (!fs.existsSync(dir)) throw new AuditInputError(`--state-dir ${dir} does not exist`);
+  if (!fs.statSync(dir).isDirectory()) throw new AuditInputError(`--state-dir ${dir} is not a folder (expected the state files laid out like the state bucket)`);
+  const keys = [...new Set([...sharedStacks().filter((s) => s.kind !== 'bootstrap'), ...tenants.flatMap((t) => tenantStacks(t.profile))].map((s) => s.stateKey))];
+  if (!keys.some((key) => fs.existsSync(path.join(dir, key)) || fs.existsSync(path.join(dir, `${key}.json`)))) {
+    throw new AuditInputError(`--state-dir ${dir} holds no state file of the ${keys.length} audited stacks (expected the bucket's layout, e.g. ${path.join(dir, keys[keys.length - 1])}, or <key>.json from terraform show -json)`);
   }
 }
 

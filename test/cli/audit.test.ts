@@ -58,6 +58,17 @@ describe('lz audit', () => {
     expect((await run(['--state-dir', '/no/such/dir'])).stderr).toMatch(/does not exist/);
   });
 
+  test('--state-dir without any state file of the audited stacks: one line, exit 1, no report', async () => {
+    const empty = tempDir();
+    fs.writeFileSync(path.join(empty, 'notes.txt'), 'not a state file');
+    const out = tempDir();
+    const r = await run(['--state-dir', empty, '--out', out]);
+    expect([r.code, r.stdout, r.stderr.trim().split('\n')]).toEqual([1, '', [expect.stringMatching(new RegExp(`^✗ --state-dir ${empty} holds no state file of the 14 audited stacks \\(expected the bucket's layout, e\\.g\\. .*tenants/pinecrest-schools/tenant\\.tfstate, or <key>\\.json from terraform show -json\\)$`))]]);
+    expect(fs.readdirSync(out)).toEqual([]);
+    const notADir = await run(['--state-dir', path.join(empty, 'notes.txt')]);
+    expect([notADir.code, notADir.stderr.trim()]).toEqual([1, expect.stringMatching(/--state-dir .*notes\.txt is not a folder/)]);
+  });
+
   test('--from-s3 reads the state bucket through the AWS SDK', async () => {
     const client = new S3Client({ region: 'eu-west-1' });
     const s3 = mockClient(client);
