@@ -1,10 +1,10 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { formatDiagnostic, hasErrors, ValidationFailed } from '../model/diagnostics';
-import { baseRevision } from '../git/git';
+import { baseRevision, gitToplevel, tryResolveCommit } from '../git/git';
 import { PendingManifest } from '../model/load';
 import { LandingZone, validateLandingZone, ValidationResult } from '../model/validate';
-import { CliError } from './cli-error';
+import { CliError, UsageError } from './cli-error';
 import { CliIO } from './io';
 
 /** The global options every command shares: where the settings and manifests are. */
@@ -25,9 +25,24 @@ export function addLandingZoneOptions(program: Command): Command {
     .option('--no-history', 'skip the checks that compare with the base revision');
 }
 
-/** The base revision of a change: --base, else $LZ_BASE_REF, else HEAD (one definition: git/git.ts baseRevision). */
+/**
+ * The base revision of a change: --base, else $LZ_BASE_REF, else HEAD (one definition:
+ * git/git.ts baseRevision; an empty value counts as not given). A revision the user named that
+ * does not exist in the repository of the manifests is a usage error (exit 2) for every command;
+ * the default HEAD of a repository without commits is left to the command (validate skips the
+ * history checks with a warning, affected and plan have nothing to compare with).
+ */
 export function baseRefOf(cmd: Command, io: CliIO): string {
-  return baseRevision((cmd.optsWithGlobals() as { base?: string }).base, io.env);
+  const o = cmd.optsWithGlobals() as { base?: string; tenants: string };
+  const ref = baseRevision(o.base, io.env);
+  const named = o.base ? '--base' : io.env.LZ_BASE_REF ? '$LZ_BASE_REF' : undefined;
+  if (named) {
+    const top = gitToplevel(path.resolve(io.cwd, o.tenants));
+    if (top !== undefined && tryResolveCommit(top, ref) === undefined) {
+      throw new UsageError(`${named} ${ref}: no such git revision in ${top} (a branch, tag or commit is valid; in CI fetch the history, e.g. actions/checkout with fetch-depth: 0)`);
+    }
+  }
+  return ref;
 }
 
 export function landingZoneOptions(cmd: Command, io: CliIO): LandingZoneOptions {

@@ -101,8 +101,8 @@ describe('lz affected on a generated tenant set (manifests in their own reposito
 
   test('errors name the problem: unknown revision, no repository', async () => {
     const bad = await lz([...fixtureArgs(fx), '--base', 'no-such-branch', 'affected'], fx.root);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/git revision "no-such-branch" does not exist .*fetch-depth: 0/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--base no-such-branch: no such git revision in .*fetch-depth: 0/);
     const plain = tempDir();
     fs.cpSync(fx.root, plain, { recursive: true, filter: (src) => !src.includes(`${path.sep}.git`) });
     const none = await lz(['--settings', path.join(plain, 'landing-zone.yaml'), '--tenants', path.join(plain, 'tenants'), '--no-history', 'affected'], plain);
