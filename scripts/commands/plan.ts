@@ -10,6 +10,7 @@ import {
   addSelectionOptions,
   addTerraformOptions,
   addWorkOptions,
+  checkPipelinePaths,
   emitReport,
   loadSyntheses,
   parseParallelism,
@@ -42,6 +43,7 @@ export function registerPlan(program: Command, io: CliIO): void {
   cmd.action(async (opts: PlanCommandOptions, c: Command) => {
     if (opts.offline && opts.online) throw new UsageError('--offline and --online exclude each other');
     const parallelism = parseParallelism(opts.parallelism);
+    checkPipelinePaths(opts, io);
     const mode = await planMode(opts, io);
     const lzOpts = landingZoneOptions(c, io);
     const lz = loadValidLandingZone(lzOpts, io);

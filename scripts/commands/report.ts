@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { Command, Option } from 'commander';
 import { stableStringify } from '../../format/stable-json';
 import { ExpectedStack, mergeReports, PipelineReport, ReportMergeError, reportPassed, totals } from '../../pipeline/report';
@@ -7,6 +6,7 @@ import { renderMarkdown } from '../../pipeline/report-markdown';
 import { renderText } from '../../pipeline/report-text';
 import { CliError } from '../cli-error';
 import { CliIO } from '../io';
+import { inputFile, outputFile, writeOutputFile } from '../paths';
 import { readReportFile } from '../report-files';
 
 /**
@@ -29,8 +29,9 @@ export function registerReport(program: Command, io: CliIO): void {
     .addOption(new Option('--format <format>', 'what to print').choices(['text', 'markdown', 'json']).default('markdown'))
     .option('--out <file>', 'write the summary here instead of printing it')
     .action((files: string[], opts: ReportCommandOptions) => {
-      const reports = files.map((f) => readReportFile(path.resolve(io.cwd, f)));
-      const affected = opts.expect ? readAffected(path.resolve(io.cwd, opts.expect)) : undefined;
+      const out = opts.out ? outputFile('--out', opts.out, io.cwd) : undefined;
+      const reports = files.map((f) => readReportFile(inputFile('report', f, io.cwd, 'a JSON report of lz plan or lz apply')));
+      const affected = opts.expect ? readAffected(inputFile('--expect', opts.expect, io.cwd, 'the output of lz affected --format json'), opts.expect) : undefined;
       if (reports.length === 0 && !affected) throw new CliError('no reports to merge: name JSON reports, or --expect with the affected stacks');
       let merged;
       try {
@@ -40,7 +41,7 @@ export function registerReport(program: Command, io: CliIO): void {
         throw e;
       }
       const text = opts.format === 'json' ? stableStringify(merged) : opts.format === 'markdown' ? renderMarkdown(merged) : renderText(merged);
-      if (opts.out) fs.writeFileSync(path.resolve(io.cwd, opts.out), text.endsWith('\n') ? text : `${text}\n`);
+      if (out) writeOutputFile(out, text.endsWith('\n') ? text : `${text}\n`);
       else io.out(text);
       if (!reportPassed(merged)) {
         const t = totals(merged);
@@ -49,10 +50,14 @@ export function registerReport(program: Command, io: CliIO): void {
     });
 }
 
-function readAffected(file: string): { expected: ExpectedStack[]; base: PipelineReport['base']; head: PipelineReport['head'] } {
-  if (!fs.existsSync(file)) throw new CliError(`--expect: ${file} does not exist`);
-  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { stacks?: Array<Record<string, unknown>>; base?: { ref: string; commit: string }; head?: PipelineReport['head'] };
-  if (!Array.isArray(doc.stacks) || !doc.base || !doc.head) throw new CliError(`--expect: ${file} is not the output of lz affected --format json (it needs "base", "head" and "stacks")`);
+function readAffected(file: string, shown: string): { expected: ExpectedStack[]; base: PipelineReport['base']; head: PipelineReport['head'] } {
+  let doc: { stacks?: Array<Record<string, unknown>>; base?: { ref: string; commit: string }; head?: PipelineReport['head'] };
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new CliError(`--expect ${shown}: is not JSON (${(e as Error).message}); expected the output of lz affected --format json`);
+  }
+  if (!doc || typeof doc !== 'object' || !Array.isArray(doc.stacks) || !doc.base || !doc.head) throw new CliError(`--expect ${shown}: is not the output of lz affected --format json (it needs "base", "head" and "stacks")`);
   const expected = doc.stacks.map((s) => ({
     stack: String(s.name),
     kind: s.kind as ExpectedStack['kind'],

@@ -12,6 +12,7 @@ import { RevisionSynthesisError } from '../../pipeline/revision-synthesis';
 import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses } from '../../pipeline/workspace';
 import { CliError, EXIT_FINDINGS } from '../cli-error';
 import { CliIO } from '../io';
+import { outputFolder } from '../paths';
 import { baseRefOf, LandingZoneOptions, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 import { reportTime, runAudit } from '../../audit/run';
 import { auditSummary } from '../../audit/summary';
@@ -39,6 +40,9 @@ export function registerRun(program: Command, io: CliIO): void {
     .option('--work-dir <dir>', 'where the base revision is synthesized for the offline plan', DEFAULT_WORK_DIR)
     .option('--audit-out <dir>', 'where the audit reports go', 'audit-report')
     .action(async (opts: { out: string; workDir: string; auditOut: string }, cmd: Command) => {
+      outputFolder('--out', opts.out, io.cwd);
+      outputFolder('--work-dir', opts.workDir, io.cwd);
+      outputFolder('--audit-out', opts.auditOut, io.cwd);
       const lzOpts = landingZoneOptions(cmd, io);
       const t0 = Date.now();
       const lz = loadValidLandingZone(lzOpts, io);

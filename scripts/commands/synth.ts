@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { CliIO } from '../io';
+import { outputFolder } from '../paths';
 import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 import { stackTable, synthesize } from '../synthesis';
 
@@ -22,6 +23,7 @@ export function registerSynth(program: Command, io: CliIO): void {
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .option('--bootstrap-local-state', 'keep the bootstrap stack state in .lz/bootstrap.tfstate (first apply, before the state bucket exists)')
     .action((opts: SynthCommandOptions, cmd: Command) => {
+      outputFolder('--out', opts.out, io.cwd);
       const lz = loadValidLandingZone(landingZoneOptions(cmd, io), io);
       const started = Date.now();
       const result = synthesize(lz, opts, io);
