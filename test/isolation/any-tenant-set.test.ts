@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { coverageManifest } from '../../bench/tenant-set';
+import { lifecycleManifest } from '../../bench/tenant-set';
 import { SynthResult } from '../../stacks/synthesize';
 import { makeFixture } from '../helpers/fixture';
 import { checkIsolation } from '../helpers/isolation';
@@ -34,7 +34,7 @@ describe('isolation checks for any tenant set', () => {
   });
 
   test('a generated set covering every tier, status and BYOK mode keeps the contract', async () => {
-    const fx = makeFixture({ tenants: Object.fromEntries(Array.from({ length: 24 }, (_, i) => coverageManifest(i)).map((m) => [`${m.id}.yaml`, stringify(m)])) });
+    const fx = makeFixture({ tenants: Object.fromEntries(Array.from({ length: 24 }, (_, i) => lifecycleManifest(i)).map((m) => [`${m.id}.yaml`, stringify(m)])) });
     try {
       const set = fixtureLandingZone(fx.tenantsDir);
       const outcome = await checkIsolation(set, synthTo(set));
