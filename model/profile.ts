@@ -2,7 +2,7 @@ import { SESSION_VENDING_FUNCTIONS } from '../functions/shared/contracts';
 import { platformNames, tenantNames } from './names';
 import { LandingZoneSettings } from './schema/settings';
 import { BYOK_MODES, TenantManifest, TenantStatus } from './schema/tenant';
-import { isDedicated, Tier } from './tiers';
+import { isDedicated, Tier, TIER_RANK } from './tiers';
 
 /**
  * What a tenant's tier means, decided once: `tenantProfile(settings, manifest)` is the one
@@ -64,6 +64,13 @@ export interface TenantProfile {
   readonly access: AccessState;
   /** Data-bearing resources carry prevent_destroy (lifted only by an acknowledged offboarding). */
   readonly destroyProtection: boolean;
+  /**
+   * An acknowledged tier downgrade (`acknowledgements.tierDowngrade`): the tier the tenant moves
+   * down from. The resources of that tier which this tier does not have are released, never
+   * destroyed: Terraform stops managing the data-bearing ones (all of the tenant account's, when
+   * the tenant leaves it for L1) and they stay in AWS with their data.
+   */
+  readonly releasedFrom?: Tier;
 }
 
 /** Which account a resource of the tenant lives in. */
@@ -168,6 +175,11 @@ function byokOf(tenant: TenantManifest, byokKeyAlias: string): ByokProfile {
   };
 }
 
+function releasedFromOf(tenant: TenantManifest): { releasedFrom?: Tier } {
+  const from = tenant.acknowledgements?.tierDowngrade?.from;
+  return from !== undefined && TIER_RANK[from] > TIER_RANK[tenant.tier] ? { releasedFrom: from } : {};
+}
+
 function ouOf(tenant: TenantManifest): OuKey {
   if (tenant.status === 'offboarding') return 'suspended';
   return tenant.tier === 'L3' ? 'tenantsL3' : 'tenantsL2';
@@ -184,6 +196,7 @@ export function tenantProfile(settings: LandingZoneSettings, tenant: TenantManif
     status: tenant.status,
     access: { signIn: tenant.status === 'active', apiKey: !offboarding, eventRouting: !offboarding },
     destroyProtection: !(offboarding && tenant.acknowledgements?.dataDestruction !== undefined),
+    ...releasedFromOf(tenant),
   };
 
   if (!isDedicated(tenant.tier)) {
