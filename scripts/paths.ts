@@ -37,34 +37,30 @@ function reason(e: NodeJS.ErrnoException): string {
   }
 }
 
-/** A file the command reads: it exists, is a file and can be read. Returns the absolute path. */
-export function inputFile(flag: string, value: string, cwd: string, what = 'a file'): string {
-  const file = path.resolve(cwd, value);
-  const s = stat(file);
+/** A path the command reads: it exists, is of the expected kind and can be read. Returns the absolute path. */
+function input(kind: 'file' | 'folder', flag: string, value: string, cwd: string, what: string): string {
+  const target = path.resolve(cwd, value);
+  const s = stat(target);
   if (s === undefined) throw problem(flag, value, `does not exist (expected ${what})`);
   if (!(s instanceof fs.Stats)) throw problem(flag, value, `cannot be read: ${reason(s)}`);
-  if (!s.isFile()) throw problem(flag, value, `is a folder, not ${what}`);
+  if (kind === 'file' ? !s.isFile() : !s.isDirectory()) throw problem(flag, value, `is a ${kind === 'file' ? 'folder' : 'file'}, not ${what}`);
   try {
-    fs.closeSync(fs.openSync(file, 'r'));
+    if (kind === 'file') fs.closeSync(fs.openSync(target, 'r'));
+    else fs.readdirSync(target);
   } catch (e) {
     throw problem(flag, value, `cannot be read: ${reason(e as NodeJS.ErrnoException)}`);
   }
-  return file;
+  return target;
 }
 
-/** A folder the command reads: it exists, is a folder and can be listed. Returns the absolute path. */
+/** A file the command reads. */
+export function inputFile(flag: string, value: string, cwd: string, what = 'a file'): string {
+  return input('file', flag, value, cwd, what);
+}
+
+/** A folder the command reads (it can be listed). */
 export function inputFolder(flag: string, value: string, cwd: string, what = 'a folder'): string {
-  const dir = path.resolve(cwd, value);
-  const s = stat(dir);
-  if (s === undefined) throw problem(flag, value, `does not exist (expected ${what})`);
-  if (!(s instanceof fs.Stats)) throw problem(flag, value, `cannot be read: ${reason(s)}`);
-  if (!s.isDirectory()) throw problem(flag, value, `is a file, not ${what}`);
-  try {
-    fs.readdirSync(dir);
-  } catch (e) {
-    throw problem(flag, value, `cannot be read: ${reason(e as NodeJS.ErrnoException)}`);
-  }
-  return dir;
+  return input('folder', flag, value, cwd, what);
 }
 
 /** The nearest folder that exists on the way up from `dir`, checked to be a writable folder. */
