@@ -17,12 +17,17 @@ describe('onboarding a tenant of each tier with lz new-tenant', () => {
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   test('the copy passes the general test of tenants/ once the printed steps are done', async () => {
-    const before = fs.readdirSync(path.join(root, 'tenants')).filter((f) => f.endsWith('.yaml')).length;
+    const existing = fs.readdirSync(path.join(root, 'tenants')).filter((f) => f.endsWith('.yaml'));
+    const before = existing.length;
+    // Ids no tenant of the live set has, whatever it holds.
+    let n = 0;
+    while (existing.some((f) => f.startsWith(`onb${n}-`))) n++;
+    const id = (tier: string) => `onb${n}-${tier}`;
     const owner = ['--owner-name', 'Ana Silva', '--owner-email', 'ana@onboarded.example'];
     const added = [
-      await lz(['new-tenant', '--id', 'zz-pooled', '--name', 'Pooled Newcomer', '--tier', 'L1', ...owner], root),
-      await lz(['new-tenant', '--id', 'zz-dedicated', '--name', 'Dedicated Newcomer', '--tier', 'L2', ...owner, '--account-email', 'aws+zz-dedicated@onboarded.example', '--region', 'eu-central-1'], root),
-      await lz(['new-tenant', '--id', 'zz-stack', '--name', 'Stack Newcomer', '--tier', 'L3', ...owner, '--account-email', 'aws+zz-stack@onboarded.example', '--approver', '@zz-stack/cab'], root),
+      await lz(['new-tenant', '--id', id('pooled'), '--name', 'Pooled Newcomer', '--tier', 'L1', ...owner], root),
+      await lz(['new-tenant', '--id', id('data'), '--name', 'Dedicated Newcomer', '--tier', 'L2', ...owner, '--account-email', `aws+${id('data')}@onboarded.example`, '--region', 'eu-central-1'], root),
+      await lz(['new-tenant', '--id', id('stack'), '--name', 'Stack Newcomer', '--tier', 'L3', ...owner, '--account-email', `aws+${id('stack')}@onboarded.example`, '--approver', `@${id('stack')}/cab`], root),
     ];
     expect(added.map((r) => [r.code, r.stderr.split('\n').filter((l) => / error /.test(l))])).toEqual([[0, []], [0, []], [0, []]]);
     expect(fs.readdirSync(path.join(root, 'tenants')).filter((f) => f.endsWith('.yaml'))).toHaveLength(before + 3);

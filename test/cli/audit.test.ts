@@ -66,7 +66,7 @@ describe('lz audit', () => {
     expect([r.code, r.stdout, r.stderr.trim().split('\n')]).toEqual([1, '', [expect.stringMatching(new RegExp(`^✗ --state-dir ${empty} holds no state file of the 14 audited stacks \\(expected the bucket's layout, e\\.g\\. .*tenants/pinecrest-schools/tenant\\.tfstate, or <key>\\.json from terraform show -json\\)$`))]]);
     expect(fs.readdirSync(out)).toEqual([]);
     const notADir = await run(['--state-dir', path.join(empty, 'notes.txt')]);
-    expect([notADir.code, notADir.stderr.trim()]).toEqual([1, expect.stringMatching(/--state-dir .*notes\.txt is not a folder/)]);
+    expect([notADir.code, notADir.stderr.trim()]).toEqual([1, expect.stringMatching(/^✗ --state-dir .*notes\.txt: is a file, not a folder of state files/)]);
   });
 
   test('--from-s3 reads the state bucket through the AWS SDK', async () => {
