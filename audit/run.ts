@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { sharedStacks, tenantStacks } from '../model/inventory';
 import { LandingZone } from '../model/validate';
 import { synthesizeLandingZone } from '../stacks/synthesize';
 import { RuleContext } from './context';
@@ -91,8 +92,7 @@ interface Gathered {
 
 async function gatherEvidence(lz: LandingZone, tenants: LandingZone['tenants'], choice: AuditEvidenceChoice, deps: AuditDeps, repoDir: string): Promise<Gathered> {
   if (choice.kind === 'state-dir') {
-    if (!fs.existsSync(choice.dir)) throw new AuditInputError(`--state-dir ${choice.label ?? choice.dir} does not exist`);
-    if (!fs.statSync(choice.dir).isDirectory()) throw new AuditInputError(`--state-dir ${choice.label ?? choice.dir} is a file, not a folder of state files`);
+    checkStateDir(choice.dir, choice.label ?? choice.dir, tenants);
     const where = displayPath(choice.dir, repoDir);
     return {
       source: 'state',
@@ -148,6 +148,20 @@ function provenanceOf(repoDir: string, gathered: Gathered, live: boolean): Prove
 }
 
 const TOOL_VERSION: string = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * A state folder the audit can read: it exists, is a folder, and holds the state of at least one
+ * audited stack. A folder with none (the wrong folder, or one not laid out like the bucket) is
+ * one clear error instead of a finding per missing stack.
+ */
+function checkStateDir(dir: string, shown: string, tenants: LandingZone['tenants']): void {
+  if (!fs.existsSync(dir)) throw new AuditInputError(`--state-dir ${shown} does not exist`);
+  if (!fs.statSync(dir).isDirectory()) throw new AuditInputError(`--state-dir ${shown} is not a folder (expected the state files laid out like the state bucket)`);
+  const keys = [...new Set([...sharedStacks().filter((s) => s.kind !== 'bootstrap'), ...tenants.flatMap((t) => tenantStacks(t.profile))].map((s) => s.stateKey))];
+  if (!keys.some((key) => fs.existsSync(path.join(dir, key)) || fs.existsSync(path.join(dir, `${key}.json`)))) {
+    throw new AuditInputError(`--state-dir ${shown} holds no state file of the ${keys.length} audited stacks (expected the bucket's layout, e.g. ${path.join(dir, keys[keys.length - 1])}, or <key>.json from terraform show -json)`);
+  }
+}
 
 /** Gathers the evidence, runs the rules, writes the reports. */
 export async function runAudit(lz: LandingZone, opts: AuditRunOptions, deps: AuditDeps = {}): Promise<AuditRun> {

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { generatedManifest, writeTenantSet } from './tenant-set';
+import { BenchClone, cloneWithTenants } from './clone';
+import { generatedManifest } from './tenant-set';
 
 /**
  * `npm run bench [-- SIZE...]` (default 100 1000): for each size, a clone of this working tree
@@ -22,9 +23,7 @@ import { generatedManifest, writeTenantSet } from './tenant-set';
  *
  * Peak memory is per process: the command's own, and the largest of its synthesis workers.
  */
-const root = path.resolve(__dirname, '..');
 const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-bench-'));
 
 interface Run {
   readonly seconds: number;
@@ -52,27 +51,6 @@ function lz(repo: string, args: ReadonlyArray<string>): Run {
   return { seconds, maxRssMb: record.maxRssMb, out: record.out };
 }
 
-function git(repo: string, ...args: string[]): void {
-  const r = spawnSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** A copy of this working tree (code, not caches) with `size` generated tenants, committed. */
-function repoWith(size: number): string {
-  const repo = path.join(work, `repo-${size}`);
-  const skip = new Set(['node_modules', '.git', 'cdktf.out', '.lz', 'coverage', 'test-artifacts', 'audit-report']);
-  fs.mkdirSync(repo);
-  for (const entry of fs.readdirSync(root)) if (!skip.has(entry)) fs.cpSync(path.join(root, entry), path.join(repo, entry), { recursive: true });
-  fs.symlinkSync(path.join(root, 'node_modules'), path.join(repo, 'node_modules'), 'dir');
-  const tenants = path.join(repo, 'tenants');
-  for (const f of fs.readdirSync(tenants)) if (f.endsWith('.yaml')) fs.rmSync(path.join(tenants, f));
-  writeTenantSet(tenants, size);
-  git(repo, 'init', '-q');
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', `${size} tenants`);
-  return repo;
-}
-
 function workerPeak(run: Run): number | undefined {
   const m = /peak (\d+) MB/.exec(run.out);
   return m ? Number(m[1]) : undefined;
@@ -95,7 +73,8 @@ function row(size: number, figure: string, run: Run, reference?: Run, workers?: 
 try {
   console.log(`node ${process.version}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
   for (const size of sizes.length > 0 ? sizes : [100, 1000]) {
-    const repo = repoWith(size);
+    const bench: BenchClone = cloneWithTenants('lz-bench-', size);
+    const repo = bench.clone;
     const noHistory = ['--no-history'];
     row(size, 'validate, cold', lz(repo, [...noHistory, '--no-cache', 'validate']));
     lz(repo, [...noHistory, 'validate']);
@@ -121,14 +100,14 @@ try {
     row(size, 'affected, one changed manifest', changedAffected, single);
     const wantChanged = [`tenant-${String(changed.id)} (changed)`];
     if (JSON.stringify(affectedStacks(changedAffected)) !== JSON.stringify(wantChanged)) problems.push(`${size}: affected reported ${affectedStacks(changedAffected).join(', ')}, expected ${wantChanged.join(', ')}`);
-    git(repo, 'checkout', '-q', '--', 'tenants');
+    bench.git('checkout', '-q', '--', 'tenants');
     const added = generatedManifest(size, 'L2');
     writeManifest(repo, added);
     const addedAffected = lz(repo, ['affected', '--format', 'json']);
     row(size, 'affected, one added manifest', addedAffected, single);
     const wantAdded = [`account-${String(added.id)} (added)`, `tenant-${String(added.id)} (added)`];
     if (JSON.stringify(affectedStacks(addedAffected)) !== JSON.stringify(wantAdded)) problems.push(`${size}: affected reported ${affectedStacks(addedAffected).join(', ')}, expected ${wantAdded.join(', ')}`);
-    fs.rmSync(repo, { recursive: true, force: true });
+    bench.remove();
   }
   const widths = [7, 52, 9, 6, 20];
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
@@ -136,6 +115,7 @@ try {
   for (const r of rows) console.log(line(r));
   for (const p of problems) console.error(`✗ ${p}`);
   if (problems.length > 0) process.exitCode = 1;
-} finally {
-  fs.rmSync(work, { recursive: true, force: true });
+} catch (e) {
+  console.error((e as Error).message);
+  process.exitCode = 1;
 }

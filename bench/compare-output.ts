@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { coverageManifest } from './tenant-set';
+import { lifecycleManifest } from './tenant-set';
 
 /**
  * `npm run compare-output -- [REF] [N]`: proves that a code change leaves the synthesized output
@@ -59,7 +59,7 @@ try {
   const generated = path.join(work, 'generated');
   fs.mkdirSync(generated);
   for (let i = 0; i < count; i++) {
-    const m = coverageManifest(i);
+    const m = lifecycleManifest(i);
     fs.writeFileSync(path.join(generated, `${m.id}.yaml`), stringify(m));
   }
   const settings = path.join(root, 'landing-zone.yaml');

@@ -17,7 +17,11 @@ export function tierFor(i: number, n: number, mix: TierMix = DEFAULT_MIX): 'L1' 
   return i < l1 ? 'L1' : i < l1 + l2 ? 'L2' : 'L3';
 }
 
-/** A realistic, valid manifest for generated tenant number `i` (ids sort in generation order). */
+/**
+ * A realistic, valid manifest for generated tenant number `i` (ids sort in generation order).
+ * Valid as a new tenant (status active: a new tenant cannot start suspended or offboarding,
+ * model/rules/history-rules.ts), so a generated set validates whether or not it is committed.
+ */
 export function generatedManifest(i: number, tier: 'L1' | 'L2' | 'L3'): Record<string, unknown> {
   const id = `t${String(i).padStart(5, '0')}-${tier.toLowerCase()}`;
   const m: Record<string, unknown> = {
@@ -26,7 +30,7 @@ export function generatedManifest(i: number, tier: 'L1' | 'L2' | 'L3'): Record<s
     id,
     displayName: `Generated tenant ${i}`,
     tier,
-    status: i % 50 === 7 ? 'suspended' : 'active',
+    status: 'active',
     homeRegion: tier === 'L1' ? 'eu-west-1' : ['eu-west-1', 'eu-central-1', 'eu-north-1'][i % 3],
     contacts: [{ name: `Owner ${i}`, email: `owner${i}@tenant${i}.example`, role: 'owner' }],
   };
@@ -55,19 +59,15 @@ export function writeTenantSet(dir: string, n: number, mix: TierMix = DEFAULT_MI
 
 /**
  * A manifest for tenant number `i` that cycles through every combination the tier profile
- * distinguishes: tier, status (active, suspended, offboarding with and without an approved
- * data destruction), BYOK mode and key material, new and adopted accounts, app version pins,
- * extra tags and cold storage, budgets, residency, restore tests and support policies. Used
- * where a test or script must cover every kind of tenant.
+ * distinguishes at onboarding: tier, BYOK mode and key material, new and adopted accounts, app
+ * version pins, extra tags and cold storage, budgets, residency, restore tests and support
+ * policies. Valid as a new tenant, so a set of them validates whether or not it is committed;
+ * `lifecycleManifest(i)` is the same tenant after a later change.
  */
 export function coverageManifest(i: number, platformAppVersion = '3.2.0'): Record<string, unknown> {
   const tier = (['L1', 'L2', 'L3'] as const)[i % 3];
   const m = generatedManifest(i, tier);
   const variant = Math.floor(i / 3);
-  const status = (['active', 'suspended', 'offboarding', 'offboarding-destroy'] as const)[variant % 4];
-  m.status = status === 'offboarding-destroy' ? 'offboarding' : status;
-  if (m.status === 'offboarding') m.offboarding = { requestedOn: '2026-01-15', retentionDays: 30 + (i % 60), reason: `Contract ended (${i})` };
-  if (status === 'offboarding-destroy') m.acknowledgements = { dataDestruction: { reason: 'Retention period over, confirmed by the customer', approvedBy: ['@platform/leads'] } };
   if (i % 5 === 1) m.tags = { CostCenter: `cc-${i}`, Team: 'generated' };
   if (tier !== 'L1') {
     if (variant % 2 === 1) m.account = { email: `aws+${m.id}@saas.example`, id: `5${String(i).padStart(11, '0')}` };
@@ -92,5 +92,20 @@ export function coverageManifest(i: number, platformAppVersion = '3.2.0'): Recor
     if (i % 6 === 4) m.support = { readOnly: i % 12 !== 4, breakGlass: 'none' };
     if (tier === 'L3' && i % 6 === 5) m.support = { breakGlass: 'tenant-approval', grant: { ticket: `CHG-${i}`, from: '2026-12-01T08:00Z', until: '2026-12-02T08:00Z' } };
   }
+  return m;
+}
+
+/**
+ * Tenant number `i` of the coverage set after a later change: its status cycles through active,
+ * suspended, offboarding and offboarding with an approved data destruction. Valid against a base
+ * revision that holds `coverageManifest(i)` (the lifecycle moves a tenant through these states;
+ * a new tenant starts active), and for synthesis without history checks.
+ */
+export function lifecycleManifest(i: number, platformAppVersion = '3.2.0'): Record<string, unknown> {
+  const m = coverageManifest(i, platformAppVersion);
+  const status = (['active', 'suspended', 'offboarding', 'offboarding-destroy'] as const)[Math.floor(i / 3) % 4];
+  m.status = status === 'offboarding-destroy' ? 'offboarding' : status;
+  if (m.status === 'offboarding') m.offboarding = { requestedOn: '2026-01-15', retentionDays: 30 + (i % 60), reason: `Contract ended (${i})` };
+  if (status === 'offboarding-destroy') m.acknowledgements = { dataDestruction: { reason: 'Retention period over, confirmed by the customer', approvedBy: ['@platform/leads'] } };
   return m;
 }

@@ -62,9 +62,42 @@ function realpathOrSelf(p: string): string {
   return path.join(realpathOrSelf(path.dirname(abs)), path.basename(abs));
 }
 
-/** A detached worktree of `commit` at `dir`. */
+const WORKTREE_OWNER = 'lz: temporary worktree';
+
+/**
+ * A detached worktree of `commit` at `dir`, locked with a reason that names this process, so
+ * that a later run can tell a worktree left by a process that died (pruneStaleWorktrees).
+ */
 export function addWorktree(top: string, commit: string, dir: string): void {
-  git(top, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+  git(top, ['worktree', 'add', '--detach', '--quiet', '--lock', '--reason', `${WORKTREE_OWNER} (pid ${process.pid})`, dir, commit]);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the worktrees that an lz process left behind when it was killed before it could clean
+ * up (SIGKILL, a crash): those locked by lz whose process no longer runs. Returns their paths.
+ */
+export function pruneStaleWorktrees(top: string): string[] {
+  const removed: string[] = [];
+  const entries = git(top, ['worktree', 'list', '--porcelain']).split('\n\n');
+  for (const entry of entries) {
+    const dir = /^worktree (.+)$/m.exec(entry)?.[1];
+    const pid = new RegExp(`^locked ${WORKTREE_OWNER} \\(pid (\\d+)\\)$`, 'm').exec(entry)?.[1];
+    if (dir && pid && !processAlive(Number(pid))) {
+      removeWorktree(top, dir);
+      removed.push(dir);
+    }
+  }
+  spawnSync('git', ['worktree', 'prune'], { cwd: top, encoding: 'utf8' });
+  return removed;
 }
 
 /** Removes a worktree made by addWorktree, and its administrative files. Never throws. */

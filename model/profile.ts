@@ -4,7 +4,7 @@ import { LandingZoneSettings } from './schema/settings';
 import { BreakGlassMode, BudgetAlertType, RESTORE_TEST_RESOURCES, RestoreTestFrequency, RestoreTestResource } from './schema/operations';
 import { BYOK_MODES, TenantManifest, TenantStatus } from './schema/tenant';
 import { TENANT_TAG_KEYS } from './tags';
-import { isDedicated, Tier } from './tiers';
+import { isDedicated, Tier, TIER_RANK } from './tiers';
 
 /**
  * What a tenant's tier means, decided once: `tenantProfile(settings, manifest)` is the one
@@ -86,6 +86,13 @@ export interface TenantProfile {
   /** L2/L3: support access to the tenant account. */
   readonly support?: SupportAssignment;
   readonly residency: ResidencyAssignment;
+  /**
+   * An acknowledged tier downgrade (`acknowledgements.tierDowngrade`): the tier the tenant moves
+   * down from. The resources of that tier which this tier does not have are released, never
+   * destroyed: Terraform stops managing the data-bearing ones (all of the tenant account's, when
+   * the tenant leaves it for L1) and they stay in AWS with their data.
+   */
+  readonly releasedFrom?: Tier;
 }
 
 export interface BudgetAssignment {
@@ -284,6 +291,11 @@ function residencyOf(tenant: TenantManifest, dedicated: boolean, policyName: str
   return dedicated ? { regions: tenant.residency, enforcement: 'account-scp', policyName } : { regions: tenant.residency, enforcement: 'platform-region' };
 }
 
+function releasedFromOf(tenant: TenantManifest): { releasedFrom?: Tier } {
+  const from = tenant.acknowledgements?.tierDowngrade?.from;
+  return from !== undefined && TIER_RANK[from] > TIER_RANK[tenant.tier] ? { releasedFrom: from } : {};
+}
+
 function ouOf(tenant: TenantManifest): OuKey {
   if (tenant.status === 'offboarding') return 'suspended';
   return tenant.tier === 'L3' ? 'tenantsL3' : 'tenantsL2';
@@ -313,6 +325,7 @@ function decideProfile(settings: LandingZoneSettings, tenant: TenantManifest): T
     destroyProtection: !(offboarding && tenant.acknowledgements?.dataDestruction !== undefined),
     budget: budgetOf(tenant, own.budget, isDedicated(tenant.tier)),
     residency: residencyOf(tenant, isDedicated(tenant.tier), own.residencyScp),
+    ...releasedFromOf(tenant),
   };
 
   if (!isDedicated(tenant.tier)) {
@@ -336,7 +349,7 @@ function decideProfile(settings: LandingZoneSettings, tenant: TenantManifest): T
   const byok = byokOf(tenant, own.byokKmsAlias);
   const ownApp = byok.state === 'in-effect';
   const encryption = tenant.encryption;
-  let dataKey: DataKey = { kind: 'landing-zone', ref: { alias: own.kmsAlias }, controlledBy: 'landing-zone', label: `the tenant key ${own.kmsAlias}` };
+  let dataKey: DataKey = { kind: 'landing-zone', ref: { alias: own.kmsAlias }, controlledBy: 'landing-zone', label: `the landing-zone key ${own.kmsAlias}` };
   if (ownApp && encryption?.byok === 'customer-key') dataKey = { kind: 'customer-key', ref: { arn: encryption.keyArn! }, controlledBy: 'customer', label: `the customer key ${encryption.keyArn}` };
   else if (ownApp) dataKey = { kind: 'byok-imported', ref: { alias: own.byokKmsAlias }, controlledBy: 'customer', label: `the BYOK key ${own.byokKmsAlias}` };
 

@@ -1,11 +1,12 @@
-import { spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stableStringify } from '../format/stable-json';
 import { CODE_ROOT } from '../model/fingerprint';
 import { STACK_INDEX_FILE } from '../stacks/synthesize';
-import { addWorktree, extractAtCommit, gitToplevel, GitError, removeWorktree, repoRelative, resolveCommit } from '../git/git';
+import { addWorktree, extractAtCommit, gitToplevel, GitError, pruneStaleWorktrees, removeWorktree, repoRelative, resolveCommit } from '../git/git';
+import { onInterrupt } from './interrupt';
 
 /**
  * Synthesizes the landing zone as it was at a git revision: the "before" of a change.
@@ -62,8 +63,17 @@ export async function synthesizeRevision(opts: RevisionSynthesisOptions): Promis
   const relTenants = repoRelative(manifestTop, opts.tenantsDir);
   const codeRoot = opts.codeRoot ?? CODE_ROOT;
   const sameRepo = gitToplevel(codeRoot) === manifestTop;
+  if (sameRepo) pruneStaleWorktrees(manifestTop);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-base-'));
   const tree = path.join(tmp, 'tree');
+  let child: ChildProcess | undefined;
+  const cleanup = () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (sameRepo) removeWorktree(manifestTop, tree);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  // Interrupted (Ctrl-C, a cancelled job), the worktree is still removed and no git registration is left.
+  const release = onInterrupt(cleanup);
   try {
     let root: string;
     let source: RevisionSource;
@@ -86,11 +96,11 @@ export async function synthesizeRevision(opts: RevisionSynthesisOptions): Promis
       return { ref: opts.ref, commit, source: 'absent' };
     }
     fs.mkdirSync(tenants, { recursive: true });
-    await runSynth(root, settings, tenants, opts);
+    await runSynth(root, settings, tenants, opts, (c) => (child = c));
     return { ref: opts.ref, commit, source };
   } finally {
-    if (sameRepo) removeWorktree(manifestTop, tree);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    release();
+    cleanup();
   }
 }
 
@@ -100,7 +110,7 @@ export function writeEmptySynthesis(outdir: string): void {
   fs.writeFileSync(path.join(outdir, STACK_INDEX_FILE), stableStringify({ stacks: [] }));
 }
 
-function runSynth(root: string, settings: string, tenants: string, opts: RevisionSynthesisOptions): Promise<void> {
+function runSynth(root: string, settings: string, tenants: string, opts: RevisionSynthesisOptions, started: (child: ChildProcess) => void): Promise<void> {
   const entry = path.join(root, 'scripts', 'lz.ts');
   if (!fs.existsSync(entry)) throw new RevisionSynthesisError(`revision "${opts.ref}" has no scripts/lz.ts: it predates the lz command line and cannot be synthesized`);
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
@@ -110,6 +120,7 @@ function runSynth(root: string, settings: string, tenants: string, opts: Revisio
   delete env.LZ_BASE_REF;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', log, log] });
+    started(child);
     child.on('error', (e) => {
       fs.closeSync(log);
       reject(new RevisionSynthesisError(`could not start the synthesis of revision "${opts.ref}": ${e.message}`));

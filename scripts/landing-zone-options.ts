@@ -1,13 +1,15 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { formatDiagnostic, hasErrors, ValidationFailed } from '../model/diagnostics';
-import { baseRevision } from '../git/git';
+import { baseRevision, gitToplevel, tryResolveCommit } from '../git/git';
 import { PendingManifest } from '../model/load';
 import { LandingZone, validateLandingZone, ValidationResult } from '../model/validate';
-/** Where the caches live by default (in the work tree, ignored by git). */
-const DEFAULT_CACHE_ROOT = path.join('.lz', 'cache');
 import { CliError, UsageError } from './cli-error';
 import { CliIO } from './io';
+import { outputFolder } from './paths';
+
+/** Where the caches live by default (in the work tree, ignored by git). */
+const DEFAULT_CACHE_ROOT = path.join('.lz', 'cache');
 
 /** The global options every command shares: where the settings and manifests are. */
 export interface LandingZoneOptions {
@@ -36,9 +38,28 @@ export function addLandingZoneOptions(program: Command): Command {
     .option('--synth-workers <n>', 'worker processes for synthesis (default: the number of cores)');
 }
 
-/** The base revision of a change: --base, else $LZ_BASE_REF, else HEAD (one definition: git/git.ts baseRevision). */
+function cachePaths(dir: string): Pick<LandingZoneOptions, 'synthCache' | 'validationCache'> {
+  return { synthCache: path.join(dir, 'synth'), validationCache: path.join(dir, 'manifests.json') };
+}
+
+/**
+ * The base revision of a change: --base, else $LZ_BASE_REF, else HEAD (one definition:
+ * git/git.ts baseRevision; an empty value counts as not given). A revision the user named that
+ * does not exist in the repository of the manifests is a usage error (exit 2) for every command;
+ * the default HEAD of a repository without commits is left to the command (validate skips the
+ * history checks with a warning, affected and plan have nothing to compare with).
+ */
 export function baseRefOf(cmd: Command, io: CliIO): string {
-  return baseRevision((cmd.optsWithGlobals() as { base?: string }).base, io.env);
+  const o = cmd.optsWithGlobals() as { base?: string; tenants: string };
+  const ref = baseRevision(o.base, io.env);
+  const named = o.base ? '--base' : io.env.LZ_BASE_REF ? '$LZ_BASE_REF' : undefined;
+  if (named) {
+    const top = gitToplevel(path.resolve(io.cwd, o.tenants));
+    if (top !== undefined && tryResolveCommit(top, ref) === undefined) {
+      throw new UsageError(`${named} ${ref}: no such git revision in ${top} (a branch, tag or commit is valid; in CI fetch the history, e.g. actions/checkout with fetch-depth: 0)`);
+    }
+  }
+  return ref;
 }
 
 export function landingZoneOptions(cmd: Command, io: CliIO): LandingZoneOptions {
@@ -53,7 +74,7 @@ export function landingZoneOptions(cmd: Command, io: CliIO): LandingZoneOptions 
     settings: path.resolve(io.cwd, o.settings),
     tenants: path.resolve(io.cwd, o.tenants),
     base: o.history === false ? false : baseRefOf(cmd, io),
-    ...(o.cache === false ? {} : { synthCache: path.resolve(io.cwd, o.cacheDir, 'synth'), validationCache: path.resolve(io.cwd, o.cacheDir, 'manifests.json') }),
+    ...(o.cache === false ? {} : cachePaths(outputFolder('--cache-dir', o.cacheDir, io.cwd))),
     ...(synthWorkers === undefined ? {} : { synthWorkers }),
   };
 }

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import ms from 'ms';
@@ -16,6 +15,7 @@ import { resolveExecutable, TerraformConfig } from '../pipeline/terraform';
 import { DEFAULT_WORK_DIR, PrepareOptions, prepareSyntheses, Syntheses, withStacksWritten, WorkspaceError } from '../pipeline/workspace';
 import { CliError, UsageError } from './cli-error';
 import { CliIO } from './io';
+import { outputFile, outputFolder, writeOutputFile } from './paths';
 import { LandingZoneOptions } from './landing-zone-options';
 
 /** Options and helpers that `lz affected`, `lz plan` and `lz apply` share. */
@@ -198,9 +198,9 @@ export interface ReportOutputOptions {
 
 /** Prints the report in the chosen format, writes the requested files, fails the command if the report does. */
 export function emitReport(report: PipelineReport, opts: ReportOutputOptions, io: CliIO): void {
-  if (opts.reportJson) writeFile(path.resolve(io.cwd, opts.reportJson), stableStringify(report) + '\n');
+  if (opts.reportJson) writeOutputFile(outputFile('--report-json', opts.reportJson, io.cwd), stableStringify(report) + '\n');
   const md = { runUrl: workflowRunUrl(io.env), verbose: opts.verbose };
-  if (opts.reportMd) writeFile(path.resolve(io.cwd, opts.reportMd), renderMarkdown(report, md));
+  if (opts.reportMd) writeOutputFile(outputFile('--report-md', opts.reportMd, io.cwd), renderMarkdown(report, md));
   io.out(opts.format === 'json' ? stableStringify(report) : opts.format === 'markdown' ? renderMarkdown(report, md) : renderText(report, { verbose: opts.verbose }));
   if (!reportPassed(report)) {
     const t = totals(report);
@@ -208,7 +208,13 @@ export function emitReport(report: PipelineReport, opts: ReportOutputOptions, io
   }
 }
 
-function writeFile(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
+/**
+ * The paths of `lz affected`, `lz plan` and `lz apply`, checked before any synthesis or Terraform
+ * run, so that a typo costs a second, not a plan (scripts/paths.ts).
+ */
+export function checkPipelinePaths(opts: { readonly workDir?: string; readonly pluginCache?: string; readonly reportJson?: string; readonly reportMd?: string }, io: CliIO): void {
+  if (opts.workDir) outputFolder('--work-dir', opts.workDir, io.cwd);
+  if (opts.pluginCache) outputFolder('--plugin-cache', opts.pluginCache, io.cwd);
+  if (opts.reportJson) outputFile('--report-json', opts.reportJson, io.cwd);
+  if (opts.reportMd) outputFile('--report-md', opts.reportMd, io.cwd);
 }

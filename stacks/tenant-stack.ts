@@ -1,10 +1,12 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { DataTerraformRemoteStateS3, TerraformOutput } from 'cdktf';
+import { App, DataTerraformRemoteStateS3, TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { APP_FUNCTIONS, DataLocation, ITEM_KEY, USER_KEY } from '../functions/shared/contracts';
 import { accountStateKey, sharedStacks, PLATFORM_STACK } from '../model/inventory';
 import { platformNames, tenantNames } from '../model/names';
-import { sessionVendingRoleArns, TenantProfile } from '../model/profile';
+import { sessionVendingRoleArns, TenantProfile, tenantProfile } from '../model/profile';
+import { Tier } from '../model/tiers';
+import { isProtectedResourceType } from '../terraform/protected-resources';
 import { TenantManifest } from '../model/schema/tenant';
 import { AppFunctionName, TenantApp } from '../modules/app/tenant-app';
 import { BackupPlan } from '../modules/backup/backup-plan';
@@ -68,6 +70,39 @@ export class TenantStack extends LandingZoneStack {
     } else {
       this.pooledTenant();
     }
+    if (this.profile.releasedFrom) this.release(props, this.profile.releasedFrom);
+  }
+
+  /**
+   * An acknowledged tier downgrade: what the previous tier had and this one does not is released
+   * with `removed` blocks (`lifecycle.destroy = false`), so Terraform forgets it and AWS keeps it,
+   * data included; the plan shows a forget, never a delete.
+   *
+   * | move | released (forgotten) | deleted (access, like offboarding) |
+   * |---|---|---|
+   * | L3 to L2 | the own app's data-bearing resources (user pool, registry table, log groups), the BYOK key, the locked vault and its lock | the own app's functions, API, roles, alarms |
+   * | L2 or L3 to L1 | everything in the tenant account: the account is left as it was, for the account-closure step | the platform-side routes to the tenant bus |
+   *
+   * Leaving the account, the stack keeps a provider for it (its id from the account stack's
+   * state, which stays), because Terraform needs one to forget what it made there.
+   */
+  private release(props: LandingZoneStackProps, from: Tier): void {
+    const leavesAccount = !this.tenantProvider;
+    if (!this.tenantProvider) this.tenantProvider = this.awsProvider('tenant', { alias: 'tenant', accountId: this.accountIdFromState(), region: this.settings.regions.home });
+    const kept = new Set(managedResources(this).map((r) => r.address));
+    const released = new Map<string, string>();
+    for (const manifest of previousManifests(this.tenant, from)) {
+      const before = new TenantStack(new App({ stackTraces: false }), { ...props, tenant: manifest, profile: tenantProfile(this.settings, manifest) });
+      for (const r of managedResources(before)) {
+        if (r.provider !== 'tenant' || kept.has(r.address)) continue;
+        if (leavesAccount || isProtectedResourceType(r.type) || KEPT_ON_RELEASE.includes(r.type)) released.set(r.address, r.type);
+      }
+    }
+    const addresses = [...released.keys()].sort();
+    this.addOverride('removed', addresses.map((address) => ({ from: address, lifecycle: { destroy: false } })));
+    new TerraformOutput(this, 'tier_downgrade', {
+      value: `tier ${from} to ${this.profile.tier}: ${addresses.length} resources of ${from} are released (Terraform forgets them, nothing is destroyed)${leavesAccount ? '; the tenant account is left as it was, for the account-closure step' : ''}; the landing zone does not copy data between tiers`,
+    });
   }
 
   /** L1: everything lives in the platform account, next to the other pooled tenants. */
@@ -373,4 +408,40 @@ export class TenantStack extends LandingZoneStack {
     });
     return state.getString('account_id');
   }
+}
+
+/**
+ * Resources a release forgets although they hold no data: a vault lock cannot be deleted once
+ * it is permanent, so deleting it would fail the apply.
+ */
+const KEPT_ON_RELEASE: ReadonlyArray<string> = ['aws_backup_vault_lock_configuration'];
+
+/** The managed resources of a stack: address, type and provider alias. */
+function managedResources(stack: TerraformStack): Array<{ address: string; type: string; provider?: string }> {
+  return stack.node
+    .findAll()
+    .filter((c): c is TerraformResource => c instanceof TerraformResource)
+    .map((r) => ({ address: `${r.terraformResourceType}.${r.friendlyUniqueId}`, type: r.terraformResourceType, provider: r.provider?.alias }));
+}
+
+/**
+ * The tenant as it was at the tier it moves down from, for the addresses of what that tier
+ * had. Names and construct ids come from the tenant id and the settings only; the fields the
+ * lower tier's manifest no longer has get stand-ins, one manifest per BYOK mode of an L3.
+ */
+function previousManifests(tenant: TenantManifest, from: Tier): TenantManifest[] {
+  const { acknowledgements, ...rest } = tenant;
+  void acknowledgements;
+  const dedicated = {
+    ...rest,
+    tier: from,
+    account: tenant.account ?? { email: `released+${tenant.id}@invalid.example` },
+    backup: tenant.backup ?? { schedule: 'cron(0 3 * * ? *)', retentionDays: 35 },
+  } as TenantManifest;
+  if (from !== 'L3') return [dedicated];
+  const l3 = { ...dedicated, changeApprovers: tenant.changeApprovers ?? ['@released'] };
+  return [
+    { ...l3, encryption: { byok: 'imported', keyMaterialImported: true } },
+    { ...l3, encryption: { byok: 'customer-key', keyArn: `arn:aws:kms:${tenant.homeRegion}:000000000000:key/00000000-0000-0000-0000-000000000000` } },
+  ] as TenantManifest[];
 }

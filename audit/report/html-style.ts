@@ -23,11 +23,13 @@ pre { margin: 0; white-space: pre-wrap; word-break: break-word; max-height: 18re
 .filters label { font-weight: 600; }
 .filters select, .filters input { font: inherit; padding: .15rem .3rem; margin-left: .25rem; }
 .filters output { color: var(--muted); margin-left: auto; }
-.matrix-wrap { overflow: auto; max-width: 100%; border: 1px solid var(--border); border-radius: 6px; }
+/* The matrix scrolls inside its frame, so its column headers (and the tenant column) stay in view. */
+.matrix-wrap { overflow: auto; max-width: 100%; max-height: 75vh; overscroll-behavior: contain; border: 1px solid var(--border); border-radius: 6px; }
 table { border-collapse: collapse; }
 .matrix th, .matrix td { border-bottom: 1px solid var(--border); padding: .3rem .5rem; text-align: left; white-space: nowrap; }
-.matrix thead th { position: sticky; top: 0; background: #eef1f5; vertical-align: bottom; z-index: 1; }
-.matrix tbody th { position: sticky; left: 0; background: #fff; }
+.matrix thead th { position: sticky; top: 0; background: #eef1f5; vertical-align: bottom; z-index: 2; }
+.matrix thead th:first-child { left: 0; z-index: 3; }
+.matrix tbody th { position: sticky; left: 0; background: #fff; z-index: 1; }
 .matrix th.rule { text-align: center; }
 .rule-id { display: block; font-family: ui-monospace, Menlo, Consolas, monospace; }
 .severity { display: block; font-size: .75rem; font-weight: 400; color: var(--muted); }
@@ -52,6 +54,7 @@ button:disabled { cursor: default; }
 .evidence { margin-top: .5rem; width: 100%; }
 .evidence th, .evidence td { border: 1px solid var(--border); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 .evidence th { background: #eef1f5; }
+.evidence thead th { position: sticky; top: 0; }
 .evidence td[data-field="stack"] code { white-space: nowrap; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 .facts dt { font-weight: 600; } .facts dd { margin: 0; } .facts ul { margin: 0; padding-left: 1.1rem; }

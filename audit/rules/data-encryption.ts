@@ -1,4 +1,4 @@
-import { KeyReference } from '../../model/profile';
+import { DataKey, KeyReference } from '../../model/profile';
 import { KMS_KEY_ATTRIBUTES, readConfigPath } from '../../terraform/protected-resources';
 import { Evidence } from '../model';
 import { KeyIdentity, keyIdentity } from '../references';
@@ -16,10 +16,16 @@ function describe(id: KeyIdentity): string {
   return `an unknown key (${JSON.stringify(id.value)})`;
 }
 
+const CONTROLLER: Record<DataKey['controlledBy'], string> = { platform: 'the platform', 'landing-zone': 'the landing zone', customer: 'the customer' };
+
 /** Resource types that name the KMS key they are encrypted with. */
 const ENCRYPTABLE_TYPES = Object.keys(KMS_KEY_ATTRIBUTES);
 
-/** Every data-bearing resource in the tenant account is encrypted with the tenant's own key. */
+/**
+ * Every data-bearing resource in the tenant account is encrypted with the key the profile names
+ * (an L3 tenant's BYOK key once it is in effect; while BYOK is pending that is the landing zone's
+ * key, and the result is a finding).
+ */
 export const dataEncryption: AuditRule = {
   id: 'data-encryption',
   tiers: ['L2', 'L3'],
@@ -38,9 +44,12 @@ export const dataEncryption: AuditRule = {
       const retained = record.type === 'aws_backup_vault' && record.values.name === ctx.profile.backup.vaultName && ctx.profile.dataKey.kind !== 'landing-zone';
       const expected: KeyReference = retained ? tenantKey : want.ref;
       evidence.push({ stack: stack.stack, address: record.address, attribute: path.join('.'), value: value ?? null });
-      if (!isKey(id, expected)) problems.push(`${record.address} is encrypted with ${value === undefined || value === null ? 'no customer-managed key' : describe(id)}, expected ${retained ? `the tenant key ${tenantKey.alias}` : want.label}`);
+      if (!isKey(id, expected)) problems.push(`${record.address} is encrypted with ${value === undefined || value === null ? 'no customer-managed key' : describe(id)}, expected ${retained ? `the landing-zone key ${tenantKey.alias}` : want.label}`);
     }
     if (evidence.length === 0) return fail('no encryptable data-bearing resource of the tenant account was found in the evidence', []);
-    return verdict(problems, `${evidence.length} data-bearing resources encrypted with ${want.label}`, evidence);
+    // An L3 tenant whose BYOK is pending has its data on the landing zone's key: not what its tier promises.
+    const byok = ctx.profile.byok;
+    if (byok.state === 'pending') problems.unshift(`BYOK is not in effect: ${byok.reason}; the ${evidence.length} data-bearing resources are encrypted with ${want.label}, which the customer does not control`);
+    return verdict(problems, `${evidence.length} data-bearing resources encrypted with ${want.label} (controlled by ${CONTROLLER[want.controlledBy]})`, evidence);
   },
 };

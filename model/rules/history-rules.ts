@@ -62,6 +62,8 @@ export function checkAgainstBase(docs: ReadonlyArray<TenantDocument>, base: Base
       continue;
     }
     out.push(...checkTierChange(doc, before.tier, base.ref));
+    // A tenant moving down to L1 leaves its account (the tier-downgrade rules govern that): no account to re-point.
+    if (stringAt(doc.raw, ['tier']) === 'L1') continue;
     const email = stringAt(doc.raw, ['account', 'email']);
     if (before.accountEmail && email && before.accountEmail.toLowerCase() !== email.toLowerCase()) {
       out.push(
@@ -100,7 +102,7 @@ function checkTierChange(doc: TenantDocument, beforeTier: string | undefined, re
         doc.source,
         ['tier'],
         'tier-downgrade',
-        `tier moves down from ${beforeTier} (at ${ref}) to ${tier} without an acknowledgement; data in the dedicated account is not migrated by the landing zone`,
+        `tier moves down from ${beforeTier} (at ${ref}) to ${tier} without an acknowledgement: ${releaseText(beforeTier, tier)}`,
         `acknowledgements: { tierDowngrade: { from: ${beforeTier}, reason: "<why, at least 10 characters>" } }, or tier: ${beforeTier}`,
       ),
     ];
@@ -108,12 +110,28 @@ function checkTierChange(doc: TenantDocument, beforeTier: string | undefined, re
   if (isDowngrade && ackFrom !== undefined && ackFrom !== beforeTier) {
     return [locatedError(doc.source, ['acknowledgements', 'tierDowngrade', 'from'], 'tier-downgrade', `acknowledges a downgrade from ${ackFrom}, but the tenant is moving down from ${beforeTier}`, `from: ${beforeTier}`)];
   }
-  if (!isDowngrade && ack !== undefined) {
+  if (isDowngrade) {
     return [
-      locatedError(doc.source, ['acknowledgements', 'tierDowngrade'], 'tier-downgrade', `no downgrade in this change (${beforeTier} at ${ref}, ${tier} now): the acknowledgement is stale`, 'remove acknowledgements.tierDowngrade', {
+      locatedError(doc.source, ['acknowledgements', 'tierDowngrade'], 'tier-downgrade', `tier moves down from ${beforeTier} to ${tier} (acknowledged): ${releaseText(beforeTier, tier)}`, 'migrate the data the tenant keeps using before merging; delete the released copy only by an explicit step after its retention', {
+        severity: 'warning',
+      }),
+    ];
+  }
+  if (ack !== undefined) {
+    return [
+      locatedError(doc.source, ['acknowledgements', 'tierDowngrade'], 'tier-downgrade', `no downgrade in this change (${beforeTier} at ${ref}, ${tier} now): the acknowledgement is stale once the downgrade is applied`, 'remove acknowledgements.tierDowngrade after the downgrade has been applied', {
         severity: 'warning',
       }),
     ];
   }
   return [];
+}
+
+/** What a downgrade does, in the words validation, the plan and the README share. */
+export function releaseText(from: Tier, to: Tier): string {
+  const released =
+    to === 'L1'
+      ? `the tenant leaves its ${from} account: Terraform forgets every resource there (removed blocks, destroy = false) and the account, its data and its keys stay as they are until the account-closure step`
+      : `the ${from} resources that ${to} does not have are released: the data-bearing ones (user pool, registry table, log groups, BYOK key, locked vault) are forgotten by Terraform and stay in the account with their data, the own app's functions, API and roles are deleted`;
+  return `${released}; nothing is destroyed and the landing zone does not copy data between tiers`;
 }

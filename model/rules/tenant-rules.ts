@@ -5,7 +5,7 @@ import { RESERVED_TAG_KEYS } from '../tags';
 import { LandingZoneSettings } from '../schema/settings';
 import { KMS_KEY_ARN_PATTERN } from '../schema/tenant';
 import { TenantProfile, tenantProfile } from '../profile';
-import { Tier, TIER_FIELD_REASONS, TIER_FIELD_RULES, TIERS } from '../tiers';
+import { Tier, TIER_FIELD_REASONS, TIER_FIELD_RULES, TIER_RANK, TIERS } from '../tiers';
 import { locatedError } from '../yaml-source';
 import { checkOperations, operationsWarnings } from './operations-rules';
 import { getIn, has, stringAt } from './raw';
@@ -53,6 +53,11 @@ export function checkTenantDocument(doc: TenantDocument, settings: LandingZoneSe
 
   if (getIn(raw, ['acknowledgements', 'dataDestruction']) !== undefined && status !== 'offboarding') {
     err(['acknowledgements', 'dataDestruction'], 'data-destruction', `data destruction can only be acknowledged for an offboarding tenant (status is ${status})`, 'status: offboarding with an offboarding section, or no dataDestruction acknowledgement', true);
+  }
+
+  const downgradeFrom = stringAt(raw, ['acknowledgements', 'tierDowngrade', 'from']);
+  if (downgradeFrom !== undefined && tier !== undefined && (TIERS as ReadonlyArray<string>).includes(tier) && (TIERS as ReadonlyArray<string>).includes(downgradeFrom) && TIER_RANK[downgradeFrom as Tier] <= TIER_RANK[tier as Tier]) {
+    err(['acknowledgements', 'tierDowngrade', 'from'], 'tier-downgrade', `a downgrade from ${downgradeFrom} to ${tier} is not a move down`, `from: the higher tier the tenant leaves (${TIERS.filter((t) => TIER_RANK[t] > TIER_RANK[tier as Tier]).join(' or ') || 'none above L3'}), or no tierDowngrade acknowledgement`);
   }
 
   const tags = getIn(raw, ['tags']);

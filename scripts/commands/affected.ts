@@ -11,7 +11,8 @@ import { UsageError } from '../cli-error';
 import { table } from '../../format/text-table';
 import { CliIO } from '../io';
 import { baseRefOf, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
-import { addWorkOptions, loadSyntheses, selectStacks, WorkOptions } from '../pipeline-options';
+import { outputFile } from '../paths';
+import { addWorkOptions, checkPipelinePaths, loadSyntheses, selectStacks, WorkOptions } from '../pipeline-options';
 
 /**
  * `lz affected`: the stacks whose synthesized configuration differs between the base revision
@@ -57,6 +58,8 @@ export function registerAffected(program: Command, io: CliIO): void {
   ).action(async (opts: AffectedCommandOptions, cmd: Command) => {
     const maxJobs = Number(opts.maxJobs);
     if (!Number.isInteger(maxJobs) || maxJobs < 1 || maxJobs > GITHUB_MATRIX_LIMIT) throw new UsageError(`--max-jobs: expected a whole number from 1 to ${GITHUB_MATRIX_LIMIT}, got "${opts.maxJobs}"`);
+    const githubOutput = opts.githubOutput ? outputFile('--github-output', opts.githubOutput, io.cwd) : undefined;
+    checkPipelinePaths(opts, io);
     const started = Date.now();
     const lzOpts = landingZoneOptions(cmd, io);
     const lz = loadValidLandingZone(lzOpts, io);
@@ -64,9 +67,9 @@ export function registerAffected(program: Command, io: CliIO): void {
     const result = selectStacks(syntheses, {}).affected!;
     const matrix = planMatrix(result, maxJobs);
     const approvals = approvalMatrix(result);
-    if (opts.githubOutput) {
-      const file = path.resolve(io.cwd, opts.githubOutput);
-      fs.appendFileSync(file, [`count=${matrix.include.length}`, `matrix=${JSON.stringify(matrix)}`, `approval-count=${approvals.include.length}`, `approval-matrix=${JSON.stringify(approvals)}`, ''].join('\n'));
+    if (githubOutput) {
+      fs.mkdirSync(path.dirname(githubOutput), { recursive: true });
+      fs.appendFileSync(githubOutput, [`count=${matrix.include.length}`, `matrix=${JSON.stringify(matrix)}`, `approval-count=${approvals.include.length}`, `approval-matrix=${JSON.stringify(approvals)}`, ''].join('\n'));
     }
     if (opts.format === 'matrix') io.out(JSON.stringify(matrix));
     else if (opts.format === 'json') io.out(stableStringify(affectedJson(result, syntheses, lz)));

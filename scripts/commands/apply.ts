@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Command } from 'commander';
 import { runApply } from '../../pipeline/apply';
 import { DEPLOYMENT_ENVIRONMENT_VARIABLE, guardContext } from '../../pipeline/guards';
@@ -11,6 +10,7 @@ import {
   addSelectionOptions,
   addTerraformOptions,
   addWorkOptions,
+  checkPipelinePaths,
   emitReport,
   loadSyntheses,
   parseParallelism,
@@ -21,6 +21,7 @@ import {
   TerraformCliOptions,
   WorkOptions,
 } from '../pipeline-options';
+import { inputFile } from '../paths';
 import { readReportFile } from '../report-files';
 
 /**
@@ -44,9 +45,10 @@ export function registerApply(program: Command, io: CliIO): void {
   addReportOptions(cmd);
   cmd.action(async (opts: ApplyCommandOptions, c: Command) => {
     const parallelism = parseParallelism(opts.parallelism);
+    checkPipelinePaths(opts, io);
     const tf = resolveTerraform(opts, opts, io);
     if ('missing' in tf) throw new CliError(`lz apply needs Terraform: ${tf.missing}`);
-    const previous = (opts.after ?? []).map((f) => readReportFile(path.resolve(io.cwd, f)));
+    const previous = (opts.after ?? []).map((f) => readReportFile(inputFile('--after', f, io.cwd, 'a JSON report of lz apply')));
     const lzOpts = landingZoneOptions(c, io);
     const lz = loadValidLandingZone(lzOpts, io);
     const syntheses = await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io, undefined, opts.stack);

@@ -6,6 +6,7 @@ import { AuditEvidenceChoice, AuditInputError, reportTime, runAudit } from '../.
 import { auditSummary } from '../../audit/summary';
 import { CliError, EXIT_FINDINGS, UsageError } from '../cli-error';
 import { CliIO } from '../io';
+import { inputFolder, outputFolder } from '../paths';
 import { checkTenantIds, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 
 interface AuditCommandOptions {
@@ -29,7 +30,7 @@ function parseFormats(list: string): AuditFormat[] {
 
 function evidenceChoice(opts: AuditCommandOptions, io: CliIO): AuditEvidenceChoice {
   if (opts.stateDir && opts.fromS3) throw new UsageError('--state-dir and --from-s3 are two sources; choose one');
-  if (opts.stateDir) return { kind: 'state-dir', dir: path.resolve(io.cwd, opts.stateDir), label: opts.stateDir };
+  if (opts.stateDir) return { kind: 'state-dir', dir: inputFolder('--state-dir', opts.stateDir, io.cwd, 'a folder of state files laid out like the state bucket'), label: opts.stateDir };
   if (opts.fromS3) return { kind: 's3' };
   return { kind: 'desired' };
 }
@@ -47,9 +48,10 @@ export function registerAudit(program: Command, io: CliIO): void {
     .addOption(new Option('--fail-on <severity>', 'exit non-zero on failures of this severity or higher').choices([...SEVERITIES, 'none']).default('low'))
     .option('--verbose', 'the Markdown report lists every tenant and every passing result with its evidence (by default: failures and errors in detail, passes as counts)')
     .action(async (opts: AuditCommandOptions, cmd: Command) => {
-      const lz = loadValidLandingZone(landingZoneOptions(cmd, io), io);
       const formats = parseFormats(opts.format);
       const evidence = evidenceChoice(opts, io);
+      const outDir = outputFolder('--out', opts.out, io.cwd);
+      const lz = loadValidLandingZone(landingZoneOptions(cmd, io), io);
       if (opts.tenant) checkTenantIds(lz, opts.tenant);
       let run;
       try {
@@ -58,7 +60,7 @@ export function registerAudit(program: Command, io: CliIO): void {
           evidence,
           live: opts.live ? { roleName: opts.liveRole } : undefined,
           formats,
-          outDir: path.resolve(io.cwd, opts.out),
+          outDir,
           failOn: opts.failOn,
           generatedAt: reportTime(io.env),
           repoDir: io.cwd,

@@ -6,6 +6,7 @@ import { COST_FORMATS, CostFormat } from '../../cost/report';
 import { monthAfter, monthRange, runCostReport } from '../../cost/run';
 import { CliError, UsageError } from '../cli-error';
 import { CliIO } from '../io';
+import { outputFolder } from '../paths';
 import { checkTenantIds, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 
 interface CostReportCommandOptions {
@@ -76,6 +77,8 @@ export function registerCostReport(program: Command, io: CliIO): void {
     .option('--format <list>', `comma-separated: ${COST_FORMATS.join(', ')}`, 'md,json')
     .option('--out <dir>', 'directory for the reports', 'cost-report')
     .action(async (opts: CostReportCommandOptions, cmd: Command) => {
+      // Paths first: a bad --out never gets as far as asking AWS.
+      const outDir = outputFolder('--out', opts.out, io.cwd);
       const months = reportMonths(opts, new Date(reportTime(io.env)));
       const formats = parseFormats(opts.format);
       const accountIds = parseAccounts(opts.account ?? []);
@@ -83,7 +86,7 @@ export function registerCostReport(program: Command, io: CliIO): void {
       checkTenantIds(lz, Object.keys(accountIds));
       let run;
       try {
-        run = await runCostReport(lz, { months, metric: opts.metric, accountIds, formats, outDir: path.resolve(io.cwd, opts.out) });
+        run = await runCostReport(lz, { months, metric: opts.metric, accountIds, formats, outDir });
       } catch (e) {
         const err = e as { name?: string; message?: string; $metadata?: unknown };
         // AWS refused or could not be reached: the user's environment, not a bug.

@@ -12,6 +12,7 @@ import {
   addSelectionOptions,
   addTerraformOptions,
   addWorkOptions,
+  checkPipelinePaths,
   emitReport,
   loadStacksOf,
   loadSyntheses,
@@ -53,6 +54,7 @@ export function registerPlan(program: Command, io: CliIO): void {
     if (opts.offline && opts.online) throw new UsageError('--offline and --online exclude each other');
     if (opts.local && (opts.offline || opts.online)) throw new UsageError(`--local excludes ${opts.offline ? '--offline' : '--online'}: it plans with Terraform offline, against a state derived from the base revision`);
     const parallelism = parseParallelism(opts.parallelism);
+    checkPipelinePaths(opts, io);
     const mode = await planMode(opts, io);
     const lzOpts = landingZoneOptions(c, io);
     const lz = loadValidLandingZone(lzOpts, io);

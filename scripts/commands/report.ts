@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { stableStringify } from '../../format/stable-json';
@@ -8,6 +7,7 @@ import { renderMarkdown, workflowRunUrl } from '../../pipeline/report-markdown';
 import { renderText } from '../../pipeline/report-text';
 import { CliError } from '../cli-error';
 import { CliIO } from '../io';
+import { inputFile, outputFile, writeOutputFile } from '../paths';
 
 /**
  * `lz report`: one summary from the JSON reports of several jobs (the plan matrix, the apply
@@ -42,7 +42,8 @@ export function registerReport(program: Command, io: CliIO): void {
           io.err(`✗ ${e.message}`);
         }
       }
-      const affected = opts.expect ? readExpect(path.resolve(io.cwd, opts.expect)) : undefined;
+      const out = opts.out ? outputFile('--out', opts.out, io.cwd) : undefined;
+      const affected = opts.expect ? readExpect(inputFile('--expect', opts.expect, io.cwd, 'the output of lz affected --format json')) : undefined;
       if (files.length === 0 && !affected) throw new CliError('no reports to merge: name JSON reports, or --expect with the affected stacks');
       let merged: PipelineReport;
       try {
@@ -54,7 +55,7 @@ export function registerReport(program: Command, io: CliIO): void {
       }
       if (unreadable.length > 0) merged = { ...merged, unreadable: [...(merged.unreadable ?? []), ...unreadable] };
       const text = opts.format === 'json' ? stableStringify(merged) : opts.format === 'markdown' ? renderMarkdown(merged, { runUrl: workflowRunUrl(io.env), verbose: opts.verbose }) : renderText(merged, { verbose: opts.verbose });
-      if (opts.out) writeOutput(path.resolve(io.cwd, opts.out), text.endsWith('\n') ? text : `${text}\n`);
+      if (out) writeOutputFile(out, text.endsWith('\n') ? text : `${text}\n`);
       else io.out(text);
       if (!reportPassed(merged)) {
         const t = totals(merged);
@@ -73,13 +74,5 @@ function readExpect(file: string): ReturnType<typeof readAffected> {
   } catch (e) {
     if (e instanceof ReportFileError) throw new CliError(e.message);
     throw e;
-  }
-}
-
-function writeOutput(file: string, text: string): void {
-  try {
-    fs.writeFileSync(file, text);
-  } catch (e) {
-    throw new CliError(`--out ${file} cannot be written: ${(e as Error).message}`);
   }
 }

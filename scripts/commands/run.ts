@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { LandingZone } from '../../model/validate';
-import { TIER_DESCRIPTIONS, TIERS } from '../../model/tiers';
 import { computeAffected } from '../../pipeline/affected';
 import { GitError } from '../../git/git';
 import { guardContext } from '../../pipeline/guards';
@@ -16,22 +15,17 @@ import { RevisionSynthesisError } from '../../pipeline/revision-synthesis';
 import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses } from '../../pipeline/workspace';
 import { CliError, EXIT_FINDINGS } from '../cli-error';
 import { CliIO } from '../io';
+import { outputFolder } from '../paths';
 import { baseRefOf, LandingZoneOptions, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 import { reportTime, runAudit } from '../../audit/run';
 import { auditSummary } from '../../audit/summary';
-import { stackTable, synthesize } from '../synthesis';
-
-function tenantsByTier(lz: LandingZone): string {
-  return TIERS.map((tier) => {
-    const list = lz.tenants.filter((t) => t.manifest.tier === tier).map((t) => (t.manifest.status === 'active' ? t.manifest.id : `${t.manifest.id} (${t.manifest.status})`));
-    return `  ${tier} ${TIER_DESCRIPTIONS[tier].split(':')[0]} (${list.length}): ${list.join(', ') || '-'}`;
-  }).join('\n');
-}
+import { stackSummary, stackTable, synthesize, tenantLists, tenantSummary } from '../synthesis';
 
 /**
  * The main job, offline: validate, synthesize every stack, print a summary a platform
- * engineer can read, `terraform validate` every stack when Terraform and a provider mirror are
- * there (else the command to run), then the offline plan of the working tree against the base
+ * engineer can read (counts by tier, status and stack kind; every tenant and stack with
+ * --verbose), `terraform validate` every stack when Terraform and a provider mirror are there
+ * (else the command to run), then the offline plan of the working tree against the base
  * revision (default HEAD, the last commit), and end with the compliance audit of the desired
  * state. Needs no cloud account and no Terraform binary; fails only on invalid input, a stack
  * Terraform finds invalid, a plan that a guard refuses, or audit findings.
@@ -42,20 +36,25 @@ export function registerRun(program: Command, io: CliIO): void {
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .option('--work-dir <dir>', 'where the base revision is synthesized for the offline plan', DEFAULT_WORK_DIR)
     .option('--audit-out <dir>', 'where the audit reports go', 'audit-report')
-    .action(async (opts: { out: string; workDir: string; auditOut: string }, cmd: Command) => {
+    .option('--verbose', 'also list every tenant and every stack (by default: counts, and in detail only what changed or failed)')
+    .action(async (opts: { out: string; workDir: string; auditOut: string; verbose?: boolean }, cmd: Command) => {
+      outputFolder('--out', opts.out, io.cwd);
+      outputFolder('--work-dir', opts.workDir, io.cwd);
+      outputFolder('--audit-out', opts.auditOut, io.cwd);
       const lzOpts = landingZoneOptions(cmd, io);
       const t0 = Date.now();
       const lz = loadValidLandingZone(lzOpts, io);
       const { settings } = lz;
       io.out(`Landing zone "${settings.name}": organization ${settings.organization.id}, management account ${settings.organization.managementAccountId}, platform account ${settings.organization.platformAccountId}, home region ${settings.regions.home}`);
       io.out(`✓ validated ${lz.tenants.length} tenant manifests and ${path.relative(io.cwd, lzOpts.settings)} in ${Date.now() - t0} ms\n`);
-      io.out('Tenants by tier');
-      io.out(tenantsByTier(lz));
+      io.out(`Tenants: ${lz.tenants.length}`);
+      io.out(tenantSummary(lz));
+      if (opts.verbose) io.out(tenantLists(lz));
       const t1 = Date.now();
       const result = await synthesize(lz, lzOpts, { out: opts.out }, io);
       const total = result.stacks.reduce((n, s) => n + s.resources, 0);
       io.out(`\nStacks: ${result.stacks.length} synthesized to ${path.relative(io.cwd, result.outdir)} in ${((Date.now() - t1) / 1000).toFixed(1)} s, ${total} resources`);
-      io.out(stackTable(lz, result));
+      io.out(opts.verbose ? stackTable(lz, result) : stackSummary(result));
       io.out(`\nState: bucket s3://${settings.state.bucket} (${settings.state.region}), one key per stack, tenant stacks under tenants/<id>/, S3 native locking`);
       io.out('Order: bootstrap → organization → platform and account stacks → tenant stacks');
 

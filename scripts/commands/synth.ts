@@ -1,13 +1,15 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { CliIO } from '../io';
+import { outputFolder } from '../paths';
 import { landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
-import { stackTable, synthesize } from '../synthesis';
+import { stackSummary, stackTable, synthesize } from '../synthesis';
 
 interface SynthCommandOptions {
   readonly tenant?: string[];
   readonly out: string;
   readonly bootstrapLocalState?: boolean;
+  readonly verbose?: boolean;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -20,12 +22,14 @@ export function registerSynth(program: Command, io: CliIO): void {
     .option('--tenant <id>', 'only this tenant (repeatable)', collect)
     .option('--out <dir>', 'output directory', 'cdktf.out')
     .option('--bootstrap-local-state', 'keep the bootstrap stack state in .lz/bootstrap.tfstate (first apply, before the state bucket exists)')
+    .option('--verbose', 'list every stack (by default: counts by stack kind, or every stack of the tenants named with --tenant)')
     .action(async (opts: SynthCommandOptions, cmd: Command) => {
+      outputFolder('--out', opts.out, io.cwd);
       const lzOpts = landingZoneOptions(cmd, io);
       const lz = loadValidLandingZone(lzOpts, io);
       const started = Date.now();
       const result = await synthesize(lz, lzOpts, opts, io);
-      io.out(stackTable(lz, result));
+      io.out(opts.verbose || opts.tenant ? stackTable(lz, result) : stackSummary(result));
       const cached = result.stacks.filter((s) => s.fromCache).length;
       const notes = [
         ...(cached > 0 ? [`${cached} from the cache, ${result.stacks.length - cached} synthesized`] : []),

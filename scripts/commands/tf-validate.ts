@@ -6,6 +6,7 @@ import { renderValidation } from '../../pipeline/local/validate-report';
 import { DEFAULT_WORK_DIR } from '../../pipeline/workspace';
 import { CliError, EXIT_USAGE, UsageError } from '../cli-error';
 import { CliIO } from '../io';
+import { inputFolder, outputFolder } from '../paths';
 import { baseRefOf, landingZoneOptions, loadValidLandingZone } from '../landing-zone-options';
 import { addSelectionOptions, loadSyntheses, parseParallelism, SelectionOptions, selectStacks, WorkOptions } from '../pipeline-options';
 import { stackFile } from '../../pipeline/synthesis-index';
@@ -37,18 +38,20 @@ export function registerTfValidate(program: Command, io: CliIO): void {
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size: expected a whole number of at least 1, got "${opts.batchSize}"`);
       const parallelism = parseParallelism(opts.parallelism);
       if (opts.synthDir && (opts.affected || opts.reuseSynth)) throw new UsageError('--synth-dir validates a given synthesis: it excludes --affected and --reuse-synth');
-      const workDir = path.resolve(io.cwd, opts.workDir);
+      // Paths and the landing zone first, then the toolchain: a bad path is named whatever is installed.
+      const workDir = outputFolder('--work-dir', opts.workDir, io.cwd);
+      const synthDir = opts.synthDir ? inputFolder('--synth-dir', opts.synthDir, io.cwd, 'a synthesis (the output of lz synth)') : undefined;
+      const lzOpts = landingZoneOptions(c, io);
+      const lz = loadValidLandingZone(lzOpts, io);
       const toolchain = await localToolchainFor(opts.terraformBin ?? io.env.LZ_TERRAFORM_BIN ?? 'terraform', io.env, io.cwd, workDir);
       if ('missing' in toolchain) throw new CliError(`tf-validate needs Terraform and the provider: ${toolchain.missing}`, EXIT_USAGE);
 
-      const lzOpts = landingZoneOptions(c, io);
-      const lz = loadValidLandingZone(lzOpts, io);
       let stacks;
       if (opts.affected) {
         const syntheses = await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io);
         stacks = selectStacks(syntheses, opts).stacks.filter((s) => s.change !== 'removed').map((s) => ({ name: s.spec.name, file: stackFile(syntheses.head.stacks.get(s.spec.name)!, syntheses.head) }));
       } else {
-        stacks = localStackSelection(lz, { synthDir: opts.synthDir ? path.resolve(io.cwd, opts.synthDir) : undefined, workDir, stack: opts.stack, tenant: opts.tenant });
+        stacks = localStackSelection(lz, { synthDir, workDir, stack: opts.stack, tenant: opts.tenant });
       }
       if ('unknown' in stacks) throw new CliError(stacks.unknown);
       io.err(`validating ${stacks.length} stack${stacks.length === 1 ? '' : 's'} with Terraform ${toolchain.toolchain.terraformVersion} (provider mirror from ${toolchain.toolchain.mirror.from})`);

@@ -5,13 +5,13 @@ import { platformNames, tenantNames } from '../../model/names';
 import { defaultOuId } from '../helpers/apply-simulator';
 import { OPERATIONS_RULE_IDS } from '../helpers/operations-fixture';
 import { auditBrokenCopy, auditResults, editPolicy, editState, stateResource, writeStates } from '../helpers/state-fixtures';
-import { exampleLandingZone, synthTo, tempDir } from '../helpers/synth';
+import { fixtureLandingZone, synthTo, tempDir } from '../helpers/synth';
 
 /**
  * Each rule, on state documents in the real version-4 format (what applying the example
  * syntheses leaves), passes on the clean state and fails on a deliberately broken copy.
  */
-const lz = exampleLandingZone();
+const lz = fixtureLandingZone();
 const result = synthTo(lz);
 const clean = tempDir('lz-audit-clean-');
 writeStates(lz, result, clean);

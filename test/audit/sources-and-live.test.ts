@@ -14,9 +14,9 @@ import { s3Reader } from '../../audit/sources/s3-reader';
 import { evidenceFromState } from '../../audit/sources/state-file';
 import { tenantNames } from '../../model/names';
 import { accountIdOf, writeStates } from '../helpers/state-fixtures';
-import { exampleLandingZone, synthTo, tempDir } from '../helpers/synth';
+import { fixtureLandingZone, synthTo, tempDir } from '../helpers/synth';
 
-const lz = exampleLandingZone();
+const lz = fixtureLandingZone();
 const result = synthTo(lz);
 const clean = tempDir('lz-audit-src-');
 writeStates(lz, result, clean);

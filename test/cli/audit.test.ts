@@ -5,15 +5,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { inputsRead } from '../../audit/model';
 import { runAudit } from '../../audit/run';
 import { lz } from '../helpers/cli';
-import { REPO_ROOT } from '../helpers/fixture';
+import { FIXTURE_TENANTS, REPO_ROOT } from '../helpers/fixture';
 import { editState, stateResource, writeStates } from '../helpers/state-fixtures';
-import { exampleLandingZone, synthTo, tempDir } from '../helpers/synth';
+import { fixtureLandingZone, synthTo, tempDir } from '../helpers/synth';
 
-const example = exampleLandingZone();
+const example = fixtureLandingZone();
 const states = tempDir('lz-cli-audit-');
 writeStates(example, synthTo(example), states);
 const env = { SOURCE_DATE_EPOCH: '1790000000' };
-const run = (args: string[], cwd = REPO_ROOT) => lz(['--no-history', 'audit', ...args], cwd, env);
+const run = (args: string[], cwd = REPO_ROOT) => lz(['--tenants', FIXTURE_TENANTS, '--no-history', 'audit', ...args], cwd, env);
 
 describe('lz audit', () => {
   test('desired state (no source given): every format written, exit 0', async () => {
@@ -56,6 +56,17 @@ describe('lz audit', () => {
     const unknown = await run(['--tenant', 'nobody']);
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringMatching(/unknown tenant: nobody/)]);
     expect((await run(['--state-dir', '/no/such/dir'])).stderr).toMatch(/does not exist/);
+  });
+
+  test('--state-dir without any state file of the audited stacks: one line, exit 1, no report', async () => {
+    const empty = tempDir();
+    fs.writeFileSync(path.join(empty, 'notes.txt'), 'not a state file');
+    const out = tempDir();
+    const r = await run(['--state-dir', empty, '--out', out]);
+    expect([r.code, r.stdout, r.stderr.trim().split('\n')]).toEqual([1, '', [expect.stringMatching(new RegExp(`^✗ --state-dir ${empty} holds no state file of the 14 audited stacks \\(expected the bucket's layout, e\\.g\\. .*tenants/pinecrest-schools/tenant\\.tfstate, or <key>\\.json from terraform show -json\\)$`))]]);
+    expect(fs.readdirSync(out)).toEqual([]);
+    const notADir = await run(['--state-dir', path.join(empty, 'notes.txt')]);
+    expect([notADir.code, notADir.stderr.trim()]).toEqual([1, expect.stringMatching(/^✗ --state-dir .*notes\.txt: is a file, not a folder of state files/)]);
   });
 
   test('--from-s3 reads the state bucket through the AWS SDK', async () => {

@@ -4,19 +4,13 @@ import { policyDocument } from '../../contract/policy-document';
 import { customerKeyGrants } from '../../contract/customer-key-grants';
 import { tenantNames } from '../../model/names';
 import { lz } from '../helpers/cli';
-import { l1, l3, makeFixture, REPO_ROOT } from '../helpers/fixture';
+import { FIXTURE_TENANTS, l1, l3, makeFixture, REPO_ROOT } from '../helpers/fixture';
 import { decide } from '../helpers/iam';
-import { exampleLandingZone } from '../helpers/synth';
+import { fixtureLandingZone } from '../helpers/synth';
 
 const base = (fx: { settingsFile: string; tenantsDir: string }) => ['--settings', fx.settingsFile, '--tenants', fx.tenantsDir, '--no-history'];
 
 describe('change approvers reach the pipeline', () => {
-  test('the committed CODEOWNERS matches the example manifests', async () => {
-    const r = await lz(['--no-history', 'codeowners', '--check'], REPO_ROOT);
-    expect([r.code, r.stdout.trim()]).toEqual([0, '✓ .github/CODEOWNERS is up to date']);
-    expect(fs.readFileSync(path.join(REPO_ROOT, '.github/CODEOWNERS'), 'utf8')).toContain('/tenants/meridian-bank.yaml @meridian-bank/cloud-change-board @sofia-marchetti');
-  });
-
   test('codeowners writes one line per L3 manifest, keeps hand-written lines, and --check catches drift', async () => {
     const fx = makeFixture({ tenants: { 'aaa.yaml': l1('aaa'), 'bank.yaml': l3('bank', { changeApprovers: ['@bank/cab', '@jane'] }) } });
     try {
@@ -39,7 +33,7 @@ describe('change approvers reach the pipeline', () => {
 });
 
 describe('customer-key BYOK: the grants the customer adds to its key', () => {
-  const example = exampleLandingZone();
+  const example = fixtureLandingZone();
   const ACCOUNT = '678901234567';
   const grants = JSON.parse(JSON.stringify(policyDocument(...customerKeyGrants(example.settings, 'northwind-gov', ACCOUNT, 'eu-north-1'))));
   const key = 'arn:aws:kms:eu-north-1:987654321098:key/4f1c2a7e-9b3d-4e6a-8c21-5d0f7a9b3e12';
@@ -69,11 +63,11 @@ describe('customer-key BYOK: the grants the customer adds to its key', () => {
   });
 
   test('lz byok-policy prints them, and refuses tenants without a customer key', async () => {
-    const ok = await lz(['--no-history', 'byok-policy', '--tenant', 'northwind-gov', '--account-id', ACCOUNT], REPO_ROOT);
+    const ok = await lz(['--tenants', FIXTURE_TENANTS, '--no-history', 'byok-policy', '--tenant', 'northwind-gov', '--account-id', ACCOUNT], REPO_ROOT);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual(grants);
-    expect((await lz(['--no-history', 'byok-policy', '--tenant', 'northwind-gov'], REPO_ROOT)).stderr).toMatch(/pass --account-id/);
-    expect((await lz(['--no-history', 'byok-policy', '--tenant', 'meridian-bank'], REPO_ROOT)).stderr).toMatch(/does not use a customer-owned key/);
-    expect((await lz(['--no-history', 'byok-policy', '--tenant', 'northwind-gov', '--account-id', '12'], REPO_ROOT)).code).toBe(1);
+    expect((await lz(['--tenants', FIXTURE_TENANTS, '--no-history', 'byok-policy', '--tenant', 'northwind-gov'], REPO_ROOT)).stderr).toMatch(/pass --account-id/);
+    expect((await lz(['--tenants', FIXTURE_TENANTS, '--no-history', 'byok-policy', '--tenant', 'meridian-bank'], REPO_ROOT)).stderr).toMatch(/does not use a customer-owned key/);
+    expect((await lz(['--tenants', FIXTURE_TENANTS, '--no-history', 'byok-policy', '--tenant', 'northwind-gov', '--account-id', '12'], REPO_ROOT)).code).toBe(1);
   });
 });

@@ -112,6 +112,13 @@ describe('lz command line', () => {
       const three = await lz([...base(fx), 'new-tenant', '--id', 'new-three', '--name', 'New Three', '--tier', 'L3', ...common, '--account-email', 'aws+three@saas.example', '--approver', '@three/cab', '--app-version', '3.0.0'], fx.root);
       expect(three.code).toBe(0);
       expect(three.stdout).toMatch(/wrote tenants\/new-three.yaml/);
+      // What else the pull request needs: CODEOWNERS, the approval environment, the key material.
+      expect(three.stdout).toMatch(/The pull request also needs:\n  1\. CODEOWNERS: run `npm run lz -- codeowners` and commit \.github\/CODEOWNERS, so that @three\/cab must review changes to tenants\/new-three\.yaml/);
+      expect(three.stdout).toMatch(/\n  2\. GitHub environment tenant-new-three: required reviewers @three\/cab, the variable LZ_ENVIRONMENT=tenant-new-three/);
+      expect(three.stdout).toMatch(/\n  3\. BYOK key material: .*imports its key material into alias\/kpz\/tenant\/new-three\/byok/);
+      const customer = await lz([...base(fx), 'new-tenant', '--id', 'new-four', '--name', 'New Four', '--tier', 'L3', ...common, '--account-email', 'aws+four@saas.example', '--approver', '@four/cab', '--byok', 'customer-key', '--key-arn', 'arn:aws:kms:eu-west-1:987654321098:key/4f1c2a7e-9b3d-4e6a-8c21-5d0f7a9b3e12'], fx.root);
+      expect(customer.stdout).toMatch(/customer key: the customer adds the statements of `npm run lz -- byok-policy --tenant new-four --account-id <tenant account>`/);
+      expect(customer.stdout).not.toMatch(/BYOK key material/);
       const m = parse(fs.readFileSync(path.join(fx.tenantsDir, 'new-three.yaml'), 'utf8'));
       expect(m).toMatchObject({ id: 'new-three', tier: 'L3', encryption: { byok: 'imported', keyMaterialImported: false }, changeApprovers: ['@three/cab'], appVersion: '3.0.0' });
       expect(fs.readFileSync(path.join(fx.tenantsDir, 'new-one.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./tenant.schema.json');
@@ -131,7 +138,14 @@ describe('lz command line', () => {
       expect(fs.existsSync(path.join(fx.tenantsDir, 'other.yaml'))).toBe(false);
       const l2NoEmail = await lz([...base(fx), 'new-tenant', '--id', 'other', '--tier', 'L2', ...common], fx.root);
       expect(l2NoEmail.code).toBe(1);
-      expect(l2NoEmail.stderr).toMatch(/account.email: required field is missing/);
+      // Errors name the flags the user typed, not the manifest paths they end up in.
+      expect(l2NoEmail.stderr).toMatch(/^--account-email: error \[missing-field\] required for tier L2$/m);
+      expect(l2NoEmail.stderr).not.toMatch(/account\.email|other\.yaml:\d/);
+      const l3Bad = await lz([...base(fx), 'new-tenant', '--id', 'other', '--tier', 'L3', ...common, '--account-email', 'aws+o@saas.example', '--byok', 'customer-key', '--backup-retention-days', '3'], fx.root);
+      expect(l3Bad.stderr).toMatch(/^--approver: error \[tier-field\] required for tier L3/m);
+      expect(l3Bad.stderr).toMatch(/^--key-arn: error \[schema\] byok is customer-key but --key-arn is missing/m);
+      expect(l3Bad.stderr).toMatch(/^--backup-retention-days: error \[schema\] 3 is too small/m);
+      expect(l3Bad.stderr).not.toMatch(/changeApprovers|keyArn|retentionDays/);
       const exists = await lz([...base(fx), 'new-tenant', '--id', 'acme', '--tier', 'L2', ...common, '--account-email', 'a@b.example'], fx.root);
       expect(exists.code).toBe(1);
       expect(exists.stderr).toMatch(/acme.yaml already exists/);
@@ -145,7 +159,7 @@ describe('lz command line', () => {
 
   test('npm run lz runs the real entry point with real exit codes', () => {
     const run = (args: string[]) => spawnSync('npm', ['run', '--silent', 'lz', '--', ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, LZ_BASE_REF: 'HEAD' } });
-    const ok = run(['validate', '--no-history']);
+    const ok = run(['--tenants', 'test/fixtures/tenants', 'validate', '--no-history']);
     expect([ok.status, ok.stdout]).toEqual([0, expect.stringMatching(/tenant manifests and the settings are valid/)]);
     expect(run(['no-such-command']).status).toBe(2);
   });

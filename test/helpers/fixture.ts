@@ -11,7 +11,12 @@ import { validateLandingZone, ValidationResult } from '../../model/validate';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const EXAMPLE_SETTINGS = path.join(REPO_ROOT, 'landing-zone.yaml');
-export const EXAMPLE_TENANTS = path.join(REPO_ROOT, 'tenants');
+/**
+ * The tests' own tenant set: a committed copy of the examples as they were when the tests were
+ * written (every tier, status and BYOK mode, an adopted account). Tests never read `tenants/`,
+ * which onboarding changes; only test/live-tenants.test.ts does, and it holds for any set.
+ */
+export const FIXTURE_TENANTS = path.join(REPO_ROOT, 'test', 'fixtures', 'tenants');
 
 export type Manifest = Record<string, unknown>;
 

@@ -4,11 +4,12 @@ import * as path from 'path';
 import { tenantProfile } from '../../model/profile';
 import { LandingZone, validateLandingZone } from '../../model/validate';
 import { SynthResult, synthesizeLandingZone, SynthOptions } from '../../stacks/synthesize';
-import { EXAMPLE_SETTINGS, EXAMPLE_TENANTS } from './fixture';
+import { EXAMPLE_SETTINGS, FIXTURE_TENANTS } from './fixture';
 
-export function exampleLandingZone(): LandingZone {
-  const r = validateLandingZone({ settingsFile: EXAMPLE_SETTINGS, tenantsDir: EXAMPLE_TENANTS, baseRef: false });
-  if (!r.landingZone) throw new Error(`examples invalid: ${JSON.stringify(r.diagnostics)}`);
+/** The landing zone of the tests' own tenant set (test/fixtures/tenants), never the live `tenants/`. */
+export function fixtureLandingZone(tenantsDir: string = FIXTURE_TENANTS): LandingZone {
+  const r = validateLandingZone({ settingsFile: EXAMPLE_SETTINGS, tenantsDir, baseRef: false });
+  if (!r.landingZone) throw new Error(`tenant set ${tenantsDir} invalid: ${JSON.stringify(r.diagnostics)}`);
   return r.landingZone;
 }
 

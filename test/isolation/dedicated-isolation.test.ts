@@ -1,14 +1,14 @@
 import { matchesPattern } from '../helpers/event-pattern';
 import { platformNames, tenantNames } from '../../model/names';
 import { decide, Doc, findPolicy, inlinePolicyOfRole, trustPolicyOfRole } from '../helpers/iam';
-import { exampleLandingZone, resources, stackJson, synthTo, TfJson } from '../helpers/synth';
+import { fixtureLandingZone, resources, stackJson, synthTo, TfJson } from '../helpers/synth';
 
 /**
  * Cross-account isolation of dedicated tenants, proven on the synthesized policies and event
  * rules. Accounts created by the landing zone appear in their stacks as a reference to the
  * account stack's state; here each gets a concrete id, as it will after apply.
  */
-const lz = exampleLandingZone();
+const lz = fixtureLandingZone();
 const result = synthTo(lz);
 const PLATFORM = lz.settings.organization.platformAccountId;
 const ORG = lz.settings.organization.id;

@@ -1,13 +1,13 @@
 import { platformNames } from '../../model/names';
 import { SCP_MAX_CHARACTERS } from '../../contract/service-control-policies';
 import { actionInCatalogue, allPolicies, decide, Doc, findPolicy, inlinePolicyOfRole, trustPolicyOfRole } from '../helpers/iam';
-import { exampleLandingZone, stackJson, synthTo } from '../helpers/synth';
+import { fixtureLandingZone, stackJson, synthTo } from '../helpers/synth';
 
 /**
  * Proof of isolation: the policies as synthesized, evaluated for concrete requests by an IAM
  * policy simulator. Nothing here restates a policy; every document comes from cdk.tf.json.
  */
-const lz = exampleLandingZone();
+const lz = fixtureLandingZone();
 const result = synthTo(lz, { tenantIds: ['bluefin-analytics'] });
 const platform = stackJson(result, 'platform');
 const organization = stackJson(result, 'organization');

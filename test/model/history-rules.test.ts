@@ -21,7 +21,7 @@ describe('rules that compare with the base revision', () => {
       expect(e.message).toMatch(/tier moves down from L3 \(at HEAD\) to L2 without an acknowledgement/);
 
       fx.write('acme.yaml', l2('acme', { acknowledgements: { tierDowngrade: { from: 'L2', reason: 'customer moved to the mid-market plan' } } }));
-      expect(errorsOf(fx.validate({ baseRef: 'HEAD' })).map((d) => d.message)).toEqual([expect.stringMatching(/acknowledges a downgrade from L2, but the tenant is moving down from L3/)]);
+      expect(errorsOf(fx.validate({ baseRef: 'HEAD' })).map((d) => d.message)).toEqual(['a downgrade from L2 to L2 is not a move down', expect.stringMatching(/acknowledges a downgrade from L2, but the tenant is moving down from L3/)]);
 
       fx.write('acme.yaml', l2('acme', { acknowledgements: { tierDowngrade: { from: 'L3', reason: 'customer moved to the mid-market plan' } } }));
       const ok = fx.validate({ baseRef: 'HEAD' });

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { generatedManifest, writeTenantSet } from '../../bench/tenant-set';
 import { lz } from '../helpers/cli';
-import { Fixture, REPO_ROOT } from '../helpers/fixture';
+import { Fixture, FIXTURE_TENANTS, REPO_ROOT } from '../helpers/fixture';
 import { tempDir } from '../helpers/synth';
 import { commitAll, fixtureArgs, git, gitFixture } from './helpers';
 
@@ -101,8 +101,8 @@ describe('lz affected on a generated tenant set (manifests in their own reposito
 
   test('errors name the problem: unknown revision, no repository', async () => {
     const bad = await lz([...fixtureArgs(fx), '--base', 'no-such-branch', 'affected'], fx.root);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/git revision "no-such-branch" does not exist .*fetch-depth: 0/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--base no-such-branch: no such git revision in .*fetch-depth: 0/);
     const plain = tempDir();
     fs.cpSync(fx.root, plain, { recursive: true, filter: (src) => !src.includes(`${path.sep}.git`) });
     const none = await lz(['--settings', path.join(plain, 'landing-zone.yaml'), '--tenants', path.join(plain, 'tenants'), '--no-history', 'affected'], plain);
@@ -134,6 +134,9 @@ describe('lz affected on a clone of this repository: the base revision is synthe
     root = tempDir('lz-clone-');
     const skip = new Set(['node_modules', '.git', 'cdktf.out', '.lz', 'coverage', 'test-artifacts']);
     for (const entry of fs.readdirSync(REPO_ROOT)) if (!skip.has(entry)) fs.cpSync(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+    // The clone's tenants are the tests' own set, not whatever `tenants/` holds today.
+    fs.rmSync(path.join(root, 'tenants'), { recursive: true });
+    fs.cpSync(FIXTURE_TENANTS, path.join(root, 'tenants'), { recursive: true });
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
     git(root, 'init', '-q');
     commitAll(root, 'clone of the working tree');

@@ -1,8 +1,8 @@
 import { TENANT_API_ROUTES } from '../../functions/shared/contracts';
 import { platformNames } from '../../model/names';
-import { exampleLandingZone, onlyResource, resources, stackJson, synthTo, TfJson } from '../helpers/synth';
+import { fixtureLandingZone, onlyResource, resources, stackJson, synthTo, TfJson } from '../helpers/synth';
 
-const lz = exampleLandingZone();
+const lz = fixtureLandingZone();
 const result = synthTo(lz, { tenantIds: ['bluefin-analytics'] });
 const platform = stackJson(result, 'platform');
 const org = stackJson(result, 'organization');

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stackInventory } from '../../model/inventory';
 import { synthesizeLandingZone } from '../../stacks/synthesize';
-import { exampleLandingZone, readTree, stackJson, synthTo, tempDir, onlyResource } from '../helpers/synth';
+import { fixtureLandingZone, readTree, stackJson, synthTo, tempDir, onlyResource } from '../helpers/synth';
 
-const lz = exampleLandingZone();
+const lz = fixtureLandingZone();
 const result = synthTo(lz);
 
 describe('synthesis of the example landing zone', () => {

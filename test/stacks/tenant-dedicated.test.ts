@@ -2,9 +2,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isProtectedResourceType, replacementCauses, KMS_KEY_ATTRIBUTES, PROTECTED_RESOURCE_TYPES, readConfigPath, REPLACEMENT_ATTRIBUTES } from '../../terraform/protected-resources';
 import { platformNames, tenantNames } from '../../model/names';
 import { TenantManifest } from '../../model/schema/tenant';
-import { exampleLandingZone, onlyResource, resourceBlocks, resources, stackJson, synthTo, TfJson, withTenant } from '../helpers/synth';
+import { fixtureLandingZone, onlyResource, resourceBlocks, resources, stackJson, synthTo, TfJson, withTenant } from '../helpers/synth';
 
-const lz = exampleLandingZone();
+const lz = fixtureLandingZone();
 const result = synthTo(lz);
 const PLATFORM = lz.settings.organization.platformAccountId;
 const ORG = lz.settings.organization.id;

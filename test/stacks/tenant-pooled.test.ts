@@ -1,8 +1,8 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { platformNames, tenantNames } from '../../model/names';
-import { exampleLandingZone, onlyResource, resources, stackJson, synthTo, TfJson } from '../helpers/synth';
+import { fixtureLandingZone, onlyResource, resources, stackJson, synthTo, TfJson } from '../helpers/synth';
 
-const lz = exampleLandingZone();
+const lz = fixtureLandingZone();
 const result = synthTo(lz, { tenantIds: ['bluefin-analytics', 'orbit-travel', 'pinecrest-schools'] });
 const names = platformNames(lz.settings);
 const PLATFORM = lz.settings.organization.platformAccountId;

@@ -189,6 +189,29 @@ describeInBrowser('HTML report in headless Chromium', () => {
     expect(readFileSync(SCREENSHOT).subarray(1, 4).toString('latin1')).toBe('PNG');
   });
 
+  test('the column headers stay visible while the matrix of many tenants scrolls', async () => {
+    const many = Array.from({ length: 80 }, (_, i) => ({ ...TENANTS[i % TENANTS.length], tenantId: `tenant-${String(i).padStart(2, '0')}` }));
+    writeFileSync(path.join(workDir, 'many.html'), renderHtml(auditReport(many)));
+    const big = await context.newPage();
+    await big.goto(pathToFileURL(path.join(workDir, 'many.html')).href);
+    await big.locator('body[data-ready="true"]').waitFor();
+    const header = big.locator('#matrix thead th[data-rule="LZ-KEY-01"]');
+    const firstRow = big.locator('#matrix tr[data-tenant="tenant-00"]');
+    // The reader scrolls with the wheel over the matrix, far past its first rows.
+    const start = (await big.locator('#matrix tbody').boundingBox())!;
+    await big.mouse.move(start.x + 40, start.y + 40);
+    for (let i = 0; i < 6; i++) await big.mouse.wheel(0, 800);
+    await big.waitForFunction('document.querySelector(".matrix-wrap").scrollTop > 0 || window.scrollY > 0');
+    const box = (await header.boundingBox())!;
+    const viewport = big.viewportSize()!;
+    expect(await firstRow.evaluate((r) => r.getBoundingClientRect().bottom)).toBeLessThan(box.y);
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+    // What is drawn where the header is, is the header (not a row scrolled under it).
+    expect(await big.evaluate(`document.elementFromPoint(${box.x + box.width / 2}, ${box.y + box.height / 2})?.closest('th')?.getAttribute('data-rule')`)).toBe('LZ-KEY-01');
+    await big.close();
+  });
+
   test('an audit of no tenants says so and shows zero totals', async () => {
     const empty = await context.newPage();
     const errors: string[] = [];

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { coverageManifest } from '../../../bench/tenant-set';
 import { lz } from '../../helpers/cli';
-import { EXAMPLE_TENANTS, makeFixture } from '../../helpers/fixture';
+import { FIXTURE_TENANTS, makeFixture } from '../../helpers/fixture';
 import { tempDir } from '../../helpers/synth';
 import { REAL_TERRAFORM_TIMEOUT_MS, describeWithTerraform } from '../../helpers/terraform';
 import { synthesizeLandingZone } from '../../../stacks/synthesize';
@@ -21,7 +21,7 @@ describeWithTerraform('tf-validate with real Terraform', () => {
     const fx = makeFixture();
     const work = tempDir('lz-tf-validate-');
     try {
-      for (const f of fs.readdirSync(EXAMPLE_TENANTS).filter((n) => n.endsWith('.yaml'))) fx.write(f, fs.readFileSync(path.join(EXAMPLE_TENANTS, f), 'utf8'));
+      for (const f of fs.readdirSync(FIXTURE_TENANTS).filter((n) => n.endsWith('.yaml'))) fx.write(f, fs.readFileSync(path.join(FIXTURE_TENANTS, f), 'utf8'));
       for (let i = 0; i < COVERAGE_TENANTS; i++) {
         const m = coverageManifest(i);
         fx.write(`${String(m.id)}.yaml`, m);
