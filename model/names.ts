@@ -75,6 +75,9 @@ export function platformNames(settings: Pick<LandingZoneSettings, 'name'>) {
     /** Includes account and region: bucket names are global. */
     pooledBucket: (accountId: string, region: string) => derive('s3BucketName', `${p}-pooled-${accountId}-${region}`, `${p}-pooled-${accountPart(accountId)}-${region}`),
     stateBucket: (bucket: string) => derive('s3BucketName', bucket),
+    stateKeyAlias: derive('kmsAliasName', `alias/${p}/terraform-state`),
+    /** Every L3 tenant's apply role (management account) matches this; the state bucket and key name them by it. */
+    tenantApplyRolePattern: derive('iamRoleName', `${p}-*-pipeline-apply`),
     scp: (what: string) => derive('scpName', `${p}-${what}`),
   };
 }
@@ -115,5 +118,9 @@ export function tenantNames(settings: Pick<LandingZoneSettings, 'name'>, tenantI
     appRole: (fn: string) => derive('iamRoleName', `${p}-${fn}-fn`),
     alarmTopic: derive('snsTopicName', `${p}-alarms`),
     alarm: (what: string) => derive('cloudwatchAlarmName', `${p}-${what}`),
+    /** L3: the role the tenant's deployment environment signs in to (management account). */
+    pipelineApplyRole: derive('iamRoleName', `${p}-pipeline-apply`),
+    /** L3: what the tenant's stack may change in the platform account (registry entry, queue, rule, key, user). */
+    footprintRole: derive('iamRoleName', `${p}-pipeline-footprint`),
   };
 }

@@ -7,7 +7,8 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, policyJson, PolicyStatement } from '../contract/policy-document';
+import { policyDocument, PolicyStatement } from '../contract/policy-document';
+import { terraformPolicyJson } from '../terraform/template';
 
 export interface SecureBucketProps {
   /** Bucket name (global namespace). IMPORTANT: changing it replaces the bucket. */
@@ -63,7 +64,8 @@ export class SecureBucket extends Construct {
     new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' }, provider });
     new S3BucketPolicy(this, 'policy', {
       bucket: this.bucket.id,
-      policy: policyJson(
+      // Escaped: statements may hold IAM policy variables (${aws:PrincipalTag/...}).
+      policy: terraformPolicyJson(
         policyDocument(
           {
             Sid: 'DenyInsecureTransport',

@@ -43,6 +43,8 @@ export class PlatformStack extends LandingZoneStack {
       alias: names.kmsAlias,
       administrators: [this.deploymentRoleArn(account), `arn:aws:iam::${account}:role/${roles.breakGlass}`],
       users: [`arn:aws:iam::${account}:role/${names.dataAccessRole}`, `arn:aws:iam::${account}:role/${names.backupRole}`],
+      // The read-only plan role (created by the bootstrap stack) refreshes the key.
+      readers: [`arn:aws:iam::${account}:role/${roles.plan}`],
       services: [
         { service: `logs.${region}.amazonaws.com`, conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` } } },
         { service: 'events.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], conditions: { StringEquals: { 'aws:SourceAccount': account } } },

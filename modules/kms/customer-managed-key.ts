@@ -1,7 +1,7 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsExternalKey } from '@cdktf/provider-aws/lib/kms-external-key';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { TerraformProvider } from 'cdktf';
+import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyJson } from '../../contract/policy-document';
 import { keyPolicy, KeyPolicyProps } from '../../contract/key-policy';
@@ -21,6 +21,15 @@ export interface CustomerManagedKeyProps extends KeyPolicyProps {
   readonly origin?: 'AWS_KMS' | 'EXTERNAL';
   /** Provider of the account the key lives in. @default the stack's default provider */
   readonly provider?: TerraformProvider;
+  /** Resources to create first: KMS refuses a key policy that names a role that does not exist yet. @default none */
+  readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Let the caller create a key whose policy does not name the caller (KMS's lockout check).
+   * Only for a first run by an administrator who is neither key administrator nor user.
+   * @default false
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-bypass-policy-lockout-safety-check
+   */
+  readonly bypassPolicyLockoutSafetyCheck?: boolean;
 }
 
 /** The longest window AWS allows; the guardrail SCPs deny anything shorter. */
@@ -50,6 +59,8 @@ export class CustomerManagedKey extends Construct {
         policy,
         enabled: true,
         provider: props.provider,
+        dependsOn: props.dependsOn,
+        ...(props.bypassPolicyLockoutSafetyCheck ? { bypassPolicyLockoutSafetyCheck: true } : {}),
       });
       this.keyArn = key.arn;
       this.keyId = key.id;
@@ -60,6 +71,8 @@ export class CustomerManagedKey extends Construct {
         deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
         policy,
         provider: props.provider,
+        dependsOn: props.dependsOn,
+        ...(props.bypassPolicyLockoutSafetyCheck ? { bypassPolicyLockoutSafetyCheck: true } : {}),
       });
       this.keyArn = key.arn;
       this.keyId = key.keyId;

@@ -102,13 +102,13 @@ describe('lz plan with Terraform', () => {
     expect(report.stacks.flatMap((x) => x.violations).map((v) => v.stack)).toEqual(['tenant-beta']);
   });
 
-  test('the L3 tenant is flagged for its approvers; a stack whose dependency is new is planned offline', () => {
+  test('the L3 tenant stack is flagged for its approvers (its account stack is the platform\'s); a stack whose dependency is new is planned offline', () => {
     const s = byStack(report);
-    expect(s['account-bank'].approval).toEqual({ environment: 'tenant-bank', approvers: ['@bank/cab', '@jane'] });
+    expect(s['account-bank'].approval).toBeUndefined();
     expect(s['tenant-delta'].sourceNote).toBe('depends on account-delta, new in this change: Terraform can plan it once that is applied');
     expect(s['tenant-delta'].counts.create).toBeGreaterThan(0);
     const md = fs.readFileSync(path.join(fx.root, 'reports/plan.md'), 'utf8');
-    expect(md).toMatch(/\| `tenant-bank` \| @bank\/cab, @jane \| `account-bank`, `tenant-bank` \|/);
+    expect(md).toMatch(/\| `tenant-bank` \| @bank\/cab, @jane \| `tenant-bank` \|/);
   });
 
   test('a failing plan surfaces its stderr; a hanging plan is killed at the time limit', () => {
@@ -213,7 +213,7 @@ describe('lz apply', () => {
     const report = JSON.parse(fs.readFileSync(path.join(fx.root, 'reports/apply.json'), 'utf8')) as PipelineReport;
     expect(report.stacks.map((s) => [s.stack, s.status, ...(s.blockedBy ? [s.blockedBy] : [])])).toEqual([
       ['organization', 'applied'],
-      ['account-bank', 'not-approved'],
+      ['account-bank', 'applied'],
       ['account-beta', 'applied'],
       ['platform', 'failed'],
       ['tenant-acme', 'blocked', ['platform']],
@@ -225,10 +225,10 @@ describe('lz apply', () => {
     expect(r.stdout).toMatch(/tenant-acme: not run, platform did not succeed/);
     const calls = tf.calls();
     const applies = intervals(calls, 'apply');
-    expect(applies.map((a) => a.stack).sort()).toEqual(['account-beta', 'organization', 'platform']);
+    expect(applies.map((a) => a.stack).sort()).toEqual(['account-bank', 'account-beta', 'organization', 'platform']);
     const orgApplied = applies.find((a) => a.stack === 'organization')!.end;
-    for (const dependant of ['platform', 'account-beta']) expect(intervals(calls, 'plan').find((p) => p.stack === dependant)!.start).toBeGreaterThanOrEqual(orgApplied);
-    expect(calls.some((c) => c.stack.endsWith('-bank') || c.stack === 'tenant-acme' || c.stack === 'tenant-beta')).toBe(false);
+    for (const dependant of ['platform', 'account-beta', 'account-bank']) expect(intervals(calls, 'plan').find((p) => p.stack === dependant)!.start).toBeGreaterThanOrEqual(orgApplied);
+    expect(calls.some((c) => c.stack === 'tenant-bank' || c.stack === 'tenant-acme' || c.stack === 'tenant-beta')).toBe(false);
     expect(calls.find((c) => c.command === 'apply')!.args).toEqual(['apply', '-input=false', '-no-color', path.join(fx.root, '.lz', 'pipeline', 'terraform', 'organization', 'plan.tfplan')]);
   });
 
@@ -253,12 +253,13 @@ describe('lz apply', () => {
 
   test('--without-approval defers L3 stacks; --after makes a later job wait for the dependencies an earlier job applied', async () => {
     const tf = fakeTerraform(ok);
-    const first = await lz([...base(), 'apply', '--reuse-synth', '--without-approval', '--stack', 'account-delta', 'account-bank', '--terraform-bin', tf.bin, '--report-json', 'reports/first.json'], fx.root, tf.env);
+    const first = await lz([...base(), 'apply', '--reuse-synth', '--without-approval', '--stack', 'account-delta', 'account-bank', 'tenant-bank', '--terraform-bin', tf.bin, '--report-json', 'reports/first.json'], fx.root, tf.env);
     expect(first.code).toBe(0);
     const firstReport = JSON.parse(fs.readFileSync(path.join(fx.root, 'reports/first.json'), 'utf8')) as PipelineReport;
     expect(firstReport.stacks.map((s) => [s.stack, s.status])).toEqual([
-      ['account-bank', 'deferred'],
+      ['account-bank', 'applied'],
       ['account-delta', 'applied'],
+      ['tenant-bank', 'deferred'],
     ]);
     // tenant-delta depends on account-delta, which the change adds: without the first job's report it is blocked.
     const blocked = await lz([...base(), 'apply', '--reuse-synth', '--stack', 'tenant-delta', '--terraform-bin', tf.bin, '--format', 'json'], fx.root, tf.env);

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stackInventory } from '../../model/inventory';
 import { synthesizeLandingZone } from '../../stacks/synthesize';
+import { IDENTITY_VARIABLES } from '../../stacks/landing-zone-stack';
+import { tenantNames } from '../../model/names';
 import { exampleLandingZone, readTree, stackJson, synthTo, tempDir, onlyResource } from '../helpers/synth';
 
 const lz = exampleLandingZone();
@@ -40,13 +42,18 @@ describe('synthesis of the example landing zone', () => {
     expect(keys.size).toBe(result.stacks.length);
   });
 
-  test('providers assume the deployment role of a named account and carry the common tags', () => {
+  test('providers assume, in a named account, the role of an identity variable whose default applies (the deployment role; an L3 tenant stack in the platform account: its footprint role), with the common tags', () => {
     for (const s of result.stacks) {
-      const providers = stackJson(result, s.spec.name).provider.aws as Array<Record<string, any>>;
+      const json = stackJson(result, s.spec.name);
+      const providers = json.provider.aws as Array<Record<string, any>>;
       expect(providers.length).toBeGreaterThan(0);
       for (const p of providers) {
         expect(p.allowed_account_ids).toHaveLength(1);
-        expect(p.assume_role[0].role_arn).toMatch(/^arn:aws:iam::(\d{12}|\$\{.+\}):role\/LandingZoneDeployment$/);
+        const [, account, variable] = /^arn:aws:iam::(\d{12}|\$\{.+\}):role\/\$\{var\.(\w+)\}$/.exec(p.assume_role[0].role_arn) ?? [];
+        expect(IDENTITY_VARIABLES).toContain(variable);
+        if (/^\d{12}$/.test(account)) expect(p.allowed_account_ids).toEqual([account]);
+        const footprint = s.spec.kind === 'tenant' && s.spec.tier === 'L3' && p.alias === undefined;
+        expect([s.spec.name, p.alias, json.variable[variable]]).toEqual([s.spec.name, p.alias, expect.objectContaining({ type: 'string', default: footprint ? tenantNames(lz.settings, s.spec.tenantId!).footprintRole : 'LandingZoneDeployment' })]);
         expect(p.default_tags[0].tags).toMatchObject({ ManagedBy: 'tenant-landing-zone', LandingZone: 'kpz', Stack: s.spec.name });
         if (s.spec.tenantId) expect(p.default_tags[0].tags).toMatchObject({ TenantId: s.spec.tenantId, Tier: s.spec.tier });
       }
