@@ -100,10 +100,22 @@ describe('synthesis of the example landing zone', () => {
     expect(fs.readFileSync(path.join(one.outdir, 'stacks/tenant-harbor-logistics/cdk.tf.json'))).toEqual(fs.readFileSync(path.join(result.outdir, 'stacks/tenant-harbor-logistics/cdk.tf.json')));
   });
 
-  test('the bootstrap stack can keep its first state locally', () => {
+  test("the bootstrap stack's first run: local state, the administrator's own credentials, the platform account through the role Organizations created", () => {
     const local = synthTo(lz, { tenantIds: ['cedar-dental'], bootstrapLocalState: true });
-    const backend = stackJson(local, 'bootstrap').terraform.backend;
-    expect(backend).toEqual({ local: { path: '../../../.lz/bootstrap.tfstate' } });
+    const json = stackJson(local, 'bootstrap');
+    expect(json.terraform.backend).toEqual({ local: { path: '../../../.lz/bootstrap.tfstate' } });
+    const [management, platform] = json.provider.aws;
+    expect([management.alias, management.assume_role, management.allowed_account_ids]).toEqual([undefined, undefined, [lz.settings.organization.managementAccountId]]);
+    expect(platform).toMatchObject({ alias: 'platform', assume_role: [{ role_arn: `arn:aws:iam::${lz.settings.organization.platformAccountId}:role/OrganizationAccountAccessRole` }] });
+    expect(json.variable).toBeUndefined();
+    // KMS would refuse a key whose policy does not name the administrator creating it
+    expect(onlyResource(json, 'aws_kms_key').bypass_policy_lockout_safety_check).toBe(true);
+    const later = stackJson(result, 'bootstrap');
+    expect(later.provider.aws.map((p: Record<string, any>) => p.assume_role[0].role_arn)).toEqual([
+      `arn:aws:iam::${lz.settings.organization.managementAccountId}:role/\${var.lz_role_name}`,
+      `arn:aws:iam::${lz.settings.organization.platformAccountId}:role/\${var.lz_role_name}`,
+    ]);
+    expect(onlyResource(later, 'aws_kms_key').bypass_policy_lockout_safety_check).toBeUndefined();
     expect(stackJson(local, 'organization').terraform.backend.s3).toBeDefined();
   });
 
