@@ -102,6 +102,7 @@ export interface TerraformCliOptions {
   readonly applyArg?: string[];
   readonly timeout: string;
   readonly killGrace: string;
+  readonly lockTimeout: string;
   readonly parallelism: string;
   readonly pluginCache?: string;
 }
@@ -115,6 +116,7 @@ export function addTerraformOptions(cmd: Command, withApply: boolean): Command {
   return cmd
     .option('--timeout <duration>', 'time limit per stack (all its Terraform commands), e.g. 90s, 30m, 1h', '30m')
     .option('--kill-grace <duration>', 'at the time limit, SIGINT first and SIGKILL after this long', '30s')
+    .option('--lock-timeout <duration>', "how long plan and apply wait for a stack's state lock held by another run (-lock-timeout)", '10m')
     .option('--parallelism <n>', 'stacks run at the same time', '4')
     .option('--plugin-cache <dir>', 'shared provider plugin cache (default: $TF_PLUGIN_CACHE_DIR, else <work-dir>/plugin-cache)');
 }
@@ -137,6 +139,7 @@ export type TerraformResolution = { readonly config: TerraformConfig } | { reado
 export function resolveTerraform(opts: TerraformCliOptions, work: WorkOptions, io: CliIO): TerraformResolution {
   const timeoutMs = parseDuration('--timeout', opts.timeout);
   const killGraceMs = parseDuration('--kill-grace', opts.killGrace);
+  const lockTimeoutMs = parseDuration('--lock-timeout', opts.lockTimeout);
   const name = opts.terraformBin ?? io.env.LZ_TERRAFORM_BIN ?? 'terraform';
   const binary = resolveExecutable(name, io.env, io.cwd);
   if (!binary) return { missing: `no Terraform binary: "${name}" is ${name.includes('/') ? 'not an executable file' : 'not on PATH'} (set --terraform-bin or LZ_TERRAFORM_BIN, e.g. to tofu)` };
@@ -148,6 +151,7 @@ export function resolveTerraform(opts: TerraformCliOptions, work: WorkOptions, i
       applyArgs: opts.applyArg ?? [],
       timeoutMs,
       killGraceMs,
+      lockTimeoutMs,
       env: io.env,
       pluginCacheDir: path.resolve(io.cwd, opts.pluginCache ?? io.env.TF_PLUGIN_CACHE_DIR ?? path.join(work.workDir, 'plugin-cache')),
     },

@@ -7,6 +7,7 @@ import { TenantProfile } from '../model/profile';
 import { landingZoneTags } from '../model/tags';
 import { TenantManifest } from '../model/schema/tenant';
 import { allowDataDestruction, applyStackRules } from '../modules/stack-rules';
+import { ROLE_VARIABLE } from './identity-variables';
 
 /** S3-native state locking (`use_lockfile`) is generally available from Terraform 1.11. */
 export const MINIMUM_TERRAFORM_VERSION = '>= 1.11.0';
@@ -26,15 +27,7 @@ export interface LandingZoneStackProps {
   readonly localState?: boolean;
 }
 
-/**
- * Terraform variables that name the role a provider assumes in its account. The default is the
- * role that applies (the deployment role, or an L3 tenant's footprint role in the platform
- * account); `lz plan` and `lz drift` set every one a stack declares to the read-only plan role
- * (`-var`), so one synthesized stack serves both identities.
- */
-export const ROLE_VARIABLE = 'lz_role_name';
-export const PLATFORM_ROLE_VARIABLE = 'lz_platform_role_name';
-export const IDENTITY_VARIABLES: ReadonlyArray<string> = [ROLE_VARIABLE, PLATFORM_ROLE_VARIABLE];
+export { IDENTITY_VARIABLES, PLATFORM_ROLE_VARIABLE, ROLE_VARIABLE } from './identity-variables';
 
 /**
  * How a provider signs in: through the role named by an identity variable (the default:

@@ -59,7 +59,7 @@ describe('lz plan with Terraform', () => {
   beforeAll(async () => {
     tf = fakeTerraform(scenario);
     run = await lz(
-      [...base(), 'plan', '--stack', ...stacks, '--reuse-synth', '--terraform-bin', tf.bin, '--parallelism', '2', '--timeout', '3s', '--kill-grace', '1s', '--report-json', 'reports/plan.json', '--report-md', 'reports/plan.md', '--plan-arg=-lock-timeout=5m'],
+      [...base(), 'plan', '--stack', ...stacks, '--reuse-synth', '--terraform-bin', tf.bin, '--parallelism', '2', '--timeout', '3s', '--kill-grace', '1s', '--report-json', 'reports/plan.json', '--report-md', 'reports/plan.md', '--lock-timeout', '5m', '--plan-arg=-refresh=true'],
       fx.root,
       tf.env,
     );
@@ -135,7 +135,9 @@ describe('lz plan with Terraform', () => {
         expect(c.env).toMatchObject({ TF_IN_AUTOMATION: '1', TF_INPUT: '0', TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true' });
       }
       const plan = mine.find((c) => c.command === 'plan')!;
-      expect(plan.args).toEqual(['plan', '-input=false', '-no-color', `-out=${path.join(fx.root, '.lz', 'pipeline', 'terraform', name, 'plan.tfplan')}`, '-lock-timeout=5m']);
+      // the read-only plan role for every identity variable the stack declares (an L3 tenant stack: two)
+      const vars = ['-var=lz_role_name=LandingZonePlan', ...(name === 'tenant-bank' ? ['-var=lz_platform_role_name=LandingZonePlan'] : [])];
+      expect(plan.args).toEqual(['plan', '-input=false', '-no-color', `-out=${path.join(fx.root, '.lz', 'pipeline', 'terraform', name, 'plan.tfplan')}`, '-lock-timeout=300s', ...vars, '-refresh=true']);
     }
     expect(calls.some((c) => c.stack === 'tenant-delta')).toBe(false);
     expect(new Set(calls.map((c) => c.env.TF_PLUGIN_CACHE_DIR))).toEqual(new Set([path.join(fx.root, '.lz', 'pipeline', 'plugin-cache')]));
@@ -146,7 +148,9 @@ describe('lz plan with Terraform', () => {
     expect(inits.every((i) => i.exit === 0)).toBe(true);
     const [first, ...rest] = inits;
     expect(rest.every((i) => i.start >= first.end)).toBe(true);
-    const plans = intervals(tf.calls(), 'plan');
+    // The hung plan never ends by itself: it holds its slot until the stack's time limit (3 s from its init).
+    const killedAt = intervals(tf.calls(), 'init').find((i) => i.stack === 'bootstrap')!.start + 3000;
+    const plans = intervals(tf.calls(), 'plan').map((p) => (p.end === Infinity ? { ...p, end: killedAt } : p));
     const overlap = Math.max(...plans.map((p) => plans.filter((q) => q.start <= p.start && p.start < q.end).length));
     expect(overlap).toBeLessThanOrEqual(2);
     expect(overlap).toBe(2);
@@ -229,7 +233,9 @@ describe('lz apply', () => {
     const orgApplied = applies.find((a) => a.stack === 'organization')!.end;
     for (const dependant of ['platform', 'account-beta', 'account-bank']) expect(intervals(calls, 'plan').find((p) => p.stack === dependant)!.start).toBeGreaterThanOrEqual(orgApplied);
     expect(calls.some((c) => c.stack === 'tenant-bank' || c.stack === 'tenant-acme' || c.stack === 'tenant-beta')).toBe(false);
-    expect(calls.find((c) => c.command === 'apply')!.args).toEqual(['apply', '-input=false', '-no-color', path.join(fx.root, '.lz', 'pipeline', 'terraform', 'organization', 'plan.tfplan')]);
+    expect(calls.find((c) => c.command === 'apply')!.args).toEqual(['apply', '-input=false', '-no-color', '-lock-timeout=600s', path.join(fx.root, '.lz', 'pipeline', 'terraform', 'organization', 'plan.tfplan')]);
+    // apply plans as the roles that apply: no identity variable is set
+    expect(calls.filter((c) => c.command === 'plan').every((c) => c.args.includes('-lock-timeout=600s') && !c.args.some((a) => a.startsWith('-var=')))).toBe(true);
   });
 
   test('inside the approval environment the L3 stacks apply, account before tenant; a guard refuses a destructive plan', async () => {
