@@ -174,6 +174,7 @@ function byAttention(a: StackReport, b: StackReport): number {
 function stackRow(st: StackReport): string {
   const c = st.counts;
   const notes: string[] = [];
+  if (st.reason) notes.push(st.reason);
   if (st.violations.length) notes.push(`❌ ${st.violations.length} violation${s(st.violations.length)}`);
   if (st.approval && needsApproval(st)) notes.push(`🔐 needs approval by ${st.approval.approvers.join(', ') || 'nobody listed'}`);
   if (st.source === 'offline' && st.sourceNote) notes.push(`offline: ${st.sourceNote}`);

@@ -70,6 +70,7 @@ export function renderText(report: PipelineReport, opts: TextOptions = {}): stri
 
 function notes(s: StackReport): string {
   const n: string[] = [];
+  if (s.reason) n.push(s.reason);
   if (s.violations.length) n.push(`${s.violations.length} violation(s)`);
   if (s.source === 'offline' && s.sourceNote) n.push(`offline: ${s.sourceNote}`);
   if (s.status === 'removed') n.push(`not destroyed, state stays at ${s.state}`);

@@ -48,6 +48,8 @@ export interface StackReport {
   /** Deployment order class (0 bootstrap ... 3 tenants): reports sort by it, then by name. */
   readonly wave: number;
   readonly change: StackChange | 'unchanged';
+  /** Why the stack was selected, when more than its change (apply from the recorded markers). */
+  readonly reason?: string;
   readonly status: StackStatus;
   /** Where the resource changes come from. */
   readonly source: 'terraform' | 'offline' | 'none';

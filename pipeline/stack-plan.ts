@@ -15,6 +15,8 @@ import { Syntheses } from './workspace';
 export interface SelectedStack {
   readonly spec: StackSpec;
   readonly change: StackChange | 'unchanged';
+  /** Why it was selected, when that is more than its change (an apply from the recorded markers). */
+  readonly reason?: string;
 }
 
 export interface StackPlan {
@@ -53,6 +55,7 @@ export function reportFor(sel: SelectedStack, sc: StackContext, fields: { status
     ...(spec.tier ? { tier: spec.tier } : {}),
     wave: spec.wave,
     change: sel.change,
+    ...(sel.reason ? { reason: sel.reason } : {}),
     status: fields.status,
     source: fields.source,
     ...(fields.sourceNote ? { sourceNote: fields.sourceNote } : {}),

@@ -101,6 +101,12 @@ export async function prepareSyntheses(opts: PrepareOptions): Promise<Syntheses>
   return { base: readSynthesis(baseDir), head: readSynthesis(headDir), baseRevision, headRevision, workDir };
 }
 
+/** The base commit the syntheses in `workDir` were made for, if they were recorded there. */
+export function recordedBaseCommit(workDir: string): string | undefined {
+  const file = path.join(path.resolve(workDir), RECORD_FILE);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record_).baseCommit : undefined;
+}
+
 function reuseSyntheses(opts: PrepareOptions, workDir: string, top: string | undefined, headRevision: HeadInfo): Syntheses {
   const recordFile = path.join(workDir, RECORD_FILE);
   if (!fs.existsSync(recordFile)) throw new WorkspaceError(`--reuse-synth: ${recordFile} does not exist (run lz affected first, or download its work directory)`);

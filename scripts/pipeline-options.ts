@@ -12,10 +12,14 @@ import { renderText } from '../pipeline/report-text';
 import { RevisionSynthesisError } from '../pipeline/revision-synthesis';
 import { SelectedStack } from '../pipeline/stack-plan';
 import { resolveExecutable, TerraformConfig } from '../pipeline/terraform';
-import { DEFAULT_WORK_DIR, prepareSyntheses, Syntheses, WorkspaceError } from '../pipeline/workspace';
+import { DEFAULT_WORK_DIR, prepareSyntheses, recordedBaseCommit, Syntheses, WorkspaceError } from '../pipeline/workspace';
+import { MarkerError } from '../pipeline/applied';
+import { dirMarkerStore, MarkerStore, s3MarkerStore } from '../pipeline/applied-store';
+import { readAppliedRecords, selectSinceApplied, SinceApplied } from '../pipeline/since-applied';
+import { S3Client } from '@aws-sdk/client-s3';
 import { CliError, UsageError } from './cli-error';
 import { CliIO } from './io';
-import { LandingZoneOptions } from './landing-zone-options';
+import { baseRefOf, LandingZoneOptions } from './landing-zone-options';
 
 /** Options and helpers that `lz affected`, `lz plan` and `lz apply` share. */
 export interface WorkOptions {
@@ -185,4 +189,54 @@ export function emitReport(report: PipelineReport, opts: ReportOutputOptions, io
 function writeFile(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
+}
+
+/** `--since-applied`: work from the applied markers instead of a base revision. */
+export interface AppliedOptions {
+  readonly sinceApplied?: boolean;
+  readonly markersDir?: string;
+}
+
+export function addAppliedOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option('--since-applied', `${what} every stack whose configuration differs from the one last applied successfully (the markers beside each state), whose last apply failed, or that was never applied; the base is the oldest recorded commit`)
+    .option('--markers-dir <dir>', 'read (and write) the applied markers in this directory, laid out like the state bucket, instead of the bucket');
+}
+
+export function markerStoreFor(opts: AppliedOptions, lz: LandingZone, io: CliIO): MarkerStore {
+  if (opts.markersDir) return dirMarkerStore(path.resolve(io.cwd, opts.markersDir));
+  return s3MarkerStore(new S3Client({ region: lz.settings.state.region }), lz.settings.state.bucket);
+}
+
+export interface SinceAppliedLoad extends SinceApplied {
+  readonly syntheses: Syntheses;
+  readonly store: MarkerStore;
+}
+
+/**
+ * Reads the applied markers, then synthesizes the oldest recorded commit and the working tree
+ * (or reuses the syntheses of an earlier `lz affected --since-applied`: the markers are read
+ * again, so a job that waited for its turn sees what the jobs before it applied).
+ */
+export async function loadSinceApplied(lz: LandingZone, lzOpts: LandingZoneOptions, opts: AppliedOptions & WorkOptions, io: CliIO, cmd: Command): Promise<SinceAppliedLoad> {
+  const store = markerStoreFor(opts, lz, io);
+  let records;
+  try {
+    records = await readAppliedRecords(lz, store, lzOpts.tenants);
+  } catch (e) {
+    if (e instanceof MarkerError || e instanceof GitError) throw new CliError(e.message);
+    throw e;
+  }
+  if (records.unknownCommits.length > 0) io.err(`  recorded commit${records.unknownCommits.length === 1 ? '' : 's'} ${records.unknownCommits.map((c) => c.slice(0, 12)).join(', ')} not in this clone (rewritten history?): those stacks are compared by configuration digest only`);
+  let baseRef: string;
+  if (opts.reuseSynth) {
+    const recorded = recordedBaseCommit(path.resolve(io.cwd, opts.workDir));
+    if (!recorded) throw new CliError(`--reuse-synth: no syntheses recorded in ${opts.workDir} (run lz affected --since-applied first, or download its work directory)`);
+    baseRef = recorded;
+  } else {
+    baseRef = records.baseCommit ?? baseRefOf(cmd, io);
+  }
+  io.err(`  applied markers in ${store.location}: ${[...records.markers.values()].filter(Boolean).length} of ${records.markers.size} stacks recorded; base ${records.baseCommit ? `${records.baseCommit.slice(0, 12)} (the oldest recorded commit)` : `${baseRef} (nothing recorded yet)`}`);
+  const syntheses = await loadSyntheses(lz, lzOpts, baseRef, opts, io);
+  return { syntheses, store, ...selectSinceApplied(syntheses, records.markers) };
 }

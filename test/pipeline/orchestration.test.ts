@@ -238,16 +238,13 @@ describe('lz apply', () => {
     expect(calls.filter((c) => c.command === 'plan').every((c) => c.args.includes('-lock-timeout=600s') && !c.args.some((a) => a.startsWith('-var=')))).toBe(true);
   });
 
-  test('inside the approval environment the L3 stacks apply, account before tenant; a guard refuses a destructive plan', async () => {
+  test("inside its approval environment a job applies the stacks that environment gates and leaves the rest; a guard refuses a destructive plan", async () => {
     const tf = fakeTerraform(ok);
     const r = await lz([...base(), 'apply', '--reuse-synth', '--tenant', 'bank', '--stack', 'account-bank', 'tenant-bank', '--terraform-bin', tf.bin, '--format', 'json'], fx.root, { ...tf.env, LZ_DEPLOYMENT_ENVIRONMENT: 'tenant-bank' });
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as PipelineReport).stacks.map((s) => [s.stack, s.status])).toEqual([
-      ['account-bank', 'applied'],
-      ['tenant-bank', 'applied'],
-    ]);
-    const applies = intervals(tf.calls(), 'apply');
-    expect(applies.find((a) => a.stack === 'account-bank')!.end).toBeLessThanOrEqual(intervals(tf.calls(), 'plan').find((p) => p.stack === 'tenant-bank')!.start);
+    expect((JSON.parse(r.stdout) as PipelineReport).stacks.map((s) => [s.stack, s.status])).toEqual([['tenant-bank', 'applied']]);
+    expect(r.stderr).toContain('in environment tenant-bank: account-bank left to the job that applies it');
+    expect(intervals(tf.calls(), 'apply').map((a) => a.stack)).toEqual(['tenant-bank']);
 
     const destructive = fakeTerraform({ 'tenant-beta': { show: planFixture('delete') } });
     const refused = await lz([...base(), 'apply', '--reuse-synth', '--stack', 'tenant-beta', '--terraform-bin', destructive.bin, '--format', 'json'], fx.root, destructive.env);
