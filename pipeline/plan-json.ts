@@ -29,6 +29,8 @@ const PLAN = z.object({
   terraform_version: z.string().optional(),
   errored: z.boolean().optional(),
   resource_changes: z.array(RESOURCE_CHANGE).optional(),
+  /** What refresh found changed outside Terraform (drift), same shape as resource_changes. */
+  resource_drift: z.array(RESOURCE_CHANGE).optional(),
 });
 
 export interface ParsedPlan {
@@ -37,6 +39,8 @@ export interface ParsedPlan {
   readonly changes: ReadonlyArray<ResourceChange>;
   /** Resources whose action list this code does not know: the plan cannot be judged for them. */
   readonly unrecognized: ReadonlyArray<{ readonly address: string; readonly type: string; readonly actions: ReadonlyArray<string> }>;
+  /** Managed resources refresh found changed (updated or deleted) outside Terraform. */
+  readonly drift: ReadonlyArray<ResourceChange>;
 }
 
 export class PlanJsonError extends Error {
@@ -60,9 +64,15 @@ export function parsePlanJson(text: string): ParsedPlan {
   }
   const plan = parsed.data;
   if (plan.errored) throw new PlanJsonError('Terraform marked the plan as errored ("errored": true); it is incomplete');
-  const changes: ResourceChange[] = [];
   const unrecognized: Array<{ address: string; type: string; actions: string[] }> = [];
-  for (const rc of plan.resource_changes ?? []) {
+  const changes = toChanges(plan.resource_changes ?? [], unrecognized);
+  const drift = toChanges(plan.resource_drift ?? [], unrecognized);
+  return { terraformVersion: plan.terraform_version, changes: sortChanges(changes), unrecognized, drift: sortChanges(drift) };
+}
+
+function toChanges(entries: ReadonlyArray<z.output<typeof RESOURCE_CHANGE>>, unrecognized: Array<{ address: string; type: string; actions: string[] }>): ResourceChange[] {
+  const changes: ResourceChange[] = [];
+  for (const rc of entries) {
     if (rc.mode !== 'managed') continue;
     const importing = rc.change.importing !== undefined && rc.change.importing !== null;
     const action = classifyActions(rc.change.actions, importing);
@@ -88,5 +98,5 @@ export function parsePlanJson(text: string): ParsedPlan {
       }),
     );
   }
-  return { terraformVersion: plan.terraform_version, changes: sortChanges(changes), unrecognized };
+  return changes;
 }

@@ -1,6 +1,6 @@
 import { ChangeAction, isDestructive, ResourceChange } from './changes';
 import { GuardViolation } from './guards';
-import { compareStackReports, isHeldBack, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
+import { compareStackReports, driftByTenant, isHeldBack, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
 
 /**
  * The pull-request comment: totals first, then guard violations, failures and approvals, then
@@ -61,12 +61,20 @@ export function renderMarkdown(report: PipelineReport, opts: MarkdownOptions = {
 function render(report: PipelineReport, d: Detail): string {
   const t = totals(report);
   const passed = reportPassed(report);
-  const verb = report.command === 'plan' ? 'plan' : 'apply';
+  const verb = report.command;
   const out: string[] = [COMMENT_MARKER];
-  const problems = [t.violations ? `${n(t.violations)} guard violation${s(t.violations)}` : '', t.failed ? `${n(t.failed)} stack${s(t.failed)} failed or held back` : ''].filter(Boolean);
-  out.push(`## ${passed ? '✅' : '❌'} Landing zone ${verb}: ${problems.length ? problems.join(', ') : changedSummary(t.stacks, t.byChange.removed)}`);
+  const drift = driftByTenant(report);
+  const problems = [
+    drift.length ? `${n(t.byStatus.drifted)} stack${s(t.byStatus.drifted)} drifted in ${n(drift.length)} tenant${s(drift.length)}` : '',
+    t.violations ? `${n(t.violations)} guard violation${s(t.violations)}` : '',
+    t.failed ? `${n(t.failed)} stack${s(t.failed)} failed or held back` : '',
+  ].filter(Boolean);
+  const ok = passed && drift.length === 0;
+  const calm = verb === 'drift' ? `no drift in ${n(t.stacks)} stack${s(t.stacks)}` : changedSummary(t.stacks, t.byChange.removed);
+  out.push(`## ${ok ? '✅' : '❌'} Landing zone ${verb}: ${problems.length ? problems.join(', ') : calm}`);
   out.push('');
-  out.push(`${modeLine(report)}  \nBase \`${code(report.base.ref)}\` (\`${report.base.commit.slice(0, 12)}\`) → head ${report.head.commit ? `\`${report.head.commit.slice(0, 12)}\`` : 'working tree'}${report.head.dirty ? ' with uncommitted changes' : ''}`);
+  const head = `${report.head.commit ? `\`${report.head.commit.slice(0, 12)}\`` : 'working tree'}${report.head.dirty ? ' with uncommitted changes' : ''}`;
+  out.push(`${modeLine(report)}  \n${verb === 'drift' ? `Configuration at ${head}` : `Base \`${code(report.base.ref)}\` (\`${report.base.commit.slice(0, 12)}\`) → head ${head}`}`);
   out.push('');
   out.push('| Stacks | Create | Update | Replace | Delete | Import | Violations | Failed | Needs approval |');
   out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -90,6 +98,19 @@ function render(report: PipelineReport, d: Detail): string {
         out.push(`- \`${code(st.stack)}\`: ${md(why)}`);
       }
     });
+  }
+
+  if (drift.length > 0) {
+    out.push('', `### 🔀 Drift by tenant (${n(drift.length)})`, '', '| Tenant | Stack | Changed outside Terraform | To restore |', '|---|---|---|---|');
+    for (const { tenant, stacks } of drift.slice(0, Math.max(d.violationRows, 10))) {
+      for (const st of stacks) {
+        const outside = st.drift ?? [];
+        const shown = outside.slice(0, Math.max(d.resourcesPerStack, 3)).map((c) => `\`${code(c.address)}\` ${c.action === 'delete' ? 'deleted' : 'changed'}`);
+        const more = outside.length > shown.length ? ` … ${n(outside.length - shown.length)} more` : '';
+        out.push(`| \`${code(tenant)}\` | \`${code(st.stack)}\` | ${shown.length ? md(shown.join(', ')) + more : 'none seen by refresh (the configuration changed, or a resource is missing)'} | ${n(st.changes.length)} change${s(st.changes.length)} |`);
+      }
+    }
+    if (drift.length > Math.max(d.violationRows, 10)) out.push('', `… and ${n(drift.length - Math.max(d.violationRows, 10))} more tenants in the JSON report.`);
   }
 
   const approvals = groupApprovals(report.stacks.filter(needsApproval));

@@ -1,6 +1,6 @@
 import { table } from '../format/text-table';
 import { CHANGE_ACTIONS, ResourceChange } from './changes';
-import { compareStackReports, isHeldBack, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
+import { compareStackReports, driftByTenant, isHeldBack, needsApproval, PipelineReport, reportPassed, StackReport, totals } from './report';
 
 /** The report for a terminal: the same content as the Markdown comment, without collapsing. */
 export interface TextOptions {
@@ -9,13 +9,16 @@ export interface TextOptions {
 }
 
 const SYMBOL: Record<ResourceChange['action'], string> = { create: '+', update: '~', replace: '±', delete: '-', import: '<', forget: '/' };
+const TITLE: Record<PipelineReport['command'], string> = { plan: 'Plan', apply: 'Apply', drift: 'Drift' };
 
 export function renderText(report: PipelineReport, opts: TextOptions = {}): string {
   const per = opts.resourcesPerStack ?? 10;
   const t = totals(report);
   const out: string[] = [];
   const mode = report.mode === 'terraform' ? `Terraform${report.terraformVersion ? ` ${report.terraformVersion}` : ''}` : report.mode === 'mixed' ? 'Terraform and offline' : 'offline (desired-state diff)';
-  out.push(`${report.command === 'plan' ? 'Plan' : 'Apply'}: ${mode}${report.modeReason ? ` (${report.modeReason})` : ''}; base ${report.base.ref} (${report.base.commit.slice(0, 12)}) → ${report.head.commit ? report.head.commit.slice(0, 12) : 'working tree'}${report.head.dirty ? ' + uncommitted changes' : ''}`);
+  const head = `${report.head.commit ? report.head.commit.slice(0, 12) : 'working tree'}${report.head.dirty ? ' + uncommitted changes' : ''}`;
+  const revisions = report.command === 'drift' ? `configuration at ${head}` : `base ${report.base.ref} (${report.base.commit.slice(0, 12)}) → ${head}`;
+  out.push(`${TITLE[report.command]}: ${mode}${report.modeReason ? ` (${report.modeReason})` : ''}; ${revisions}`);
   out.push(
     `  ${t.stacks} stack${t.stacks === 1 ? '' : 's'}: ${CHANGE_ACTIONS.filter((a) => a !== 'forget' || t.counts.forget)
       .map((a) => `${t.counts[a]} to ${a}`)
@@ -35,6 +38,17 @@ export function renderText(report: PipelineReport, opts: TextOptions = {}): stri
         out.push(`  ${s.stack}: ${s.status} in ${s.error.phase}${s.error.exitCode !== undefined ? ` (exit ${s.error.exitCode})` : ''}: ${s.error.message}`);
         if (s.error.output) out.push(...s.error.output.trimEnd().split('\n').slice(-15).map((l) => `      ${l}`));
       } else out.push(`  ${s.stack}: ${s.status}`);
+    }
+  }
+  const drift = driftByTenant(report);
+  if (drift.length) {
+    out.push('', 'Drift by tenant (what is deployed differs from the configuration)');
+    for (const { tenant, stacks } of drift) {
+      out.push(`  ${tenant}`);
+      for (const s of stacks) {
+        out.push(`    ${s.stack}: ${(s.drift ?? []).length} resource${(s.drift ?? []).length === 1 ? '' : 's'} changed outside Terraform, ${s.changes.length} to restore`);
+        for (const c of (s.drift ?? []).slice(0, per)) out.push(`      outside Terraform: ${c.action === 'delete' ? 'deleted' : 'changed'} ${c.address}${detail(c)}`);
+      }
     }
   }
   const approvals = report.stacks.filter(needsApproval);
@@ -64,8 +78,15 @@ export function renderText(report: PipelineReport, opts: TextOptions = {}): stri
       if (s.notes.length > 3) out.push(`    i … ${s.notes.length - 3} more notes`);
     }
   }
-  out.push('', reportPassed(report) ? `✓ ${report.command} passed` : `✗ ${report.command} failed: ${t.violations} guard violation(s), ${t.failed} stack(s) failed or held back`);
+  out.push('', verdict(report));
   return out.join('\n');
+}
+
+function verdict(report: PipelineReport): string {
+  const t = totals(report);
+  if (!reportPassed(report)) return `✗ ${report.command} failed: ${t.violations} guard violation(s), ${t.failed} stack(s) failed or held back`;
+  if (report.command !== 'drift') return `✓ ${report.command} passed`;
+  return t.byStatus.drifted ? `✗ drift: ${t.byStatus.drifted} stack(s) differ from the configuration` : '✓ no drift: every stack matches its configuration';
 }
 
 function notes(s: StackReport): string {

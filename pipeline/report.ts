@@ -28,7 +28,9 @@ export type StackStatus =
   /** apply: not run because a dependency did not succeed */
   | 'blocked'
   /** the stack left the configuration: never planned or applied, its state and resources stay */
-  | 'removed';
+  | 'removed'
+  /** drift: what is deployed differs from the configuration (Terraform's plan has changes) */
+  | 'drifted';
 
 export const FAILING_STATUSES: ReadonlyArray<StackStatus> = ['failed', 'timed-out', 'refused', 'not-approved', 'blocked'];
 
@@ -57,6 +59,8 @@ export interface StackReport {
   readonly sourceNote?: string;
   readonly counts: ChangeCounts;
   readonly changes: ReadonlyArray<ResourceChange>;
+  /** Drift runs: the resources refresh found changed or deleted outside Terraform. */
+  readonly drift?: ReadonlyArray<ResourceChange>;
   /** Changes outside resources (offline plan), e.g. provider default tags. */
   readonly notes: ReadonlyArray<string>;
   readonly violations: ReadonlyArray<GuardViolation>;
@@ -71,7 +75,7 @@ export type RunMode = 'terraform' | 'offline' | 'mixed';
 
 export interface PipelineReport {
   readonly formatVersion: 1;
-  readonly command: 'plan' | 'apply';
+  readonly command: 'plan' | 'apply' | 'drift';
   readonly mode: RunMode;
   /** Why the run is offline (no binary, no credentials, --offline). */
   readonly modeReason?: string;
@@ -112,7 +116,7 @@ export function needsApproval(s: StackReport): boolean {
 
 export function totals(report: PipelineReport): ReportTotals {
   const byStatus = Object.fromEntries(
-    (['planned', 'no-changes', 'applied', 'failed', 'timed-out', 'refused', 'not-approved', 'deferred', 'blocked', 'removed'] as StackStatus[]).map((s) => [s, 0]),
+    (['planned', 'no-changes', 'applied', 'failed', 'timed-out', 'refused', 'not-approved', 'deferred', 'blocked', 'removed', 'drifted'] as StackStatus[]).map((s) => [s, 0]),
   ) as Record<StackStatus, number>;
   const byChange: Record<StackReport['change'], number> = { added: 0, changed: 0, removed: 0, unchanged: 0 };
   let counts = emptyCounts();
@@ -206,3 +210,17 @@ export interface ExpectedStack {
   readonly change: StackChange;
   readonly state: string;
 }
+
+/** Drift runs: per tenant (shared stacks under `shared`), the stacks that drifted, in report order. */
+export function driftByTenant(report: PipelineReport): Array<{ readonly tenant: string; readonly stacks: ReadonlyArray<StackReport> }> {
+  const groups = new Map<string, StackReport[]>();
+  for (const s of [...report.stacks].sort(compareStackReports)) {
+    if (s.status !== 'drifted') continue;
+    const key = s.tenantId ?? SHARED_GROUP;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => (a === SHARED_GROUP ? -1 : b === SHARED_GROUP ? 1 : compareStrings(a, b))).map(([tenant, stacks]) => ({ tenant, stacks }));
+}
+
+/** How drift reports name the stacks that belong to no tenant. */
+export const SHARED_GROUP = 'shared';

@@ -103,20 +103,28 @@ export function stepError(outcome: StepOutcome, cfg: TerraformConfig): { status:
 }
 
 export type TerraformPlanOutcome =
-  | { readonly ok: true; readonly changes: ReadonlyArray<ResourceChange>; readonly unrecognized: ReturnType<typeof parsePlanJson>['unrecognized'] }
+  | {
+      readonly ok: true;
+      readonly changes: ReadonlyArray<ResourceChange>;
+      readonly unrecognized: ReturnType<typeof parsePlanJson>['unrecognized'];
+      /** Resources refresh found changed outside Terraform. */
+      readonly drift: ReadonlyArray<ResourceChange>;
+      /** With `detailedExitcode`: Terraform said the plan has changes (exit 2). */
+      readonly differs?: boolean;
+    }
   | { readonly ok: false; readonly status: 'failed' | 'timed-out'; readonly error: StackError };
 
-/** init (unless done), plan -out, show -json, parse. */
-export async function terraformPlan(tf: StackTerraform, cfg: TerraformConfig, init: StepOutcome | undefined): Promise<TerraformPlanOutcome> {
+/** init (unless done), plan -out (with `-detailed-exitcode` if asked), show -json, parse. */
+export async function terraformPlan(tf: StackTerraform, cfg: TerraformConfig, init: StepOutcome | undefined, opts: { readonly detailedExitcode?: boolean } = {}): Promise<TerraformPlanOutcome> {
   const initOutcome = init ?? (await tf.init());
   if (!initOutcome.ok) return { ok: false, ...stepError(initOutcome, cfg) };
-  const plan = await tf.plan();
+  const plan = await tf.plan(opts);
   if (!plan.ok) return { ok: false, ...stepError(plan, cfg) };
   const show = await tf.show();
   if (!show.ok) return { ok: false, ...stepError(show, cfg) };
   try {
     const parsed = parsePlanJson(show.result.stdout);
-    return { ok: true, changes: parsed.changes, unrecognized: parsed.unrecognized };
+    return { ok: true, changes: parsed.changes, unrecognized: parsed.unrecognized, drift: parsed.drift, ...(plan.changes !== undefined ? { differs: plan.changes } : {}) };
   } catch (e) {
     if (e instanceof PlanJsonError) return { ok: false, status: 'failed', error: { phase: 'read-plan', message: e.message } };
     throw e;

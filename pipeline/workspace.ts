@@ -101,6 +101,23 @@ export async function prepareSyntheses(opts: PrepareOptions): Promise<Syntheses>
   return { base: readSynthesis(baseDir), head: readSynthesis(headDir), baseRevision, headRevision, workDir };
 }
 
+/**
+ * Only the working tree, synthesized into `<work>/head`, for runs that compare with nothing
+ * (a drift run): base and head are the same synthesis, so every stack reads as unchanged.
+ */
+export function prepareHeadOnly(opts: { readonly lz: LandingZone; readonly tenantsDir: string; readonly workDir: string }): Syntheses {
+  const workDir = path.resolve(opts.workDir);
+  fs.mkdirSync(workDir, { recursive: true });
+  // The head is replaced: a record of earlier syntheses no longer describes it.
+  fs.rmSync(path.join(workDir, RECORD_FILE), { force: true });
+  const headDir = path.join(workDir, 'head');
+  synthesizeLandingZone(opts.lz, { outdir: headDir });
+  const top = gitToplevel(opts.tenantsDir);
+  const headRevision: HeadInfo = top ? { commit: headCommit(top), dirty: isDirty(top) } : { dirty: true };
+  const head = readSynthesis(headDir);
+  return { base: head, head, baseRevision: { ref: 'HEAD', commit: headRevision.commit ?? '', source: 'worktree' }, headRevision, workDir };
+}
+
 /** The base commit the syntheses in `workDir` were made for, if they were recorded there. */
 export function recordedBaseCommit(workDir: string): string | undefined {
   const file = path.join(path.resolve(workDir), RECORD_FILE);

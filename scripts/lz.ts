@@ -3,6 +3,7 @@ import { formatDiagnostic, ValidationFailed } from '../model/diagnostics';
 import { CliError, EXIT_INTERNAL, EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from './cli-error';
 import { registerByokPolicy } from './commands/byok-policy';
 import { registerCodeowners } from './commands/codeowners';
+import { registerDrift } from './commands/drift';
 import { registerAffected } from './commands/affected';
 import { registerApply } from './commands/apply';
 import { registerAudit } from './commands/audit';
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIO): Command {
   registerAffected(program, io);
   registerPlan(program, io);
   registerApply(program, io);
+  registerDrift(program, io);
   registerReport(program, io);
   registerAudit(program, io);
   registerCodeowners(program, io);
