@@ -1,7 +1,7 @@
 import { PGraph, PGraphError } from 'p-graph';
 import { checkApprovalGate } from './guards';
 import { PipelineReport, StackReport, StackStatus } from './report';
-import { planViolations, removedReport, reportFor, runnerFor, SelectedStack, StackContext, stepError, terraformPlan, warmPluginCache } from './stack-plan';
+import { planViolations, removedReport, reportFor, runnerFor, runReport, SelectedStack, StackContext, stepError, terraformPlan, warmPluginCache } from './stack-plan';
 import { StackTerraform, TerraformConfig } from './terraform';
 
 /**
@@ -160,14 +160,6 @@ export async function runApplyRecorded(o: ApplyRunOptions): Promise<ApplyRun> {
   }
 
   const stacks = o.selection.map((s) => reports.get(s.spec.name)!);
-  const report: PipelineReport = {
-    formatVersion: 1,
-    command: 'apply',
-    mode: 'terraform',
-    ...(o.terraformVersion ? { terraformVersion: o.terraformVersion } : {}),
-    base: { ref: o.syntheses.baseRevision.ref, commit: o.syntheses.baseRevision.commit },
-    head: { ...(o.syntheses.headRevision.commit ? { commit: o.syntheses.headRevision.commit } : {}), dirty: o.syntheses.headRevision.dirty },
-    stacks,
-  };
+  const report = runReport(o, { command: 'apply', mode: 'terraform', terraformVersion: o.terraformVersion, stacks });
   return { report, recordErrors };
 }

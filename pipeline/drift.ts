@@ -1,6 +1,6 @@
 import { PGraph } from 'p-graph';
 import { PipelineReport, StackReport } from './report';
-import { reportFor, runnerFor, SelectedStack, StackContext, terraformPlan, warmPluginCache } from './stack-plan';
+import { reportFor, runnerFor, runReport, SelectedStack, StackContext, terraformPlan, warmPluginCache } from './stack-plan';
 import { StackTerraform, TerraformConfig } from './terraform';
 
 /**
@@ -42,13 +42,5 @@ export async function runDrift(o: DriftRunOptions): Promise<PipelineReport> {
       reports.set(name, r.drift.length > 0 ? { ...report, drift: r.drift } : report);
     },
   });
-  return {
-    formatVersion: 1,
-    command: 'drift',
-    mode: 'terraform',
-    ...(o.terraformVersion ? { terraformVersion: o.terraformVersion } : {}),
-    base: { ref: o.syntheses.baseRevision.ref, commit: o.syntheses.baseRevision.commit },
-    head: { ...(o.syntheses.headRevision.commit ? { commit: o.syntheses.headRevision.commit } : {}), dirty: o.syntheses.headRevision.dirty },
-    stacks: o.selection.map((s) => reports.get(s.spec.name)!),
-  };
+  return runReport(o, { command: 'drift', mode: 'terraform', terraformVersion: o.terraformVersion, stacks: o.selection.map((s) => reports.get(s.spec.name)!) });
 }

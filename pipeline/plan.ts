@@ -1,7 +1,7 @@
 import { PGraph } from 'p-graph';
 import { PipelineReport, RunMode, StackReport } from './report';
 import { loadStackConfig } from './stack-config';
-import { SelectedStack, offlinePlanOf, planViolations, removedReport, reportFor, runnerFor, StackContext, terraformPlan, warmPluginCache } from './stack-plan';
+import { runReport, SelectedStack, offlinePlanOf, planViolations, removedReport, reportFor, runnerFor, StackContext, terraformPlan, warmPluginCache } from './stack-plan';
 import { StackTerraform, TerraformConfig } from './terraform';
 
 /**
@@ -76,16 +76,13 @@ export async function runPlan(o: PlanRunOptions): Promise<PipelineReport> {
   }
 
   const stacks = o.selection.map((s) => reports.get(s.spec.name)!);
-  return {
-    formatVersion: 1,
+  return runReport(o, {
     command: 'plan',
     mode: runMode(o.mode.kind, stacks),
     ...(o.mode.kind === 'offline' ? { modeReason: o.mode.reason } : {}),
     ...(o.mode.kind === 'terraform' && o.mode.version ? { terraformVersion: o.mode.version } : {}),
-    base: { ref: o.syntheses.baseRevision.ref, commit: o.syntheses.baseRevision.commit },
-    head: { ...(o.syntheses.headRevision.commit ? { commit: o.syntheses.headRevision.commit } : {}), dirty: o.syntheses.headRevision.dirty },
     stacks,
-  };
+  });
 }
 
 /**

@@ -6,7 +6,7 @@ import { ResourceChange } from './changes';
 import { approvalRequirement, checkApprovers, checkDataDestruction, checkUnrecognized, GuardContext, GuardViolation } from './guards';
 import { offlineStackPlan } from './offline-plan';
 import { parsePlanJson, PlanJsonError } from './plan-json';
-import { StackError, StackReport, stackReport, StackStatus } from './report';
+import { PipelineReport, StackError, StackReport, stackReport, StackStatus } from './report';
 import { loadStackConfig } from './stack-config';
 import { providerSignature, StackTerraform, StepOutcome, TerraformConfig } from './terraform';
 import { Syntheses } from './workspace';
@@ -154,4 +154,19 @@ export async function warmPluginCache(names: ReadonlyArray<string>, sc: StackCon
     }
   }
   return outcomes;
+}
+
+/** A run's report around its stacks: the command, how it planned, the revisions it compared. */
+export function runReport(sc: StackContext, fields: Pick<PipelineReport, 'command' | 'mode' | 'modeReason' | 'terraformVersion' | 'stacks'>): PipelineReport {
+  const { baseRevision, headRevision } = sc.syntheses;
+  return {
+    formatVersion: 1,
+    command: fields.command,
+    mode: fields.mode,
+    ...(fields.modeReason ? { modeReason: fields.modeReason } : {}),
+    ...(fields.terraformVersion ? { terraformVersion: fields.terraformVersion } : {}),
+    base: { ref: baseRevision.ref, commit: baseRevision.commit },
+    head: { ...(headRevision.commit ? { commit: headRevision.commit } : {}), dirty: headRevision.dirty },
+    stacks: fields.stacks,
+  };
 }
