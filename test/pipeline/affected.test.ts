@@ -37,7 +37,8 @@ describe('lz affected on a generated tenant set (manifests in their own reposito
       expect(doc.stacks.map((s) => [s.name, s.change])).toEqual(expected);
       expect(doc.base).toMatchObject({ ref: 'HEAD', source: 'manifests-only' });
       expect(doc.summary.unchanged).toBe(doc.summary.headStacks - expected.length);
-      if (tier === 'L3') expect(doc.stacks.map((s) => s.approval?.environment)).toEqual([`tenant-${m.id}`, `tenant-${m.id}`]);
+      // the account stack (the account and the tenant's pipeline identities) is the platform's; the tenant stack waits for approval
+      if (tier === 'L3') expect(doc.stacks.map((s) => s.approval?.environment)).toEqual([undefined, `tenant-${m.id}`]);
     } finally {
       fs.rmSync(file);
     }
@@ -79,7 +80,8 @@ describe('lz affected on a generated tenant set (manifests in their own reposito
     try {
       const text = await lz([...fixtureArgs(fx), 'affected'], fx.root);
       expect(text.stdout).toMatch(/^Affected stacks: 3 \(3 added, 0 changed, 0 removed; \d+ unchanged\)/);
-      expect(text.stdout).toMatch(/\+ {2}account-t00031-l3 {2}account {2}L3 {4}2 {5}tenant-t00031-l3/);
+      expect(text.stdout).toMatch(/\+ {2}account-t00031-l3 {2}account {2}L3 {4}2 {5}-\n/);
+      expect(text.stdout).toMatch(/\+ {2}tenant-t00031-l3 {3}tenant {3}L3 {4}3 {5}tenant-t00031-l3\n/);
       const out = path.join(fx.root, '.lz', 'github-output');
       const matrix = await lz([...fixtureArgs(fx), 'affected', '--format', 'matrix', '--max-jobs', '2', '--github-output', out, '--reuse-synth'], fx.root);
       expect(matrix.code).toBe(1); // the working tree is dirty: the synthesis cannot be reused
@@ -91,7 +93,7 @@ describe('lz affected on a generated tenant set (manifests in their own reposito
         'count=2',
         `matrix=${m2.stdout.trim()}`,
         'approval-count=1',
-        `approval-matrix=${JSON.stringify({ include: [{ tenant: 't00031-l3', environment: 'tenant-t00031-l3', stacks: 'account-t00031-l3 tenant-t00031-l3' }] })}`,
+        `approval-matrix=${JSON.stringify({ include: [{ tenant: 't00031-l3', environment: 'tenant-t00031-l3', stacks: 'tenant-t00031-l3' }] })}`,
       ]);
     } finally {
       fx.remove(`${a.id}.yaml`);
