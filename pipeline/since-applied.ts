@@ -1,4 +1,4 @@
-import { stackInventory } from '../model/inventory';
+import { stackInventory, StackSpec } from '../model/inventory';
 import { LandingZone } from '../model/validate';
 import { commonAncestor, gitToplevel } from '../git/git';
 import { AffectedResult, AffectedStack, allStacksInOrder } from './affected';
@@ -21,15 +21,37 @@ export interface AppliedRecords {
   readonly unknownCommits: ReadonlyArray<string>;
 }
 
-/** The markers of every stack of the landing zone (the inventory, before any synthesis) and the base they imply. */
-export async function readAppliedRecords(lz: LandingZone, store: MarkerStore, tenantsDir: string): Promise<AppliedRecords> {
-  const specs = stackInventory(lz.tenants.map((t) => t.profile));
+/**
+ * The markers of the stacks in scope (the inventory, before any synthesis) and the base they
+ * imply. Scoped to tenants, only their stacks and what those depend on directly are read: an
+ * L3 tenant's apply role may read nothing else.
+ */
+export async function readAppliedRecords(lz: LandingZone, store: MarkerStore, tenantsDir: string, scope: AppliedScope = {}): Promise<AppliedRecords> {
+  const specs = appliedScope(stackInventory(lz.tenants.map((t) => t.profile)), scope);
   const markers = await store.read(specs);
   const top = gitToplevel(tenantsDir);
   const commits = recordedCommits(markers);
   if (!top || commits.length === 0) return { markers, unknownCommits: top ? [] : commits };
   const { commit, unknown } = commonAncestor(top, commits);
   return { markers, ...(commit ? { baseCommit: commit } : {}), unknownCommits: unknown };
+}
+
+export interface AppliedScope {
+  /** Only these tenants' stacks. */
+  readonly tenantIds?: ReadonlyArray<string>;
+  /** Only the stacks this deployment environment gates (a job inside it applies nothing else). */
+  readonly environment?: string;
+}
+
+/**
+ * The stacks whose markers a run reads: all of them, or the stacks it may apply (the tenants'
+ * own; inside an environment, the ones it gates) and what those depend on directly.
+ */
+export function appliedScope(inventory: ReadonlyArray<StackSpec>, scope: AppliedScope): StackSpec[] {
+  if (!scope.tenantIds && !scope.environment) return [...inventory];
+  const own = inventory.filter((s) => (!scope.tenantIds || (s.tenantId !== undefined && scope.tenantIds.includes(s.tenantId))) && (!scope.environment || s.approvalEnvironment === scope.environment));
+  const wanted = new Set([...own.map((s) => s.name), ...own.flatMap((s) => s.dependsOn)]);
+  return inventory.filter((s) => wanted.has(s.name));
 }
 
 export interface SinceApplied {
@@ -40,12 +62,14 @@ export interface SinceApplied {
 }
 
 /**
- * The stacks to apply: every head stack whose marker says it is not applied as configured
- * (never applied, changed, or its last apply failed), and the stacks the base had that the
- * head dropped (reported, never destroyed).
+ * The stacks to apply: every head stack in scope (its marker was read) whose marker says it is
+ * not applied as configured (never applied, changed, or its last apply failed), and the stacks
+ * the base had that the head dropped (reported, never destroyed; of the given tenants only, when
+ * scoped).
  */
-export function selectSinceApplied(s: Syntheses, markers: ReadonlyMap<string, AppliedMarker | undefined>): SinceApplied {
-  const order = allStacksInOrder(s.base, s.head);
+export function selectSinceApplied(s: Syntheses, markers: ReadonlyMap<string, AppliedMarker | undefined>, scope: AppliedScope = {}): SinceApplied {
+  const removedInScope = (spec: StackSpec) => (!scope.tenantIds || (spec.tenantId !== undefined && scope.tenantIds.includes(spec.tenantId))) && !scope.environment;
+  const order = allStacksInOrder(s.base, s.head).filter((spec) => (s.head.stacks.has(spec.name) ? markers.has(spec.name) : removedInScope(spec)));
   const head = order.filter((spec) => s.head.stacks.has(spec.name)).map((spec) => ({ spec, configDigest: loadStackConfig(s.head.stacks.get(spec.name)!.file).digest }));
   const pending = new Map(pendingStacks(head, markers).map((p) => [p.spec.name, p]));
   const reasons = new Map<string, string>();

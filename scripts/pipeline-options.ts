@@ -15,11 +15,11 @@ import { resolveExecutable, TerraformConfig } from '../pipeline/terraform';
 import { DEFAULT_WORK_DIR, prepareSyntheses, recordedBaseCommit, Syntheses, WorkspaceError } from '../pipeline/workspace';
 import { MarkerError } from '../pipeline/applied';
 import { dirMarkerStore, MarkerStore, s3MarkerStore } from '../pipeline/applied-store';
-import { readAppliedRecords, selectSinceApplied, SinceApplied } from '../pipeline/since-applied';
+import { AppliedScope, readAppliedRecords, selectSinceApplied, SinceApplied } from '../pipeline/since-applied';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CliError, UsageError } from './cli-error';
 import { CliIO } from './io';
-import { baseRefOf, LandingZoneOptions } from './landing-zone-options';
+import { baseRefOf, checkTenantIds, LandingZoneOptions } from './landing-zone-options';
 
 /** Options and helpers that `lz affected`, `lz plan` and `lz apply` share. */
 export interface WorkOptions {
@@ -218,11 +218,12 @@ export interface SinceAppliedLoad extends SinceApplied {
  * (or reuses the syntheses of an earlier `lz affected --since-applied`: the markers are read
  * again, so a job that waited for its turn sees what the jobs before it applied).
  */
-export async function loadSinceApplied(lz: LandingZone, lzOpts: LandingZoneOptions, opts: AppliedOptions & WorkOptions, io: CliIO, cmd: Command): Promise<SinceAppliedLoad> {
+export async function loadSinceApplied(lz: LandingZone, lzOpts: LandingZoneOptions, opts: AppliedOptions & WorkOptions, io: CliIO, cmd: Command, scope: AppliedScope = {}): Promise<SinceAppliedLoad> {
   const store = markerStoreFor(opts, lz, io);
+  if (scope.tenantIds) checkTenantIds(lz, scope.tenantIds);
   let records;
   try {
-    records = await readAppliedRecords(lz, store, lzOpts.tenants);
+    records = await readAppliedRecords(lz, store, lzOpts.tenants, scope);
   } catch (e) {
     if (e instanceof MarkerError || e instanceof GitError) throw new CliError(e.message);
     throw e;
@@ -236,7 +237,7 @@ export async function loadSinceApplied(lz: LandingZone, lzOpts: LandingZoneOptio
   } else {
     baseRef = records.baseCommit ?? baseRefOf(cmd, io);
   }
-  io.err(`  applied markers in ${store.location}: ${[...records.markers.values()].filter(Boolean).length} of ${records.markers.size} stacks recorded; base ${records.baseCommit ? `${records.baseCommit.slice(0, 12)} (the oldest recorded commit)` : `${baseRef} (nothing recorded yet)`}`);
+  io.err(`  applied markers in ${store.location}: ${[...records.markers.values()].filter(Boolean).length} of ${records.markers.size} stacks${scope.tenantIds || scope.environment ? ` (those this run may apply and their dependencies)` : ''} recorded; base ${records.baseCommit ? `${records.baseCommit.slice(0, 12)} (the oldest recorded commit)` : `${baseRef} (nothing recorded yet)`}`);
   const syntheses = await loadSyntheses(lz, lzOpts, baseRef, opts, io);
-  return { syntheses, store, ...selectSinceApplied(syntheses, records.markers) };
+  return { syntheses, store, ...selectSinceApplied(syntheses, records.markers, scope) };
 }

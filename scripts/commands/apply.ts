@@ -78,7 +78,8 @@ export function registerApply(program: Command, io: CliIO): void {
     let stacks: ReadonlyArray<SelectedStack>;
     let affected: Set<string>;
     let pendingReasons: ReadonlyMap<string, string> | undefined;
-    const applied = opts.sinceApplied ? await loadSinceApplied(lz, lzOpts, opts, io, c) : undefined;
+    // Inside an environment only what it gates, and their dependencies' markers, are read: all its role may read.
+    const applied = opts.sinceApplied ? await loadSinceApplied(lz, lzOpts, opts, io, c, { tenantIds: opts.tenant, environment: runEnvironment }) : undefined;
     const syntheses = applied?.syntheses ?? (await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io));
     if (applied) {
       const wanted = opts.tenant ? new Set(opts.tenant) : undefined;

@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { StackSpec } from '../../model/inventory';
+import { appliedMarkerKey, stackInventory, StackSpec } from '../../model/inventory';
+import { appliedScope } from '../../pipeline/since-applied';
+import { l1, l2, l3, profileOf } from '../helpers/fixture';
 import { AppliedMarker, markerAfter, MarkerError, pendingStacks, recordedCommits } from '../../pipeline/applied';
 import { dirMarkerStore, s3MarkerStore } from '../../pipeline/applied-store';
 import { StackStatus } from '../../pipeline/report';
@@ -115,5 +117,22 @@ describe('what a stack needs, from its marker', () => {
 
   test('a first apply that fails records the failure alone (no success to keep)', () => {
     expect(markerAfter(undefined, 'failed', true, ctx)).toEqual({ formatVersion: 1, stack: 'a', failed: { commit: C2, status: 'failed', at: ctx.at }, run: ctx.run });
+  });
+});
+
+describe('which markers a run reads', () => {
+  const inventory = stackInventory([profileOf(l1('acme')), profileOf(l2('beta')), profileOf(l3('bank')), profileOf(l3('bank-corp'))]);
+
+  test("a run for all stacks reads every stack's marker", () => {
+    expect(appliedScope(inventory, {}).length).toBe(inventory.length);
+  });
+
+  test("an L3 tenant's job (in its environment) reads its gated stack's marker and its dependencies', no more: exactly what its apply role may read", () => {
+    const scope = appliedScope(inventory, { tenantIds: ['bank'], environment: 'tenant-bank' });
+    expect(scope.map((s) => appliedMarkerKey(s.stateKey))).toEqual(['tenants/bank/account.applied.json', 'shared/platform.applied.json', 'tenants/bank/tenant.applied.json']);
+  });
+
+  test('for a tenant outside an environment: its stacks and their dependencies', () => {
+    expect(appliedScope(inventory, { tenantIds: ['beta'] }).map((s) => s.name)).toEqual(['organization', 'account-beta', 'platform', 'tenant-beta']);
   });
 });
