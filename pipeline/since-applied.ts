@@ -2,9 +2,11 @@ import { stackInventory, StackSpec } from '../model/inventory';
 import { LandingZone } from '../model/validate';
 import { commonAncestor, gitToplevel } from '../git/git';
 import { AffectedResult, AffectedStack, allStacksInOrder } from './affected';
-import { AppliedMarker, describePending, pendingStacks, recordedCommits } from './applied';
+import { AppliedMarker, describePending, markerAfter, pendingStacks, recordedCommits } from './applied';
 import { MarkerStore } from './applied-store';
 import { loadStackConfig } from './stack-config';
+import { StackStatus } from './report';
+import { SelectedStack } from './stack-plan';
 import { Syntheses } from './workspace';
 
 /**
@@ -88,4 +90,27 @@ export function selectSinceApplied(s: Syntheses, markers: ReadonlyMap<string, Ap
     stacks.push({ spec, change: b ? 'changed' : 'added', resources: h.resources });
   }
   return { result: { stacks, unchanged: head.length - pending.size, headStacks: head.length }, reasons };
+}
+
+/** The selection of an apply: the pending stacks of these tenants (all without), each with why. */
+export function selectionSinceApplied(applied: SinceApplied, tenantIds?: ReadonlyArray<string>): SelectedStack[] {
+  return applied.result.stacks
+    .filter((a) => !tenantIds || (a.spec.tenantId !== undefined && tenantIds.includes(a.spec.tenantId)))
+    .map((a) => ({ spec: a.spec, change: a.change, ...(applied.reasons.get(a.spec.name) ? { reason: applied.reasons.get(a.spec.name) } : {}) }));
+}
+
+/**
+ * Records a stack's outcome in its marker as soon as it is known (pipeline/applied.ts decides
+ * what to write): the configuration applied is the head synthesis's, the commit HEAD's.
+ */
+export function markerRecorder(store: MarkerStore, syntheses: Syntheses, opts: { readonly run?: string; readonly clock?: () => Date } = {}) {
+  const commit = syntheses.headRevision.commit;
+  if (!commit || syntheses.headRevision.dirty) throw new Error('applied markers record a commit: the head synthesis must be of a clean checkout');
+  const clock = opts.clock ?? (() => new Date());
+  return async (sel: SelectedStack, report: { readonly status: StackStatus }, applyStarted: boolean): Promise<void> => {
+    const previous = (await store.read([sel.spec])).get(sel.spec.name);
+    const configDigest = loadStackConfig(syntheses.head.stacks.get(sel.spec.name)!.file).digest;
+    const marker = markerAfter(previous, report.status, applyStarted, { stack: sel.spec.name, commit, configDigest, at: clock().toISOString(), ...(opts.run ? { run: opts.run } : {}) });
+    if (marker) await store.write(sel.spec, marker);
+  };
 }

@@ -1,9 +1,8 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { runApplyRecorded } from '../../pipeline/apply';
-import { markerAfter } from '../../pipeline/applied';
 import { DEPLOYMENT_ENVIRONMENT_VARIABLE, guardContext } from '../../pipeline/guards';
-import { loadStackConfig } from '../../pipeline/stack-config';
+import { markerRecorder, selectionSinceApplied } from '../../pipeline/since-applied';
 import { SelectedStack } from '../../pipeline/stack-plan';
 import { terraformVersion } from '../../pipeline/terraform';
 import { gitToplevel, headCommit, isDirty } from '../../git/git';
@@ -82,8 +81,7 @@ export function registerApply(program: Command, io: CliIO): void {
     const applied = opts.sinceApplied ? await loadSinceApplied(lz, lzOpts, opts, io, c, { tenantIds: opts.tenant, environment: runEnvironment }) : undefined;
     const syntheses = applied?.syntheses ?? (await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io));
     if (applied) {
-      const wanted = opts.tenant ? new Set(opts.tenant) : undefined;
-      stacks = applied.result.stacks.filter((a) => !wanted || (a.spec.tenantId !== undefined && wanted.has(a.spec.tenantId))).map((a) => ({ spec: a.spec, change: a.change, ...(applied.reasons.get(a.spec.name) ? { reason: applied.reasons.get(a.spec.name) } : {}) }));
+      stacks = selectionSinceApplied(applied, opts.tenant);
       affected = new Set(applied.result.stacks.map((a) => a.spec.name));
       pendingReasons = applied.reasons;
     } else {
@@ -99,16 +97,8 @@ export function registerApply(program: Command, io: CliIO): void {
     }
 
     const store = applied?.store;
-    const commit = syntheses.headRevision.commit!;
     const run = runUrl(io.env);
-    const onOutcome = store
-      ? async (sel: SelectedStack, report: { status: Parameters<typeof markerAfter>[1] }, applyStarted: boolean) => {
-          const previousMarker = (await store.read([sel.spec])).get(sel.spec.name);
-          const configDigest = loadStackConfig(syntheses.head.stacks.get(sel.spec.name)!.file).digest;
-          const marker = markerAfter(previousMarker, report.status, applyStarted, { stack: sel.spec.name, commit, configDigest, at: new Date().toISOString(), ...(run ? { run } : {}) });
-          if (marker) await store.write(sel.spec, marker);
-        }
-      : undefined;
+    const onOutcome = store ? markerRecorder(store, syntheses, run ? { run } : {}) : undefined;
 
     io.err(`applying ${stacks.length} stack${stacks.length === 1 ? '' : 's'}${runEnvironment ? ` in environment ${runEnvironment}` : ''}, ${parallelism} at a time${store ? `; recording each outcome in ${store.location}` : ''}`);
     const { report, recordErrors } = await runApplyRecorded({
