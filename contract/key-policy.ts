@@ -1,5 +1,5 @@
 import { ConditionBlock, policyDocument, PolicyDocument, PolicyStatement } from './policy-document';
-import { KEY_ADMIN_ACTIONS, KEY_GRANT_ACTIONS, KEY_SERVICE_ACTIONS, KEY_USE_ACTIONS } from './kms-perms';
+import { KEY_ADMIN_ACTIONS, KEY_GRANT_ACTIONS, KEY_READ_ACTIONS, KEY_SERVICE_ACTIONS, KEY_USE_ACTIONS } from './kms-perms';
 
 export interface ServiceKeyUse {
   /** Service principal, e.g. `logs.eu-west-1.amazonaws.com`. */
@@ -29,6 +29,8 @@ export interface KeyPolicyProps {
   readonly administrators: ReadonlyArray<string>;
   /** Principals that use the key through the named services (and get grants for AWS resources), but cannot manage it. */
   readonly users: ReadonlyArray<KeyUser>;
+  /** Principals that read the key's configuration only (the read-only plan role: Terraform refreshes the key). @default none */
+  readonly readers?: ReadonlyArray<string>;
   /** AWS services that encrypt with the key on the account's behalf. @default none */
   readonly services?: ReadonlyArray<ServiceKeyUse>;
   /** Organization id: principals outside it are denied everything. */
@@ -37,6 +39,21 @@ export interface KeyPolicyProps {
   readonly accountId: string;
   /** The key's region: users reach it through the services' endpoints of this region. */
   readonly region: string;
+  /**
+   * Roles of an account, by ARN pattern, that use the key only through one AWS service (roles
+   * created later by other stacks, which a key policy cannot name before they exist).
+   * @default none
+   */
+  readonly serviceScopedUsers?: ReadonlyArray<ServiceScopedKeyUse>;
+}
+
+export interface ServiceScopedKeyUse {
+  readonly accountId: string;
+  /** `arn:aws:iam::<account>:role/<pattern>`. */
+  readonly principalArnPattern: string;
+  /** E.g. `s3.eu-west-1.amazonaws.com`. */
+  readonly viaService: string;
+  readonly actions: ReadonlyArray<string>;
 }
 
 /** `kms:ViaService` value of a service's endpoint in a region. */
@@ -101,8 +118,9 @@ export function keyUseStatements(users: ReadonlyArray<KeyUser>, opts: { readonly
 /**
  * A key policy with key administrators and key users separated: nobody holds both roles and
  * there is no account-root statement that would hand the key to any IAM principal with
- * `kms:*`. Users reach the key only through the AWS services named for them. Principals outside
- * the organization are denied outright.
+ * `kms:*`. Users reach the key only through the AWS services named for them (a service-scoped
+ * use names the account only with a role pattern and one service). Principals outside the
+ * organization are denied outright.
  */
 export function keyPolicy(props: KeyPolicyProps): PolicyDocument {
   const userPrincipals = props.users.flatMap((u) => u.principals);
@@ -113,6 +131,20 @@ export function keyPolicy(props: KeyPolicyProps): PolicyDocument {
     { Sid: 'KeyAdministration', Effect: 'Allow', Principal: { AWS: [...props.administrators] }, Action: [...KEY_ADMIN_ACTIONS], Resource: '*' },
     ...keyUseStatements(props.users, { accountId: props.accountId, region: props.region }),
   ];
+  if (props.readers && props.readers.length > 0) {
+    statements.push({ Sid: 'KeyConfigurationRead', Effect: 'Allow', Principal: { AWS: [...props.readers] }, Action: [...KEY_READ_ACTIONS], Resource: '*' });
+  }
+  (props.serviceScopedUsers ?? []).forEach((u, i) => {
+    if (!u.principalArnPattern.startsWith(`arn:aws:iam::${u.accountId}:role/`)) throw new Error(`keyPolicy: serviceScopedUsers[${i}] must name roles of account ${u.accountId}; got ${u.principalArnPattern}`);
+    statements.push({
+      Sid: `KeyUseThroughService${i}`,
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${u.accountId}:root` },
+      Action: [...u.actions],
+      Resource: '*',
+      Condition: { ArnLike: { 'aws:PrincipalArn': u.principalArnPattern }, StringEquals: { 'kms:ViaService': u.viaService, 'kms:CallerAccount': u.accountId } },
+    });
+  });
   (props.services ?? []).forEach((s, i) => {
     statements.push({
       Sid: `ServiceUse${i}`,

@@ -30,3 +30,6 @@ export const KEY_SERVICE_ACTIONS = ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncry
 
 /** Actions the guardrail SCPs deny to everyone but the break-glass role. */
 export const KEY_DESTRUCTION_ACTIONS = ['kms:ScheduleKeyDeletion', 'kms:DeleteImportedKeyMaterial', 'kms:DisableKey'] as const;
+
+/** Reading a key's configuration, as Terraform refreshes it (the plan role): no cryptography, no change. */
+export const KEY_READ_ACTIONS = ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'] as const;

@@ -206,3 +206,18 @@ export function workingTreeFiles(top: string, dir: string): string[] {
     .filter((f) => f.startsWith(prefix) && f !== '' && fs.existsSync(path.join(top, f)))
     .map((f) => f.slice(prefix.length));
 }
+
+/**
+ * The newest commit every one of `commits` descends from (`git merge-base --octopus`): on a
+ * linear branch, the oldest of them. Commits git does not know (rewritten history, a shallow
+ * clone) are left out and returned apart.
+ */
+export function commonAncestor(top: string, commits: ReadonlyArray<string>): { readonly commit?: string; readonly unknown: string[] } {
+  const known = commits.filter((c) => tryResolveCommit(top, c) !== undefined);
+  const unknown = commits.filter((c) => !known.includes(c));
+  if (known.length === 0) return { unknown };
+  if (known.length === 1) return { commit: tryResolveCommit(top, known[0]), unknown };
+  const r = spawnSync('git', ['merge-base', '--octopus', ...known], { cwd: top, encoding: 'utf8' });
+  if (r.status !== 0) throw new GitError(`git merge-base --octopus: the recorded commits ${known.map((c) => c.slice(0, 12)).join(', ')} share no ancestor in ${top}`);
+  return { commit: r.stdout.trim(), unknown };
+}

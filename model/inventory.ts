@@ -27,7 +27,9 @@ export interface StackSpec {
   readonly wave: number;
   /**
    * Deployment environment whose reviewers must approve applying this stack: the tenant's
-   * change approvers (L3 only). The pipeline runs the apply inside it.
+   * change approvers (L3 tenant stacks only; the account stack, which holds the account's
+   * place in the organization and the tenant's pipeline identities, is the platform's). The
+   * pipeline runs the apply inside it.
    */
   readonly approvalEnvironment?: string;
 }
@@ -44,9 +46,12 @@ export function tenantStackName(tenantId: string): string {
   return `tenant-${tenantId}`;
 }
 
+/** Prefix of every tenant's state. */
+export const TENANTS_STATE_PREFIX = 'tenants/';
+
 /** Every tenant's state lives under this prefix, so its audit reads only its own keys. */
 export function tenantStatePrefix(tenantId: string): string {
-  return `tenants/${tenantId}/`;
+  return `${TENANTS_STATE_PREFIX}${tenantId}/`;
 }
 
 export function accountStateKey(tenantId: string): string {
@@ -57,11 +62,29 @@ export function tenantStateKey(tenantId: string): string {
   return `${tenantStatePrefix(tenantId)}tenant.tfstate`;
 }
 
+/** Prefix of the shared stacks' state. */
+export const SHARED_STATE_PREFIX = 'shared/';
+
+/**
+ * Where the pipeline records the last successful apply of a stack: beside its state
+ * (`tenants/<id>/tenant.applied.json`), so that whoever may write a stack's state may record it.
+ */
+export function appliedMarkerKey(stateKey: string): string {
+  return stateKey.replace(/\.tfstate$/, '') + '.applied.json';
+}
+
+/** The objects applying a stack writes: its state, its lock object (S3 native locking) and its applied marker. */
+export function stackObjectKeys(stateKey: string): string[] {
+  return [stateKey, `${stateKey}.tflock`, appliedMarkerKey(stateKey)];
+}
+
+export const PLATFORM_STATE_KEY = 'shared/platform.tfstate';
+
 export function sharedStacks(): StackSpec[] {
   return [
     { name: BOOTSTRAP_STACK, kind: 'bootstrap', target: 'management', stateKey: 'shared/bootstrap.tfstate', dependsOn: [], wave: 0 },
     { name: ORGANIZATION_STACK, kind: 'organization', target: 'management', stateKey: 'shared/organization.tfstate', dependsOn: [BOOTSTRAP_STACK], wave: 1 },
-    { name: PLATFORM_STACK, kind: 'platform', target: 'platform', stateKey: 'shared/platform.tfstate', dependsOn: [ORGANIZATION_STACK], wave: 2 },
+    { name: PLATFORM_STACK, kind: 'platform', target: 'platform', stateKey: PLATFORM_STATE_KEY, dependsOn: [ORGANIZATION_STACK], wave: 2 },
   ];
 }
 
@@ -73,7 +96,7 @@ export function tenantStacks(profile: InventoryProfile): StackSpec[] {
   const approval = profile.approval ? { approvalEnvironment: profile.approval.environment } : {};
   const out: StackSpec[] = [];
   if (dedicated) {
-    out.push({ name: accountStackName(id), kind: 'account', target: 'management', tenantId: id, tier, stateKey: accountStateKey(id), dependsOn: [ORGANIZATION_STACK], wave: 2, ...approval });
+    out.push({ name: accountStackName(id), kind: 'account', target: 'management', tenantId: id, tier, stateKey: accountStateKey(id), dependsOn: [ORGANIZATION_STACK], wave: 2 });
   }
   out.push({
     name: tenantStackName(id),

@@ -88,6 +88,9 @@ function derivePlatformNames(p: string) {
     /** Includes account and region: bucket names are global. */
     pooledBucket: (accountId: string, region: string) => derive('s3BucketName', `${p}-pooled-${accountId}-${region}`, `${p}-pooled-${accountPart(accountId)}-${region}`),
     stateBucket: (bucket: string) => derive('s3BucketName', bucket),
+    stateKeyAlias: derive('kmsAliasName', `alias/${p}/terraform-state`),
+    /** Every L3 tenant's apply role (management account) matches this; the state bucket and key name them by it. */
+    tenantApplyRolePattern: derive('iamRoleName', `${p}-*-pipeline-apply`),
     scp: (what: string) => derive('scpName', `${p}-${what}`),
     readOnlyPermissionSet: derive('ssoPermissionSetName', `${p}-SupportReadOnly`),
     breakGlassPermissionSet: derive('ssoPermissionSetName', `${p}-BreakGlass`),
@@ -138,5 +141,9 @@ export function tenantNames(settings: Pick<LandingZoneSettings, 'name'>, tenantI
     breakGlassRole: derive('iamRoleName', `${p}-support-break-glass`),
     breakGlassTopic: derive('snsTopicName', `${p}-break-glass`),
     breakGlassRule: derive('eventRuleName', `${p}-break-glass`),
+    /** L3: the role the tenant's deployment environment signs in to (management account). */
+    pipelineApplyRole: derive('iamRoleName', `${p}-pipeline-apply`),
+    /** L3: what the tenant's stack may change in the platform account (registry entry, queue, rule, key, user). */
+    footprintRole: derive('iamRoleName', `${p}-pipeline-footprint`),
   };
 }

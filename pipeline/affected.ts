@@ -60,7 +60,8 @@ export function stackDiffers(base: IndexedStack, head: IndexedStack, baseSynthes
   return loadStackConfig(stackFile(base, baseSynthesis)).digest !== loadStackConfig(stackFile(head, headSynthesis)).digest;
 }
 
-function resourcesOf(stack: IndexedStack, synthesis: Synthesis): number {
+/** A written stack's resource count (throws naming a stack the synthesis did not write). */
+export function resourcesOf(stack: IndexedStack, synthesis: Synthesis): number {
   stackFile(stack, synthesis);
   return stack.resources ?? 0;
 }

@@ -1,7 +1,7 @@
 import { PGraph, PGraphError } from 'p-graph';
 import { checkApprovalGate } from './guards';
 import { PipelineReport, StackReport, StackStatus } from './report';
-import { planViolations, removedReport, reportFor, runnerFor, SelectedStack, StackContext, stepError, terraformPlan, warmPluginCache } from './stack-plan';
+import { planViolations, removedReport, reportFor, runnerFor, runReport, SelectedStack, StackContext, stepError, terraformPlan, warmPluginCache } from './stack-plan';
 import { StackTerraform, TerraformConfig } from './terraform';
 
 /**
@@ -26,7 +26,20 @@ export interface ApplyRunOptions extends StackContext {
   readonly previous?: ReadonlyArray<PipelineReport>;
   /** Every stack the change affects, selected or not: an affected dependency outside the selection must have been applied by an earlier job. */
   readonly affected: ReadonlySet<string>;
+  /** Why an affected stack still needs applying (from its applied marker), for the blocked message. */
+  readonly pendingReasons?: ReadonlyMap<string, string>;
   readonly progress?: (line: string) => void;
+  /**
+   * Called as soon as a stack's plan found nothing to do, or its apply ended (`applyStarted`):
+   * the moment to record what was applied. A rejection is reported through `recordErrors`.
+   */
+  readonly onOutcome?: (sel: SelectedStack, report: StackReport, applyStarted: boolean) => Promise<void>;
+}
+
+/** The report, and what the outcome hook could not do (e.g. a marker it could not write). */
+export interface ApplyRun {
+  readonly report: PipelineReport;
+  readonly recordErrors: ReadonlyArray<string>;
 }
 
 const SUCCESS: ReadonlyArray<StackStatus> = ['applied', 'no-changes'];
@@ -34,7 +47,21 @@ const SUCCESS: ReadonlyArray<StackStatus> = ['applied', 'no-changes'];
 class HeldBack extends Error {}
 
 export async function runApply(o: ApplyRunOptions): Promise<PipelineReport> {
+  return (await runApplyRecorded(o)).report;
+}
+
+export async function runApplyRecorded(o: ApplyRunOptions): Promise<ApplyRun> {
   const reports = new Map<string, StackReport>();
+  const recordErrors: string[] = [];
+  const settle = async (sel: SelectedStack, report: StackReport, applyStarted: boolean) => {
+    reports.set(sel.spec.name, report);
+    if (!o.onOutcome) return;
+    try {
+      await o.onOutcome(sel, report, applyStarted);
+    } catch (e) {
+      recordErrors.push(`${sel.spec.name}: ${(e as Error).message}`);
+    }
+  };
   const selected = new Set(o.selection.map((s) => s.spec.name));
   const earlier = new Map<string, StackStatus>();
   for (const r of o.previous ?? []) for (const s of r.stacks) earlier.set(s.stack, s.status);
@@ -55,7 +82,7 @@ export async function runApply(o: ApplyRunOptions): Promise<PipelineReport> {
           status: 'blocked',
           source: 'none',
           blockedBy: notApplied,
-          error: { phase: 'apply', message: `affected dependenc${notApplied.length === 1 ? 'y' : 'ies'} ${notApplied.map((d) => `${d} (${earlier.get(d) ?? 'no report from an earlier job'})`).join(', ')} not applied in this run` },
+          error: { phase: 'apply', message: `affected dependenc${notApplied.length === 1 ? 'y' : 'ies'} ${notApplied.map((d) => `${d} (${earlier.get(d) ?? o.pendingReasons?.get(d) ?? 'no report from an earlier job'})`).join(', ')} not applied in this run` },
         }),
       );
       continue;
@@ -107,16 +134,16 @@ export async function runApply(o: ApplyRunOptions): Promise<PipelineReport> {
           throw new HeldBack(name);
         }
         if (r.changes.length === 0) {
-          reports.set(name, reportFor(sel, o, { status: 'no-changes', source: 'terraform', plan }));
+          await settle(sel, reportFor(sel, o, { status: 'no-changes', source: 'terraform', plan }), false);
           return;
         }
         o.progress?.(`apply ${name}`);
         const applied = await runners.get(name)!.apply();
         if (!applied.ok) {
-          reports.set(name, reportFor(sel, o, { ...stepError(applied, o.config), source: 'terraform', plan }));
+          await settle(sel, reportFor(sel, o, { ...stepError(applied, o.config), source: 'terraform', plan }), true);
           throw new HeldBack(name);
         }
-        reports.set(name, reportFor(sel, o, { status: 'applied', source: 'terraform', plan }));
+        await settle(sel, reportFor(sel, o, { status: 'applied', source: 'terraform', plan }), true);
       },
     });
   } catch (e) {
@@ -133,13 +160,6 @@ export async function runApply(o: ApplyRunOptions): Promise<PipelineReport> {
   }
 
   const stacks = o.selection.map((s) => reports.get(s.spec.name)!);
-  return {
-    formatVersion: 1,
-    command: 'apply',
-    mode: 'terraform',
-    ...(o.terraformVersion ? { terraformVersion: o.terraformVersion } : {}),
-    base: { ref: o.syntheses.baseRevision.ref, commit: o.syntheses.baseRevision.commit },
-    head: { ...(o.syntheses.headRevision.commit ? { commit: o.syntheses.headRevision.commit } : {}), dirty: o.syntheses.headRevision.dirty },
-    stacks,
-  };
+  const report = runReport(o, { command: 'apply', mode: 'terraform', terraformVersion: o.terraformVersion, stacks });
+  return { report, recordErrors };
 }

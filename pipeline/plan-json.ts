@@ -37,6 +37,8 @@ const PLAN = z.object({
   terraform_version: z.string().optional(),
   errored: z.boolean().optional(),
   resource_changes: z.array(RESOURCE_CHANGE).optional(),
+  /** What refresh found changed outside Terraform (drift), same shape as resource_changes. */
+  resource_drift: z.array(RESOURCE_CHANGE).optional(),
 });
 
 export interface UnrecognizedChange {
@@ -53,6 +55,8 @@ export interface ParsedPlan {
   readonly changes: ReadonlyArray<ResourceChange>;
   /** Resource changes this code cannot judge (unknown mode or action list): the plan fails for them. */
   readonly unrecognized: ReadonlyArray<UnrecognizedChange>;
+  /** Managed resources refresh found changed (updated or deleted) outside Terraform. */
+  readonly drift: ReadonlyArray<ResourceChange>;
 }
 
 export class PlanJsonError extends Error {
@@ -111,23 +115,30 @@ export function parsePlanDocument(document: unknown, options: PlanReadOptions = 
   const version = checkPlanFormat(plan.format_version);
   if (version) throw new PlanJsonError(`${name}: at $.format_version: ${version}`);
   if (plan.errored) throw new PlanJsonError(`${name}: Terraform marked the plan as errored ("errored": true); it is incomplete`);
-  const mod = options.module;
+  const unrecognized: UnrecognizedChange[] = [];
+  const changes = toChanges(plan.resource_changes ?? [], 'resource_changes', options.module, unrecognized);
+  // Refresh found these changed outside Terraform (drift); read with the same rules.
+  const drift = toChanges(plan.resource_drift ?? [], 'resource_drift', options.module, unrecognized);
+  return { terraformVersion: plan.terraform_version, changes: sortChanges(changes), unrecognized, drift: sortChanges(drift) };
+}
+
+/** The changes of one list of a plan (`resource_changes` or `resource_drift`), of one module call when `mod` is given. */
+function toChanges(entries: ReadonlyArray<z.output<typeof RESOURCE_CHANGE>>, list: string, mod: string | undefined, unrecognized: UnrecognizedChange[]): ResourceChange[] {
   const inModule = (rc: { module_address?: string }) => mod === undefined || (rc.module_address !== undefined && (rc.module_address === mod || rc.module_address.startsWith(`${mod}.`)));
   const changes: ResourceChange[] = [];
-  const unrecognized: UnrecognizedChange[] = [];
-  (plan.resource_changes ?? []).forEach((rc, i) => {
+  entries.forEach((rc, i) => {
     if (!inModule(rc)) return;
     const { type, change } = rc;
     const address = mod === undefined ? rc.address : rc.address.slice(mod.length + 1);
     if (rc.mode === 'data') return;
     if (rc.mode !== 'managed') {
-      unrecognized.push({ address, type, actions: change.actions, reason: `at $.resource_changes[${i}].mode: ${JSON.stringify(rc.mode.slice(0, 40))} is neither "managed" nor "data"` });
+      unrecognized.push({ address, type, actions: change.actions, reason: `at $.${list}[${i}].mode: ${JSON.stringify(rc.mode.slice(0, 40))} is neither "managed" nor "data"` });
       return;
     }
     const importing = change.importing !== undefined && change.importing !== null;
     const action = classifyActions(change.actions, importing);
     if (action === undefined) {
-      unrecognized.push({ address, type, actions: change.actions, reason: `at $.resource_changes[${i}].change.actions: unknown action list` });
+      unrecognized.push({ address, type, actions: change.actions, reason: `at $.${list}[${i}].change.actions: unknown action list` });
       return;
     }
     if (action === null) return;
@@ -148,5 +159,6 @@ export function parsePlanDocument(document: unknown, options: PlanReadOptions = 
       }),
     );
   });
-  return { terraformVersion: plan.terraform_version, changes: sortChanges(changes), unrecognized };
+  return changes;
 }
+

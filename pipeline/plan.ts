@@ -6,7 +6,8 @@ import { planLocally } from './local/local-plan';
 import { LocalToolchain, shortSource } from './local/toolchain';
 import { TerraformJson } from './local/work-copy';
 import { PipelineReport, ProviderVersion, RunMode, StackReport } from './report';
-import { SelectedStack, offlinePlanOf, planViolations, removedReport, reportFor, runnerFor, StackContext, terraformPlan, warmPluginCache } from './stack-plan';
+import { loadStackConfig } from './stack-config';
+import { runReport, SelectedStack, offlinePlanOf, planViolations, removedReport, reportFor, runnerFor, StackContext, terraformPlan, warmPluginCache } from './stack-plan';
 import { StackTerraform, TerraformConfig } from './terraform';
 
 /**
@@ -46,13 +47,20 @@ export async function runPlan(o: PlanRunOptions): Promise<PipelineReport> {
       continue;
     }
     // Terraform cannot plan against a stack that this change creates (e.g. a new tenant
-    // account that its tenant stack's provider must assume a role in): plan those offline.
+    // account that its tenant stack's provider must assume a role in), nor, as the plan role,
+    // a stack that creates that role in its account: plan those offline.
     const newDeps = sel.spec.dependsOn.filter((d) => o.syntheses.head.stacks.has(d) && !o.syntheses.base.stacks.has(d));
-    if (o.mode.kind === 'terraform' && newDeps.length === 0) {
+    const noPlanRoleYet = o.mode.kind === 'terraform' && o.mode.config.identityRole !== undefined && createsItsPlanRole(sel, o.syntheses, o.mode.config.identityRole);
+    if (o.mode.kind === 'terraform' && newDeps.length === 0 && !noPlanRoleYet) {
       viaTerraform.push(sel);
       continue;
     }
-    const sourceNote = o.mode.kind === 'terraform' ? `depends on ${newDeps.join(', ')}, new in this change: Terraform can plan it once ${newDeps.length === 1 ? 'that is' : 'those are'} applied` : undefined;
+    const sourceNote =
+      o.mode.kind !== 'terraform'
+        ? undefined
+        : newDeps.length > 0
+          ? `depends on ${newDeps.join(', ')}, new in this change: Terraform can plan it once ${newDeps.length === 1 ? 'that is' : 'those are'} applied`
+          : `creates the read-only plan role of its account: Terraform can plan it as ${o.mode.config.identityRole} once it is applied`;
     const plan = offlinePlanOf(sel.spec.name, o.syntheses);
     const violations = planViolations(sel.spec, plan.changes, [], o.ctx);
     const status = plan.changes.length > 0 || plan.notes.length > 0 ? 'planned' : 'no-changes';
@@ -87,16 +95,28 @@ export async function runPlan(o: PlanRunOptions): Promise<PipelineReport> {
   }
 
   const stacks = o.selection.map((s) => reports.get(s.spec.name)!);
-  return {
-    formatVersion: 1,
+  return runReport(o, {
     command: 'plan',
     mode: runMode(o.mode.kind as 'offline' | 'terraform', stacks),
     ...(o.mode.kind === 'offline' ? { modeReason: o.mode.reason } : {}),
     ...(o.mode.kind === 'terraform' && o.mode.version ? { terraformVersion: o.mode.version } : {}),
-    base: { ref: o.syntheses.baseRevision.ref, commit: o.syntheses.baseRevision.commit },
-    head: { ...(o.syntheses.headRevision.commit ? { commit: o.syntheses.headRevision.commit } : {}), dirty: o.syntheses.headRevision.dirty },
     stacks,
+  });
+}
+
+/**
+ * A tenant stack creates the plan role of its tenant account; when its base configuration did
+ * not (a new tenant, a move up from L1, the first change after the plan roles were introduced),
+ * the role cannot be assumed there before this stack is applied.
+ */
+function createsItsPlanRole(sel: SelectedStack, syntheses: StackContext['syntheses'], role: string): boolean {
+  if (sel.spec.target !== 'tenant') return false;
+  const declares = (file: string | undefined) => {
+    if (!file) return false;
+    const roles = (loadStackConfig(file).json.resource as Record<string, Record<string, { name?: unknown }>> | undefined)?.aws_iam_role ?? {};
+    return Object.values(roles).some((r) => r.name === role);
   };
+  return declares(syntheses.head.stacks.get(sel.spec.name)?.file) && !declares(syntheses.base.stacks.get(sel.spec.name)?.file);
 }
 
 export function runMode(kind: 'offline' | 'terraform', stacks: ReadonlyArray<StackReport>): RunMode {

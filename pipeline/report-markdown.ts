@@ -3,7 +3,7 @@ import { codeSpan, markdownTable, markdownText, tableCode } from '../format/mark
 import { terminalText } from '../format/terminal';
 import { ChangeAction, isDestructive, ResourceChange } from './changes';
 import { GuardViolation } from './guards';
-import { compareStackReports, isHeldBack, isQuiet, needsApproval, PipelineReport, providerText, reportPassed, STACK_STATUSES, StackReport, totals } from './report';
+import { compareStackReports, driftByTenant, isHeldBack, isQuiet, needsApproval, PipelineReport, providerText, reportPassed, STACK_STATUSES, StackReport, totals } from './report';
 import { outcomeText, tenantOutcomes } from './report-tenants';
 
 /**
@@ -157,18 +157,22 @@ function render(pre: Prepared, d: Detail, limit: number): string | undefined {
 
 function renderInto(out: Lines, pre: Prepared, d: Detail): void {
   const { report, opts, t, passed, tenants, stacks, listed, violations, failures, approvals } = pre;
-  const verb = report.command === 'plan' ? 'plan' : 'apply';
+  const verb = report.command;
   out.push(COMMENT_MARKER);
   const unreadable = report.unreadable ?? [];
+  const drift = driftByTenant(report);
   const problems = [
+    drift.length ? `${n(t.byStatus.drifted)} stack${s(t.byStatus.drifted)} drifted in ${n(drift.length)} tenant${s(drift.length)}` : '',
     t.violations ? `${n(t.violations)} guard violation${s(t.violations)}` : '',
     t.failed ? `${n(t.failed)} stack${s(t.failed)} failed or held back` : '',
     unreadable.length ? `${n(unreadable.length)} job report${s(unreadable.length)} unreadable` : '',
   ].filter(Boolean);
-  out.push(`## ${passed ? '✅' : '❌'} Landing zone ${verb}: ${problems.length ? problems.join(', ') : changedSummary(t.stacks, t.byChange.removed)}`);
+  const calm = verb === 'drift' ? `no drift in ${n(t.stacks)} stack${s(t.stacks)}` : changedSummary(t.stacks, t.byChange.removed);
+  out.push(`## ${passed && drift.length === 0 ? '✅' : '❌'} Landing zone ${verb}: ${problems.length ? problems.join(', ') : calm}`);
   out.push('');
-  const head = report.head.commit ? codeSpan(report.head.commit.slice(0, 12)) : 'working tree';
-  out.push(`${modeLine(report)}  \nBase ${codeSpan(report.base.ref)} (${codeSpan(report.base.commit.slice(0, 12))}) → head ${head}${report.head.dirty ? ' with uncommitted changes' : ''}${opts.runUrl ? `  \n[Workflow run](${opts.runUrl})` : ''}`);
+  const head = `${report.head.commit ? codeSpan(report.head.commit.slice(0, 12)) : 'working tree'}${report.head.dirty ? ' with uncommitted changes' : ''}`;
+  const revisions = verb === 'drift' ? `Configuration at ${head}` : `Base ${codeSpan(report.base.ref)} (${codeSpan(report.base.commit.slice(0, 12))}) → head ${head}`;
+  out.push(`${modeLine(report)}  \n${revisions}${opts.runUrl ? `  \n[Workflow run](${opts.runUrl})` : ''}`);
 
   if (tenants.length > 0) {
     out.push('', `### Tenants (${n(tenants.filter((x) => x.tenantId !== undefined).length)})`, '');
@@ -214,6 +218,19 @@ function renderInto(out: Lines, pre: Prepared, d: Detail): void {
         out.push(`- ${codeSpan(st.stack)}: ${markdownText(why)}`);
       }
     });
+  }
+
+  if (drift.length > 0) {
+    out.push('', `### 🔀 Drift by tenant (${n(drift.length)})`, '', '| Tenant | Stack | Changed outside Terraform | To restore |', '|---|---|---|---|');
+    for (const { tenant, stacks: drifted } of drift.slice(0, Math.max(d.violationRows, 10))) {
+      for (const st of drifted) {
+        const outside = st.drift ?? [];
+        const shown = outside.slice(0, Math.max(d.resourcesPerStack, 3)).map((c) => `${tableCode(c.address)} ${c.action === 'delete' ? 'deleted' : 'changed'}`);
+        const more = outside.length > shown.length ? ` … ${n(outside.length - shown.length)} more` : '';
+        out.push(`| ${tableCode(tenant)} | ${tableCode(st.stack)} | ${shown.length ? shown.join(', ') + more : 'none seen by refresh (the configuration changed, or a resource is missing)'} | ${n(st.changes.length)} change${s(st.changes.length)} |`);
+      }
+    }
+    if (drift.length > Math.max(d.violationRows, 10)) out.push('', `… and ${n(drift.length - Math.max(d.violationRows, 10))} more tenants in the JSON report.`);
   }
 
   if (approvals.length > 0) {
@@ -313,6 +330,7 @@ function byAttention(a: StackReport, b: StackReport): number {
 function stackRow(st: StackReport): string {
   const c = st.counts;
   const notes: string[] = [];
+  if (st.reason) notes.push(st.reason);
   if (st.violations.length) notes.push(`❌ ${st.violations.length} violation${s(st.violations.length)}`);
   if (st.approval && needsApproval(st)) notes.push(`🔐 needs approval by ${st.approval.approvers.join(', ') || 'nobody listed'}`);
   if (st.source !== 'terraform' && st.sourceNote) notes.push(`${st.source}: ${st.sourceNote}`);

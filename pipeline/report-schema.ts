@@ -6,7 +6,7 @@ import { isProtectedResourceType } from '../terraform/protected-resources';
 import { StackChange } from './affected';
 import { CHANGE_ACTIONS, ChangeAction, ChangeCounts, countChanges } from './changes';
 import { GuardRule } from './guards';
-import { PipelineReport, STACK_STATUSES, StackError, StackStatus } from './report';
+import { PipelineReport, RunMode, STACK_STATUSES, StackError, StackReport, StackStatus } from './report';
 import { RevisionSource } from './revision-synthesis';
 
 /**
@@ -17,9 +17,17 @@ import { RevisionSource } from './revision-synthesis';
  * unknown values are refused, version fields are explicit, and counts must agree with the
  * changes they count.
  */
+/** Every value of T, checked at compile time: a value added to the type and not here fails the build. */
+function every<T>() {
+  return <const A extends ReadonlyArray<T>>(values: A & ([T] extends [A[number]] ? unknown : 'lists every value of the type')): A => values;
+}
+
 const STACK_KINDS = ['bootstrap', 'organization', 'platform', 'account', 'tenant'] as const satisfies ReadonlyArray<StackKind>;
 const STACK_CHANGES = ['added', 'changed', 'removed'] as const satisfies ReadonlyArray<StackChange>;
 const GUARD_RULES = ['data-destruction', 'unrecognized-plan', 'approval'] as const satisfies ReadonlyArray<GuardRule>;
+const RUN_MODES = every<RunMode>()(['terraform', 'terraform-local', 'offline', 'mixed']);
+const SOURCES = every<StackReport['source']>()(['terraform', 'terraform-local', 'offline', 'none']);
+const COMMANDS = every<PipelineReport['command']>()(['plan', 'apply', 'drift']);
 const ERROR_PHASES = ['init', 'plan', 'show', 'apply', 'read-plan', 'report'] as const satisfies ReadonlyArray<StackError['phase']>;
 
 const STACK_NAME = z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, { error: 'a stack name (lowercase letters, digits and hyphens)' });
@@ -55,11 +63,13 @@ const STACK_REPORT = z
     tier: z.enum(TIERS).optional(),
     wave: z.number().int().min(0).max(100),
     change: z.enum([...STACK_CHANGES, 'unchanged']),
+    reason: TEXT.optional(),
     status: z.enum(STACK_STATUSES as [StackStatus, ...StackStatus[]]),
-    source: z.enum(['terraform', 'offline', 'none']),
+    source: z.enum(SOURCES),
     sourceNote: TEXT.optional(),
     counts: COUNTS,
     changes: z.array(RESOURCE_CHANGE),
+    drift: z.array(RESOURCE_CHANGE).optional(),
     notes: z.array(TEXT),
     violations: z.array(VIOLATION),
     approval: z.strictObject({ environment: TEXT, approvers: z.array(TEXT) }).optional(),
@@ -78,13 +88,14 @@ function sameCounts(a: ChangeCounts, b: ChangeCounts): boolean {
 const BASE = z.strictObject({ ref: z.string().min(1), commit: COMMIT });
 
 export const PIPELINE_REPORT: DocumentKind<PipelineReport> = {
-  expected: 'an lz plan or apply report (lz plan --report-json), formatVersion 1',
+  expected: 'an lz plan, apply or drift report (lz plan --report-json), formatVersion 1',
   schema: z.strictObject({
     formatVersion: z.literal(1, { error: 'formatVersion 1 (this lz reads only that version)' }),
-    command: z.enum(['plan', 'apply']),
-    mode: z.enum(['terraform', 'offline', 'mixed']),
+    command: z.enum(COMMANDS),
+    mode: z.enum(RUN_MODES),
     modeReason: TEXT.optional(),
     terraformVersion: TEXT.optional(),
+    providers: z.array(z.strictObject({ source: TEXT, version: TEXT, required: z.array(TEXT).optional() })).optional(),
     base: BASE,
     head: z.strictObject({ commit: COMMIT.optional(), dirty: z.boolean() }),
     stacks: z.array(STACK_REPORT),
@@ -110,7 +121,7 @@ export interface AffectedDocument {
 export const AFFECTED_DOCUMENT: DocumentKind<AffectedDocument> = {
   expected: 'the output of lz affected --format json (base, head, summary and stacks)',
   schema: z.strictObject({
-    base: z.strictObject({ ref: z.string().min(1), commit: COMMIT, source: z.enum(['worktree', 'manifests-only', 'absent'] as const satisfies ReadonlyArray<RevisionSource>).optional() }).transform(({ ref, commit }) => ({ ref, commit })),
+    base: z.strictObject({ ref: z.string().min(1), commit: COMMIT, source: z.enum(every<RevisionSource>()(['worktree', 'manifests-only', 'same-code', 'absent'])).optional() }).transform(({ ref, commit }) => ({ ref, commit })),
     head: z.strictObject({ commit: COMMIT.optional(), dirty: z.boolean() }),
     summary: z.strictObject({ affected: COUNT, added: COUNT, changed: COUNT, removed: COUNT, unchanged: COUNT, headStacks: COUNT }).optional(),
     stacks: z.array(

@@ -1,7 +1,7 @@
 import { terminalLines, terminalText as t_ } from '../format/terminal';
 import { table } from '../format/text-table';
 import { CHANGE_ACTIONS, ResourceChange } from './changes';
-import { compareStackReports, isHeldBack, isQuiet, needsApproval, PipelineReport, providerText, reportPassed, STACK_STATUSES, StackReport, totals } from './report';
+import { compareStackReports, driftByTenant, isHeldBack, isQuiet, needsApproval, PipelineReport, providerText, reportPassed, STACK_STATUSES, StackReport, totals } from './report';
 import { outcomeText, tenantOutcomes } from './report-tenants';
 
 /**
@@ -17,6 +17,7 @@ export interface TextOptions {
 }
 
 const SYMBOL: Record<ResourceChange['action'], string> = { create: '+', update: '~', replace: '±', delete: '-', import: '<', forget: '/' };
+const TITLE: Record<PipelineReport['command'], string> = { plan: 'Plan', apply: 'Apply', drift: 'Drift' };
 
 /** Tenant lines printed without --verbose. */
 const TENANT_LINES = 50;
@@ -34,7 +35,9 @@ export function renderText(report: PipelineReport, opts: TextOptions = {}): stri
         : report.mode === 'mixed'
           ? 'Terraform and offline'
           : 'offline (desired-state diff)';
-  out.push(`${report.command === 'plan' ? 'Plan' : 'Apply'}: ${mode}${report.modeReason ? ` (${t_(report.modeReason)})` : ''}; base ${t_(report.base.ref)} (${report.base.commit.slice(0, 12)}) → ${report.head.commit ? report.head.commit.slice(0, 12) : 'working tree'}${report.head.dirty ? ' + uncommitted changes' : ''}`);
+  const head = `${report.head.commit ? report.head.commit.slice(0, 12) : 'working tree'}${report.head.dirty ? ' + uncommitted changes' : ''}`;
+  const revisions = report.command === 'drift' ? `configuration at ${head}` : `base ${t_(report.base.ref)} (${report.base.commit.slice(0, 12)}) → ${head}`;
+  out.push(`${TITLE[report.command]}: ${mode}${report.modeReason ? ` (${t_(report.modeReason)})` : ''}; ${revisions}`);
   out.push(
     `  ${t.stacks} stack${t.stacks === 1 ? '' : 's'}: ${CHANGE_ACTIONS.map((a) => `${t.counts[a]} to ${a}`).join(', ')}; ${t.violations} guard violation${t.violations === 1 ? '' : 's'}; ${t.failed} failed or held back; ${t.needsApproval} need${t.needsApproval === 1 ? 's' : ''} approval`,
   );
@@ -78,6 +81,17 @@ export function renderText(report: PipelineReport, opts: TextOptions = {}): stri
       } else out.push(`  ${t_(s.stack)}: ${s.status}`);
     }
   }
+  const drift = driftByTenant(report);
+  if (drift.length) {
+    out.push('', 'Drift by tenant (what is deployed differs from the configuration)');
+    for (const { tenant, stacks } of drift) {
+      out.push(`  ${tenant}`);
+      for (const s of stacks) {
+        out.push(`    ${s.stack}: ${(s.drift ?? []).length} resource${(s.drift ?? []).length === 1 ? '' : 's'} changed outside Terraform, ${s.changes.length} to restore`);
+        for (const c of (s.drift ?? []).slice(0, per)) out.push(`      outside Terraform: ${c.action === 'delete' ? 'deleted' : 'changed'} ${c.address}${detail(c)}`);
+      }
+    }
+  }
   const approvals = report.stacks.filter(needsApproval);
   if (approvals.length) {
     out.push('', 'Needs approval');
@@ -111,13 +125,21 @@ export function renderText(report: PipelineReport, opts: TextOptions = {}): stri
       if (s.notes.length > noteRows) out.push(`    i … ${s.notes.length - noteRows} more notes`);
     }
   }
-  const lost = unreadable.length ? `, ${unreadable.length} job report(s) unreadable` : '';
-  out.push('', reportPassed(report) ? `✓ ${report.command} passed` : `✗ ${report.command} failed: ${t.violations} guard violation(s), ${t.failed} stack(s) failed or held back${lost}`);
+  out.push('', verdict(report, unreadable.length));
   return out.join('\n');
+}
+
+function verdict(report: PipelineReport, unreadable: number): string {
+  const t = totals(report);
+  const lost = unreadable ? `, ${unreadable} job report(s) unreadable` : '';
+  if (!reportPassed(report)) return `✗ ${report.command} failed: ${t.violations} guard violation(s), ${t.failed} stack(s) failed or held back${lost}`;
+  if (report.command !== 'drift') return `✓ ${report.command} passed`;
+  return t.byStatus.drifted ? `✗ drift: ${t.byStatus.drifted} stack(s) differ from the configuration` : '✓ no drift: every stack matches its configuration';
 }
 
 function notes(s: StackReport): string {
   const n: string[] = [];
+  if (s.reason) n.push(s.reason);
   if (s.violations.length) n.push(`${s.violations.length} violation(s)`);
   if (s.source !== 'terraform' && s.sourceNote) n.push(`${s.source}: ${s.sourceNote}`);
   if (s.status === 'removed') n.push(`not destroyed, state stays at ${s.state}`);

@@ -28,7 +28,9 @@ export type StackStatus =
   /** apply: not run because a dependency did not succeed */
   | 'blocked'
   /** the stack left the configuration: never planned or applied, its state and resources stay */
-  | 'removed';
+  | 'removed'
+  /** drift: what is deployed differs from the configuration (Terraform's plan has changes) */
+  | 'drifted';
 
 export const FAILING_STATUSES: ReadonlyArray<StackStatus> = ['failed', 'timed-out', 'refused', 'not-approved', 'blocked'];
 
@@ -48,6 +50,8 @@ export interface StackReport {
   /** Deployment order class (0 bootstrap ... 3 tenants): reports sort by it, then by name. */
   readonly wave: number;
   readonly change: StackChange | 'unchanged';
+  /** Why the stack was selected, when more than its change (apply from the recorded markers). */
+  readonly reason?: string;
   readonly status: StackStatus;
   /**
    * Where the resource changes come from: Terraform with the cloud's state (`terraform`), Terraform
@@ -59,6 +63,8 @@ export interface StackReport {
   readonly sourceNote?: string;
   readonly counts: ChangeCounts;
   readonly changes: ReadonlyArray<ResourceChange>;
+  /** Drift runs: the resources refresh found changed or deleted outside Terraform. */
+  readonly drift?: ReadonlyArray<ResourceChange>;
   /** Changes outside resources (offline plan), e.g. provider default tags. */
   readonly notes: ReadonlyArray<string>;
   readonly violations: ReadonlyArray<GuardViolation>;
@@ -94,7 +100,7 @@ export interface ProviderVersion {
 
 export interface PipelineReport {
   readonly formatVersion: 1;
-  readonly command: 'plan' | 'apply';
+  readonly command: 'plan' | 'apply' | 'drift';
   readonly mode: RunMode;
   /** Why the run is offline (no binary, no credentials, --offline). */
   readonly modeReason?: string;
@@ -153,7 +159,7 @@ export function needsApproval(s: StackReport): boolean {
 }
 
 /** Every stack status, in the order summaries list them. */
-export const STACK_STATUSES: ReadonlyArray<StackStatus> = ['planned', 'no-changes', 'applied', 'failed', 'timed-out', 'refused', 'not-approved', 'deferred', 'blocked', 'removed'];
+export const STACK_STATUSES: ReadonlyArray<StackStatus> = ['planned', 'no-changes', 'applied', 'failed', 'timed-out', 'refused', 'not-approved', 'deferred', 'blocked', 'removed', 'drifted'];
 
 export function totals(report: PipelineReport): ReportTotals {
   const byStatus = Object.fromEntries(STACK_STATUSES.map((s) => [s, 0])) as Record<StackStatus, number>;
@@ -258,3 +264,17 @@ export interface ExpectedStack {
   readonly change: StackChange;
   readonly state: string;
 }
+
+/** Drift runs: per tenant (shared stacks under `shared`), the stacks that drifted, in report order. */
+export function driftByTenant(report: PipelineReport): Array<{ readonly tenant: string; readonly stacks: ReadonlyArray<StackReport> }> {
+  const groups = new Map<string, StackReport[]>();
+  for (const s of [...report.stacks].sort(compareStackReports)) {
+    if (s.status !== 'drifted') continue;
+    const key = s.tenantId ?? SHARED_GROUP;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => (a === SHARED_GROUP ? -1 : b === SHARED_GROUP ? 1 : compareStrings(a, b))).map(([tenant, stacks]) => ({ tenant, stacks }));
+}
+
+/** How drift reports name the stacks that belong to no tenant. */
+export const SHARED_GROUP = 'shared';

@@ -7,7 +7,7 @@ import { ResourceChange } from './changes';
 import { approvalRequirement, checkApprovers, checkDataDestruction, checkUnrecognized, GuardContext, GuardViolation } from './guards';
 import { offlineStackPlan } from './offline-plan';
 import { parsePlanJson, PlanJsonError } from './plan-json';
-import { StackError, StackReport, stackReport, StackStatus } from './report';
+import { PipelineReport, StackError, StackReport, stackReport, StackStatus } from './report';
 import { loadStackConfig } from './stack-config';
 import { stackFile } from './synthesis-index';
 import { providerSignature, StackTerraform, StepOutcome, TerraformConfig } from './terraform';
@@ -17,6 +17,8 @@ import { Syntheses } from './workspace';
 export interface SelectedStack {
   readonly spec: StackSpec;
   readonly change: StackChange | 'unchanged';
+  /** Why it was selected, when that is more than its change (an apply from the recorded markers). */
+  readonly reason?: string;
 }
 
 export interface StackPlan {
@@ -56,6 +58,7 @@ export function reportFor(sel: SelectedStack, sc: StackContext, fields: { status
     ...(spec.tier ? { tier: spec.tier } : {}),
     wave: spec.wave,
     change: sel.change,
+    ...(sel.reason ? { reason: sel.reason } : {}),
     status: fields.status,
     source: fields.source,
     ...(fields.sourceNote ? { sourceNote: fields.sourceNote } : {}),
@@ -120,18 +123,27 @@ export function stepError(outcome: StepOutcome, cfg: TerraformConfig): { status:
 }
 
 export type TerraformPlanOutcome =
-  | { readonly ok: true; readonly changes: ReadonlyArray<ResourceChange>; readonly unrecognized: ReturnType<typeof parsePlanJson>['unrecognized'] }
+  | {
+      readonly ok: true;
+      readonly changes: ReadonlyArray<ResourceChange>;
+      readonly unrecognized: ReturnType<typeof parsePlanJson>['unrecognized'];
+      /** Resources refresh found changed outside Terraform. */
+      readonly drift: ReadonlyArray<ResourceChange>;
+      /** With `detailedExitcode`: Terraform said the plan has changes (exit 2). */
+      readonly differs?: boolean;
+    }
   | { readonly ok: false; readonly status: 'failed' | 'timed-out'; readonly error: StackError };
 
-/** init (unless done), plan -out, show -json, parse. */
-export async function terraformPlan(tf: StackTerraform, cfg: TerraformConfig, init: StepOutcome | undefined): Promise<TerraformPlanOutcome> {
+/** init (unless done), plan -out (with `-detailed-exitcode` if asked), show -json, parse. */
+export async function terraformPlan(tf: StackTerraform, cfg: TerraformConfig, init: StepOutcome | undefined, opts: { readonly detailedExitcode?: boolean } = {}): Promise<TerraformPlanOutcome> {
   const initOutcome = init ?? (await tf.init());
   if (!initOutcome.ok) return { ok: false, ...stepError(initOutcome, cfg) };
-  const plan = await tf.plan();
+  const plan = await tf.plan(opts);
   if (!plan.ok) return { ok: false, ...stepError(plan, cfg) };
   const show = await tf.show();
   if (!show.ok) return { ok: false, ...stepError(show, cfg) };
-  return readPlan(show.result.stdout, path.basename(tf.stackDir));
+  const read = readPlan(show.result.stdout, path.basename(tf.stackDir));
+  return read.ok && plan.changes !== undefined ? { ...read, differs: plan.changes } : read;
 }
 
 /**
@@ -141,7 +153,7 @@ export async function terraformPlan(tf: StackTerraform, cfg: TerraformConfig, in
 export function readPlan(text: string, stack: string): TerraformPlanOutcome {
   try {
     const parsed = parsePlanJson(text, `terraform show -json of stack ${stack}`);
-    return { ok: true, changes: parsed.changes, unrecognized: parsed.unrecognized };
+    return { ok: true, changes: parsed.changes, unrecognized: parsed.unrecognized, drift: parsed.drift };
   } catch (e) {
     const message = e instanceof PlanJsonError ? e.message : `could not read the plan of stack ${stack}: ${(e as Error)?.message ?? String(e)}`;
     return { ok: false, status: 'failed', error: { phase: 'read-plan', message } };
@@ -171,4 +183,19 @@ export async function warmPluginCache(names: ReadonlyArray<string>, sc: StackCon
     }
   }
   return outcomes;
+}
+
+/** A run's report around its stacks: the command, how it planned, the revisions it compared. */
+export function runReport(sc: StackContext, fields: Pick<PipelineReport, 'command' | 'mode' | 'modeReason' | 'terraformVersion' | 'stacks'>): PipelineReport {
+  const { baseRevision, headRevision } = sc.syntheses;
+  return {
+    formatVersion: 1,
+    command: fields.command,
+    mode: fields.mode,
+    ...(fields.modeReason ? { modeReason: fields.modeReason } : {}),
+    ...(fields.terraformVersion ? { terraformVersion: fields.terraformVersion } : {}),
+    base: { ref: baseRevision.ref, commit: baseRevision.commit },
+    head: { ...(headRevision.commit ? { commit: headRevision.commit } : {}), dirty: headRevision.dirty },
+    stacks: fields.stacks,
+  };
 }

@@ -2,6 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { stableStringify } from '../format/stable-json';
+import { IDENTITY_VARIABLES } from '../stacks/identity-variables';
 
 /**
  * Running Terraform (or OpenTofu: any binary with the same command line) for one stack at a
@@ -24,6 +25,16 @@ export interface TerraformConfig {
   readonly env: NodeJS.ProcessEnv;
   /** Shared provider plugin cache (TF_PLUGIN_CACHE_DIR). */
   readonly pluginCacheDir: string;
+  /**
+   * How long plan and apply wait for the stack's state lock (`-lock-timeout`), in ms: a
+   * pull-request plan and an apply of the same stack take turns instead of failing.
+   */
+  readonly lockTimeoutMs: number;
+  /**
+   * The role every identity variable a stack declares is set to (`-var`): the read-only plan
+   * role for plans and drift runs. Undefined: the variables' defaults, the roles that apply.
+   */
+  readonly identityRole?: string;
 }
 
 /** The binary for `name` (a path, or a command looked up on PATH), or undefined. */
@@ -148,12 +159,25 @@ export function providerSignature(cdkTfJsonFile: string): string {
   return stableStringify(json.terraform?.required_providers ?? {});
 }
 
+/** `-var` arguments that set every identity variable the stack declares to `role` (none without a role). */
+export function identityVariableArgs(cdkTfJsonFile: string, role: string | undefined): string[] {
+  if (role === undefined) return [];
+  const json = JSON.parse(fs.readFileSync(cdkTfJsonFile, 'utf8')) as { variable?: Record<string, unknown> };
+  return IDENTITY_VARIABLES.filter((v) => json.variable?.[v] !== undefined).map((v) => `-var=${v}=${role}`);
+}
+
+export function lockTimeoutArg(ms: number): string {
+  return `-lock-timeout=${Math.ceil(ms / 1000)}s`;
+}
+
 export type TerraformStep = 'init' | 'plan' | 'show' | 'apply';
 
 export interface StepOutcome {
   readonly step: TerraformStep;
   readonly ok: boolean;
   readonly result: CommandResult;
+  /** plan with `-detailed-exitcode`: exit 2, the plan has changes. */
+  readonly changes?: boolean;
 }
 
 /**
@@ -192,8 +216,21 @@ export class StackTerraform {
     return this.step('init', ['init', '-input=false', '-no-color', ...this.cfg.initArgs]);
   }
 
-  plan(): Promise<StepOutcome> {
-    return this.step('plan', ['plan', '-input=false', '-no-color', `-out=${this.planFile}`, ...this.cfg.planArgs]);
+  /** `plan -out`; with `detailedExitcode`, exit 2 (changes present) succeeds too and says so. */
+  async plan(opts: { readonly detailedExitcode?: boolean } = {}): Promise<StepOutcome> {
+    const args = [
+      'plan',
+      '-input=false',
+      '-no-color',
+      `-out=${this.planFile}`,
+      lockTimeoutArg(this.cfg.lockTimeoutMs),
+      ...identityVariableArgs(path.join(this.stackDir, 'cdk.tf.json'), this.cfg.identityRole),
+      ...(opts.detailedExitcode ? ['-detailed-exitcode'] : []),
+      ...this.cfg.planArgs,
+    ];
+    const outcome = await this.step('plan', args);
+    if (opts.detailedExitcode && outcome.result.code === 2 && !outcome.result.timedOut) return { ...outcome, ok: true, changes: true };
+    return opts.detailedExitcode && outcome.ok ? { ...outcome, changes: false } : outcome;
   }
 
   show(): Promise<StepOutcome> {
@@ -201,7 +238,7 @@ export class StackTerraform {
   }
 
   apply(): Promise<StepOutcome> {
-    return this.step('apply', ['apply', '-input=false', '-no-color', ...this.cfg.applyArgs, this.planFile]);
+    return this.step('apply', ['apply', '-input=false', '-no-color', lockTimeoutArg(this.cfg.lockTimeoutMs), ...this.cfg.applyArgs, this.planFile]);
   }
 
   private async step(step: TerraformStep, args: string[]): Promise<StepOutcome> {

@@ -95,6 +95,35 @@ export async function prepareSyntheses(opts: PrepareOptions): Promise<Syntheses>
   return { base: readSynthesis(baseDir), head: readSynthesis(headDir), baseRevision, headRevision, workDir };
 }
 
+/**
+ * Only the working tree, synthesized into `<work>/head`, for runs that compare with nothing
+ * (a drift run): base and head are the same synthesis, so every stack reads as unchanged.
+ */
+export async function prepareHeadOnly(opts: Pick<PrepareOptions, 'lz' | 'tenantsDir' | 'workDir' | 'cacheDir' | 'workers'>): Promise<Syntheses> {
+  const workDir = path.resolve(opts.workDir);
+  fs.mkdirSync(workDir, { recursive: true });
+  // The head is replaced: a record of earlier syntheses no longer describes it.
+  fs.rmSync(path.join(workDir, RECORD_FILE), { force: true });
+  const headDir = path.join(workDir, 'head');
+  await synthesizeLandingZoneInParallel(opts.lz, { outdir: headDir, cacheDir: opts.cacheDir, workers: opts.workers });
+  const top = gitToplevel(opts.tenantsDir);
+  const headRevision: HeadInfo = top ? { commit: headCommit(top), dirty: isDirty(top) } : { dirty: true };
+  const head = readSynthesis(headDir);
+  return { base: head, head, baseRevision: { ref: 'HEAD', commit: headRevision.commit ?? '', source: 'worktree' }, headRevision, workDir };
+}
+
+/** The base commit the syntheses in `workDir` were made for, if they were recorded there. */
+export function recordedBaseCommit(workDir: string): string | undefined {
+  const file = path.join(path.resolve(workDir), RECORD_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return parseDocument(fs.readFileSync(file, 'utf8'), file, SYNTHESIS_RECORD).baseCommit;
+  } catch (e) {
+    if (e instanceof DocumentError) throw new WorkspaceError(e.message);
+    throw e;
+  }
+}
+
 /** Base by the revision's own code (or its manifests with today's code), in a child process beside the head synthesis. */
 async function revisionSyntheses(opts: PrepareOptions, baseDir: string, headDir: string, workDir: string): Promise<RevisionInfo> {
   const basePromise = synthesizeRevision({ ref: opts.baseRef, settingsFile: opts.settingsFile, tenantsDir: opts.tenantsDir, outdir: baseDir, logFile: path.join(workDir, 'base-synth.log') });

@@ -6,6 +6,8 @@ export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 3;
 /** The audit found failures at or above the chosen severity. */
 export const EXIT_FINDINGS = 4;
+/** `lz drift`: what is deployed differs from the configuration of at least one stack. */
+export const EXIT_DRIFT = 5;
 
 /** A mistake of the user's: printed as a message only, never with a stack trace. */
 export class CliError extends Error {

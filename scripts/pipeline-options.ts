@@ -12,11 +12,14 @@ import { RevisionSynthesisError } from '../pipeline/revision-synthesis';
 import { SelectedStack } from '../pipeline/stack-plan';
 import { SynthesisIndexError } from '../pipeline/synthesis-index';
 import { resolveExecutable, TerraformConfig } from '../pipeline/terraform';
-import { DEFAULT_WORK_DIR, PrepareOptions, prepareSyntheses, Syntheses, withStacksWritten, WorkspaceError } from '../pipeline/workspace';
+import { DEFAULT_WORK_DIR, PrepareOptions, prepareSyntheses, recordedBaseCommit, Syntheses, withStacksWritten, WorkspaceError } from '../pipeline/workspace';
+import { MarkerError } from '../pipeline/applied';
+import { dirMarkerStore, MarkerStore, s3MarkerStore } from '../pipeline/applied-store';
+import { AppliedScope, readAppliedRecords, selectSinceApplied, SinceApplied } from '../pipeline/since-applied';
 import { CliError, UsageError } from './cli-error';
 import { CliIO } from './io';
 import { outputFile, outputFolder, writeOutputFile } from './paths';
-import { LandingZoneOptions } from './landing-zone-options';
+import { baseRefOf, checkTenantIds, LandingZoneOptions } from './landing-zone-options';
 
 /** Options and helpers that `lz affected`, `lz plan` and `lz apply` share. */
 export interface WorkOptions {
@@ -129,6 +132,7 @@ export interface TerraformCliOptions {
   readonly applyArg?: string[];
   readonly timeout: string;
   readonly killGrace: string;
+  readonly lockTimeout: string;
   readonly parallelism: string;
   readonly pluginCache?: string;
 }
@@ -142,6 +146,7 @@ export function addTerraformOptions(cmd: Command, withApply: boolean): Command {
   return cmd
     .option('--timeout <duration>', 'time limit per stack (all its Terraform commands), e.g. 90s, 30m, 1h', '30m')
     .option('--kill-grace <duration>', 'at the time limit, SIGINT first and SIGKILL after this long', '30s')
+    .option('--lock-timeout <duration>', "how long plan and apply wait for a stack's state lock held by another run (-lock-timeout)", '10m')
     .option('--parallelism <n>', 'stacks run at the same time', '4')
     .option('--plugin-cache <dir>', 'shared provider plugin cache (default: $TF_PLUGIN_CACHE_DIR, else <work-dir>/plugin-cache)');
 }
@@ -164,6 +169,7 @@ export type TerraformResolution = { readonly config: TerraformConfig } | { reado
 export function resolveTerraform(opts: TerraformCliOptions, work: WorkOptions, io: CliIO): TerraformResolution {
   const timeoutMs = parseDuration('--timeout', opts.timeout);
   const killGraceMs = parseDuration('--kill-grace', opts.killGrace);
+  const lockTimeoutMs = parseDuration('--lock-timeout', opts.lockTimeout);
   const name = opts.terraformBin ?? io.env.LZ_TERRAFORM_BIN ?? 'terraform';
   const binary = resolveExecutable(name, io.env, io.cwd);
   if (!binary) return { missing: `no Terraform binary: "${name}" is ${name.includes('/') ? 'not an executable file' : 'not on PATH'} (set --terraform-bin or LZ_TERRAFORM_BIN, e.g. to tofu)` };
@@ -175,6 +181,7 @@ export function resolveTerraform(opts: TerraformCliOptions, work: WorkOptions, i
       applyArgs: opts.applyArg ?? [],
       timeoutMs,
       killGraceMs,
+      lockTimeoutMs,
       env: io.env,
       pluginCacheDir: path.resolve(io.cwd, opts.pluginCache ?? io.env.TF_PLUGIN_CACHE_DIR ?? path.join(work.workDir, 'plugin-cache')),
     },
@@ -212,9 +219,64 @@ export function emitReport(report: PipelineReport, opts: ReportOutputOptions, io
  * The paths of `lz affected`, `lz plan` and `lz apply`, checked before any synthesis or Terraform
  * run, so that a typo costs a second, not a plan (scripts/paths.ts).
  */
-export function checkPipelinePaths(opts: { readonly workDir?: string; readonly pluginCache?: string; readonly reportJson?: string; readonly reportMd?: string }, io: CliIO): void {
+export function checkPipelinePaths(opts: { readonly workDir?: string; readonly pluginCache?: string; readonly markersDir?: string; readonly reportJson?: string; readonly reportMd?: string }, io: CliIO): void {
   if (opts.workDir) outputFolder('--work-dir', opts.workDir, io.cwd);
+  if (opts.markersDir) outputFolder('--markers-dir', opts.markersDir, io.cwd);
   if (opts.pluginCache) outputFolder('--plugin-cache', opts.pluginCache, io.cwd);
   if (opts.reportJson) outputFile('--report-json', opts.reportJson, io.cwd);
   if (opts.reportMd) outputFile('--report-md', opts.reportMd, io.cwd);
+}
+
+/** `--since-applied`: work from the applied markers instead of a base revision. */
+export interface AppliedOptions {
+  readonly sinceApplied?: boolean;
+  readonly markersDir?: string;
+}
+
+export function addAppliedOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option('--since-applied', `${what} every stack whose configuration differs from the one last applied successfully (the markers beside each state), whose last apply failed, or that was never applied; the base is the oldest recorded commit`)
+    .option('--markers-dir <dir>', 'read (and write) the applied markers in this directory, laid out like the state bucket, instead of the bucket');
+}
+
+export function markerStoreFor(opts: AppliedOptions, lz: LandingZone, io: CliIO): MarkerStore {
+  if (opts.markersDir) return dirMarkerStore(path.resolve(io.cwd, opts.markersDir));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK loads only when the bucket is read, not on every pipeline command
+  const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  return s3MarkerStore(new S3Client({ region: lz.settings.state.region }), lz.settings.state.bucket);
+}
+
+export interface SinceAppliedLoad extends SinceApplied {
+  readonly syntheses: Syntheses;
+  readonly store: MarkerStore;
+}
+
+/**
+ * Reads the applied markers, then synthesizes the oldest recorded commit and the working tree
+ * (or reuses the syntheses of an earlier `lz affected --since-applied`: the markers are read
+ * again, so a job that waited for its turn sees what the jobs before it applied).
+ */
+export async function loadSinceApplied(lz: LandingZone, lzOpts: LandingZoneOptions, opts: AppliedOptions & WorkOptions, io: CliIO, cmd: Command, scope: AppliedScope = {}): Promise<SinceAppliedLoad> {
+  const store = markerStoreFor(opts, lz, io);
+  if (scope.tenantIds) checkTenantIds(lz, scope.tenantIds);
+  let records;
+  try {
+    records = await readAppliedRecords(lz, store, lzOpts.tenants, scope);
+  } catch (e) {
+    if (e instanceof MarkerError || e instanceof GitError) throw new CliError(e.message);
+    throw e;
+  }
+  if (records.unknownCommits.length > 0) io.err(`  recorded commit${records.unknownCommits.length === 1 ? '' : 's'} ${records.unknownCommits.map((c) => c.slice(0, 12)).join(', ')} not in this clone (rewritten history?): those stacks are compared by configuration digest only`);
+  let baseRef: string;
+  if (opts.reuseSynth) {
+    const recorded = recordedBaseCommit(path.resolve(io.cwd, opts.workDir));
+    if (!recorded) throw new CliError(`--reuse-synth: no syntheses recorded in ${opts.workDir} (run lz affected --since-applied first, or download its work directory)`);
+    baseRef = recorded;
+  } else {
+    baseRef = records.baseCommit ?? baseRefOf(cmd, io);
+  }
+  io.err(`  applied markers in ${store.location}: ${[...records.markers.values()].filter(Boolean).length} of ${records.markers.size} stacks${scope.tenantIds || scope.environment ? ` (those this run may apply and their dependencies)` : ''} recorded; base ${records.baseCommit ? `${records.baseCommit.slice(0, 12)} (the oldest recorded commit)` : `${baseRef} (nothing recorded yet)`}`);
+  // Every stack in scope is compared with its marker by configuration digest, so every one is written.
+  const syntheses = await loadSyntheses(lz, lzOpts, baseRef, opts, io, undefined, [...records.markers.keys()]);
+  return { syntheses, store, ...selectSinceApplied(syntheses, records.markers, scope) };
 }

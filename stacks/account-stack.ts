@@ -4,13 +4,20 @@ import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-polic
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { platformNames, tenantNames } from '../model/names';
+import { assumeNamedRoles, githubOidcProviderArn, githubSubject, githubWorkflowTrust, pipelineRoleTrust, stateKeyThroughS3, stateList, stateRead, stateWrite, tenantFootprint } from '../contract/pipeline-identities';
 import { policyJson } from '../contract/policy-document';
 import { residencyPolicy } from '../contract/residency-policy';
+import { appliedMarkerKey, PLATFORM_STATE_KEY, stackObjectKeys, tenantStateKey, tenantStatePrefix } from '../model/inventory';
+import { platformNames, tenantNames } from '../model/names';
+import { TenantProfile } from '../model/profile';
+import { TENANT_TAG_KEYS, tenantTags } from '../model/tags';
 import { TenantBudget } from '../modules/cost/tenant-budget';
+import { Role } from '../modules/iam/role';
 import { SupportAssignments } from '../modules/support/support-assignments';
-import { tenantTags } from '../model/tags';
 import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
+
+/** Output with the L3 tenant's apply role: the `LZ_APPLY_ROLE_ARN` variable of its environment. */
+export const TENANT_APPLY_ROLE_OUTPUT = 'pipeline_apply_role_arn';
 
 /**
  * One L2/L3 tenant's AWS account, in the management account. The account is never closed by
@@ -20,6 +27,17 @@ import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
  * What the management account holds for the tenant alone lives here too, as its profile says:
  * the monthly budget on the linked account, the residency SCP attached to the account, and the
  * support assignments (Identity Center) on it.
+ *
+ * AWS Organizations creates the account's deployment role (`role_name`), trusting the
+ * management account: only roles of the management account whose own policy names this
+ * account's role can use it (the apply role, and for L3 the tenant's apply role), and the
+ * guardrail SCP stops anyone but break-glass from changing it.
+ *
+ * L3: the tenant's pipeline identities, which its deployment environment signs in to: an
+ * apply role in the management account trusted only from the environment `tenant-<id>`, able
+ * to assume only this account's deployment role and its footprint role in the platform
+ * account, and to write only its tenant stack's state; and that footprint role, which changes
+ * only the tenant's own entries in the platform account.
  */
 export class AccountStack extends LandingZoneStack {
   readonly account: OrganizationsAccount;
@@ -75,6 +93,48 @@ export class AccountStack extends LandingZoneStack {
     }
 
     new TerraformOutput(this, 'account_id', { value: this.account.id, description: `AWS account of tenant ${tenant.id}` });
+    if (profile.approval) this.tenantPipelineIdentities(profile, profile.approval.environment);
+  }
+
+  private tenantPipelineIdentities(profile: TenantProfile, environment: string): void {
+    const { organization, regions, roles, state, pipeline } = this.settings;
+    const id = profile.tenantId;
+    const own = tenantNames(this.settings, id);
+    const shared = platformNames(this.settings);
+    const management = organization.managementAccountId;
+    const platform = organization.platformAccountId;
+    const bucket = shared.stateBucket(state.bucket);
+    const footprintArn = `arn:aws:iam::${platform}:role/${own.footprintRole}`;
+    const applyRole = new Role(this, 'pipeline-apply', {
+      roleName: own.pipelineApplyRole,
+      trustPolicy: githubWorkflowTrust({ providerArn: githubOidcProviderArn(management), subjects: [githubSubject.environment(pipeline.repository, environment)] }),
+      statements: [
+        assumeNamedRoles('OwnAccountAndFootprint', [`arn:aws:iam::${this.account.id}:role/${roles.deployment}`, footprintArn]),
+        stateList(bucket),
+        stateRead({ bucket, keys: [`${tenantStatePrefix(id)}*`, PLATFORM_STATE_KEY, appliedMarkerKey(PLATFORM_STATE_KEY)] }),
+        stateWrite({ bucket, keys: stackObjectKeys(tenantStateKey(id)) }),
+        stateKeyThroughS3({ keyAlias: shared.stateKeyAlias, region: state.region }),
+      ],
+    });
+    const platformProvider = this.awsProvider('platform', { alias: 'platform', accountId: platform, region: regions.home });
+    new Role(this, 'pipeline-footprint', {
+      roleName: own.footprintRole,
+      trustPolicy: pipelineRoleTrust({ principalArns: [`arn:aws:iam::${management}:role/${own.pipelineApplyRole}`], organizationId: organization.id }),
+      statements: tenantFootprint({
+        tenantId: id,
+        accountId: platform,
+        region: regions.home,
+        registryTable: shared.registryTable,
+        queueName: own.eventsQueue,
+        busName: shared.centralBus,
+        ruleName: own.pooledRule,
+        tagKey: TENANT_TAG_KEYS[0],
+      }),
+      // The trust policy names the apply role, which must exist first.
+      dependsOn: [applyRole.role],
+      provider: platformProvider,
+    });
+    new TerraformOutput(this, TENANT_APPLY_ROLE_OUTPUT, { value: applyRole.arn, description: `Variable LZ_APPLY_ROLE_ARN of the environment ${environment}` });
   }
 
   /** The platform's central bus, which the tenant forwards its own events to. */

@@ -51,6 +51,8 @@ export class PlatformStack extends LandingZoneStack {
       ],
       accountId: account,
       region,
+      // The read-only plan role (created by the bootstrap stack) refreshes the key.
+      readers: [`arn:aws:iam::${account}:role/${roles.plan}`],
       services: [
         { service: `logs.${region}.amazonaws.com`, conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${region}:${account}:log-group:*` } } },
         { service: 'events.amazonaws.com', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], conditions: { StringEquals: { 'aws:SourceAccount': account } } },

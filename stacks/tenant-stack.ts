@@ -27,7 +27,8 @@ import { SecureBucket } from '../modules/secure-bucket';
 import { AccountBaseline } from '../modules/tenant/account-baseline';
 import { AppMembership, AppMembershipProps } from '../modules/tenant/app-membership';
 import { TenantEventQueue } from '../modules/tenant/tenant-event-queue';
-import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
+import { AccountPipelineRoles } from '../modules/iam/account-pipeline-roles';
+import { LandingZoneStack, LandingZoneStackProps, PLATFORM_ROLE_VARIABLE } from './landing-zone-stack';
 import { PLATFORM_OUTPUTS } from './platform-stack';
 
 /**
@@ -62,7 +63,10 @@ export class TenantStack extends LandingZoneStack {
     this.tenant = props.tenant;
     this.profile = props.profile;
     const { organization, regions } = this.settings;
-    this.awsProvider('aws', { accountId: organization.platformAccountId, region: regions.home });
+    // An L3 tenant's stack is applied from its own environment: in the platform account it
+    // works through its footprint role (its own entries only), never the deployment role.
+    const footprint = this.profile.approval ? { identity: { variable: PLATFORM_ROLE_VARIABLE, defaultRole: tenantNames(this.settings, this.tenant.id).footprintRole } } : {};
+    this.awsProvider('aws', { accountId: organization.platformAccountId, region: regions.home, ...footprint });
     if (this.profile.account.side === 'tenant') {
       this.tenantAccountId = this.profile.account.adoptedId ?? this.accountIdFromState();
       this.tenantProvider = this.awsProvider('tenant', { alias: 'tenant', accountId: this.tenantAccountId, region: this.profile.region });
@@ -130,7 +134,16 @@ export class TenantStack extends LandingZoneStack {
     const provider = this.tenantProvider!;
     const account = this.tenantAccountId!;
     const own = tenantNames(this.settings, this.tenant.id);
-    const keys = this.keys();
+    const { roles, organization } = this.settings;
+    // The account's read-only plan role (Organizations created its deployment role).
+    const pipelineRoles = new AccountPipelineRoles(this, 'pipeline-roles', {
+      accountId: account,
+      organizationId: organization.id,
+      plan: { roleName: roles.plan, trustedBy: [`arn:aws:iam::${organization.managementAccountId}:role/${roles.pipelinePlan}`] },
+      registryTablePatterns: [`arn:aws:dynamodb:*:${account}:table/${own.registryTable}`],
+      provider,
+    });
+    const keys = this.keys(pipelineRoles.planRole);
     new AccountBaseline(this, 'baseline', { ebsKmsKeyArn: keys.dataKeyArn, provider });
     const items = new TenantTable(this, 'items', { tableName: profile.data.itemsTable, sortKey: ITEM_KEY, kmsKeyArn: keys.dataKeyArn, accountId: account, region: profile.region, provider });
     const users = new TenantTable(this, 'users', { tableName: profile.data.usersTable, sortKey: USER_KEY, kmsKeyArn: keys.dataKeyArn, accountId: account, region: profile.region, provider });
@@ -179,7 +192,7 @@ export class TenantStack extends LandingZoneStack {
    * written under it stays readable) and, for imported BYOK, the key of origin EXTERNAL (created
    * without material: no material ever enters state). Returns the ARN of the data key.
    */
-  private keys(): { tenantKeyArn: string; dataKeyArn: string } {
+  private keys(planRole: Role): { tenantKeyArn: string; dataKeyArn: string } {
     const profile = this.profile;
     const account = this.tenantAccountId!;
     const region = profile.region;
@@ -201,6 +214,9 @@ export class TenantStack extends LandingZoneStack {
     const keyPolicy = {
       administrators: [this.deploymentRoleArn(account), roleArn(roles.breakGlass)],
       users,
+      readers: [roleArn(roles.plan)],
+      // KMS refuses a policy naming a role that does not exist yet.
+      dependsOn: [planRole.role],
       services,
       organizationId: organization.id,
       accountId: account,

@@ -18,6 +18,12 @@ export function checkSettings({ settings, source }: LoadedSettings): Diagnostic[
   if (organization.managementAccountId === organization.platformAccountId) {
     out.push(locatedError(source, ['organization', 'platformAccountId'], 'account-id', 'the platform account is the management account', 'a separate member account for the platform (workloads never run in the management account)'));
   }
+  // One name per role: a plan role that is also the deployment role could write.
+  const roleNames = Object.entries(settings.roles) as Array<[string, string]>;
+  roleNames.forEach(([key, name], i) => {
+    const clash = roleNames.findIndex(([, other]) => other === name);
+    if (clash !== i) out.push(locatedError(source, ['roles', key], 'duplicate', `role name "${name}" is also used for roles.${roleNames[clash][0]}`, 'a distinct role name for each of deployment, breakGlass, pipeline, pipelinePlan, plan and organizationAccess'));
+  });
   const ouNames = Object.entries(organizationalUnits);
   ouNames.forEach(([key, name], i) => {
     const clash = ouNames.findIndex(([, other]) => other.toLowerCase() === name.toLowerCase());

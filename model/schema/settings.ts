@@ -46,6 +46,17 @@ const S3_BUCKET_NAME = z
     error: 'an S3 bucket name without "..", not an IP address, not starting with xn-- or ending with -s3alias',
   });
 
+/** GitHub `owner/name`: exact characters only, so a trust policy can never hold a wildcard. */
+const GITHUB_REPOSITORY = z
+  .string({ error: 'a GitHub repository as owner/name, e.g. keypiz/landing-zone' })
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, { error: 'a GitHub repository as owner/name (letters, digits, "-", "_", "."; no wildcards), e.g. keypiz/landing-zone' })
+  .refine((r) => !r.endsWith('/.') && !r.endsWith('/..'), { error: 'a GitHub repository name other than "." or ".."' });
+
+/** A git branch name as GitHub's OIDC `sub` claim carries it (refs/heads/<branch>); no wildcards. */
+const GIT_BRANCH = z
+  .string()
+  .regex(/^(?!\/|-)(?!.*(?:\.\.|\/\/|@\{|\.lock$|\/$|\.$))[A-Za-z0-9._\/-]{1,200}$/, { error: 'a branch name such as main or release/2026 (letters, digits, ".", "_", "-", "/"; no wildcards)' });
+
 export const SettingsSchema = z
   .strictObject({
     apiVersion: z.literal(SETTINGS_API_VERSION, { error: `apiVersion: ${SETTINGS_API_VERSION}` }),
@@ -81,10 +92,28 @@ export const SettingsSchema = z
         deployment: IAM_ROLE_NAME.default('LandingZoneDeployment').meta({ description: 'Role the pipeline assumes in every account; created with each new account.' }),
         breakGlass: IAM_ROLE_NAME.default('LandingZoneBreakGlass').meta({ description: 'Emergency role exempted from the guardrail SCPs.' }),
         pipeline: IAM_ROLE_NAME.default('LandingZonePipeline').meta({
-          description: 'Role the CI pipeline signs in to (OIDC) in the management account: reads and writes state, assumes the deployment roles.',
+          description: 'Apply role: the main-branch workflow signs in to it (GitHub OIDC) in the management account; it reads and writes state and assumes the deployment roles.',
+        }),
+        pipelinePlan: IAM_ROLE_NAME.default('LandingZonePipelinePlan').meta({
+          description: 'Plan role: pull requests and the drift run sign in to it (GitHub OIDC) in the management account; it reads state, handles lock objects and assumes the read-only plan roles.',
+        }),
+        plan: IAM_ROLE_NAME.default('LandingZonePlan').meta({
+          description: 'Read-only role in every account (describe, list, get; no tenant data items or objects) that plans and drift runs assume.',
+        }),
+        organizationAccess: IAM_ROLE_NAME.default('OrganizationAccountAccessRole').meta({
+          description: 'Role AWS Organizations created in the platform account; only the first bootstrap run (lz synth --bootstrap-local-state) uses it, to create the deployment and plan roles there.',
         }),
       })
       .prefault({}),
+    pipeline: z
+      .strictObject({
+        repository: GITHUB_REPOSITORY.meta({
+          description: 'The GitHub repository (owner/name) whose workflows may sign in to the pipeline roles: the OIDC trust policies name it exactly.',
+          examples: ['keypiz/landing-zone'],
+        }),
+        branch: GIT_BRANCH.default('main').meta({ description: 'The branch whose workflow applies (apply role) and runs the drift check.' }),
+      })
+      .meta({ description: 'Where the pipeline runs: the GitHub repository and branch the landing zone trusts through OIDC.' }),
     platform: z.strictObject({
       appVersion: SEMVER.meta({ description: 'App version the platform runs; L3 tenants may pin another.' }),
       logRetentionDays: z

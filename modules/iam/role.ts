@@ -1,5 +1,6 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyDocument, PolicyDocument, policyJson, PolicyStatement } from '../../contract/policy-document';
@@ -10,6 +11,10 @@ export interface RoleProps {
   readonly trustPolicy: PolicyDocument;
   /** The role's permissions, as one inline policy. @default none */
   readonly statements?: ReadonlyArray<PolicyStatement>;
+  /** AWS managed policies attached to the role. @default none */
+  readonly managedPolicyArns?: ReadonlyArray<string>;
+  /** Attributes Terraform leaves alone once the role exists (e.g. tags of a role an SCP protects). @default none */
+  readonly ignoreChanges?: ReadonlyArray<string>;
   /** @default 3600 */
   readonly maxSessionDurationSeconds?: number;
   /** Resources that must exist before the role (e.g. principals its trust policy names). */
@@ -35,7 +40,11 @@ export class Role extends Construct {
       maxSessionDuration: props.maxSessionDurationSeconds ?? 3600,
       dependsOn: props.dependsOn,
       provider: props.provider,
+      ...(props.ignoreChanges?.length ? { lifecycle: { ignoreChanges: [...props.ignoreChanges] } } : {}),
     });
+    for (const policyArn of props.managedPolicyArns ?? []) {
+      new IamRolePolicyAttachment(this, `attach-${policyArn.split('/').pop()}`, { role: this.role.name, policyArn, provider: props.provider });
+    }
     if (props.statements && props.statements.length > 0) {
       this.permissions = policyDocument(...props.statements);
       new IamRolePolicy(this, 'permissions', { name: 'permissions', role: this.role.name, policy: policyJson(this.permissions), provider: props.provider });

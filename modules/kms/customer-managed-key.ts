@@ -21,6 +21,15 @@ export interface CustomerManagedKeyProps extends KeyPolicyProps {
   readonly origin?: 'AWS_KMS' | 'EXTERNAL';
   /** Provider of the account the key lives in. @default the stack's default provider */
   readonly provider?: TerraformProvider;
+  /** Resources to create first: KMS refuses a key policy that names a role that does not exist yet. @default none */
+  readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Let the caller create a key whose policy does not name the caller (KMS's lockout check).
+   * Only for a first run by an administrator who is neither key administrator nor user.
+   * @default false
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-bypass-policy-lockout-safety-check
+   */
+  readonly bypassPolicyLockoutSafetyCheck?: boolean;
 }
 
 /** The longest window AWS allows; the guardrail SCPs deny anything shorter. */
@@ -51,6 +60,8 @@ export class CustomerManagedKey extends Construct {
         policy,
         enabled: true,
         provider: props.provider,
+        dependsOn: props.dependsOn,
+        ...(props.bypassPolicyLockoutSafetyCheck ? { bypassPolicyLockoutSafetyCheck: true } : {}),
       });
       this.key = key;
       this.keyArn = key.arn;
@@ -62,6 +73,8 @@ export class CustomerManagedKey extends Construct {
         deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
         policy,
         provider: props.provider,
+        dependsOn: props.dependsOn,
+        ...(props.bypassPolicyLockoutSafetyCheck ? { bypassPolicyLockoutSafetyCheck: true } : {}),
       });
       this.key = key;
       this.keyArn = key.arn;

@@ -27,17 +27,18 @@ import {
 } from '../pipeline-options';
 
 /**
- * `lz plan`: per stack `terraform init`, `plan -out` and `show -json`, judged by the guards;
- * with --local, real Terraform and the provider from a local mirror with no credentials and no
- * network, against a state derived from the base revision; offline (a diff of the desired state
- * between base and head) when there is no Terraform binary or no AWS credentials, or with
- * --offline. Exit 1 when a guard is violated or a stack fails; 2 when --local finds no Terraform
- * or provider mirror.
+ * `lz plan`: per stack `terraform init`, `plan -out` and `show -json` as the read-only plan role
+ * (every identity variable of the stack set to it), judged by the guards; with --local, real
+ * Terraform and the provider from a local mirror with no credentials and no network, against a
+ * state derived from the base revision; offline (a diff of the desired state between base and
+ * head) when there is no Terraform binary or no AWS credentials, or with --offline. Exit 1 when a
+ * guard is violated or a stack fails; 2 when --local finds no Terraform or provider mirror.
  */
 export interface PlanCommandOptions extends WorkOptions, SelectionOptions, TerraformCliOptions, ReportOutputOptions {
   readonly offline?: boolean;
   readonly online?: boolean;
   readonly local?: boolean;
+  readonly planRole?: string;
 }
 
 export function registerPlan(program: Command, io: CliIO): void {
@@ -46,7 +47,8 @@ export function registerPlan(program: Command, io: CliIO): void {
   cmd
     .option('--offline', 'plan offline (desired-state diff) even when Terraform and credentials are there')
     .option('--online', 'plan with Terraform only: fail instead of planning offline when there is no binary')
-    .option('--local', 'plan with Terraform and the provider from a local mirror ($LZ_PROVIDER_MIRROR or TF_CLI_CONFIG_FILE), no credentials, no network, against a state derived from the base revision');
+    .option('--local', 'plan with Terraform and the provider from a local mirror ($LZ_PROVIDER_MIRROR or TF_CLI_CONFIG_FILE), no credentials, no network, against a state derived from the base revision')
+    .option('--plan-role <name>', "role the providers assume in each account (every identity variable, -var); default: the settings' roles.plan, the read-only plan role");
   addTerraformOptions(cmd, false);
   addWorkOptions(cmd);
   addReportOptions(cmd);
@@ -55,9 +57,9 @@ export function registerPlan(program: Command, io: CliIO): void {
     if (opts.local && (opts.offline || opts.online)) throw new UsageError(`--local excludes ${opts.offline ? '--offline' : '--online'}: it plans with Terraform offline, against a state derived from the base revision`);
     const parallelism = parseParallelism(opts.parallelism);
     checkPipelinePaths(opts, io);
-    const mode = await planMode(opts, io);
     const lzOpts = landingZoneOptions(c, io);
     const lz = loadValidLandingZone(lzOpts, io);
+    const mode = await planMode(opts, io, opts.planRole ?? lz.settings.roles.plan);
     let syntheses = await loadSyntheses(lz, lzOpts, baseRefOf(c, io), opts, io, undefined, opts.stack);
     const selection = selectStacks(syntheses, opts);
     // A local plan derives the remote state a stack reads from the stacks it depends on.
@@ -69,7 +71,7 @@ export function registerPlan(program: Command, io: CliIO): void {
   });
 }
 
-async function planMode(opts: PlanCommandOptions, io: CliIO): Promise<PlanMode> {
+async function planMode(opts: PlanCommandOptions, io: CliIO, identityRole: string): Promise<PlanMode> {
   const tf = resolveTerraform(opts, opts, io);
   if (opts.offline) return { kind: 'offline', reason: '--offline' };
   if (opts.local) {
@@ -86,5 +88,5 @@ async function planMode(opts: PlanCommandOptions, io: CliIO): Promise<PlanMode> 
   if (!opts.online && !awsCredentialSource(io.env)) {
     return { kind: 'offline', reason: 'no AWS credentials found in the environment or ~/.aws (--online if an instance profile provides them)' };
   }
-  return { kind: 'terraform', config: tf.config, version: await terraformVersion(tf.config, io.cwd) };
+  return { kind: 'terraform', config: { ...tf.config, identityRole }, version: await terraformVersion(tf.config, io.cwd) };
 }

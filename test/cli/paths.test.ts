@@ -41,10 +41,11 @@ const COMMANDS: Readonly<Record<string, CommandPaths>> = {
   list: { options: {} },
   'new-tenant': { args: ['--id', 'newbie', '--name', 'Newbie', '--tier', 'L1', '--owner-name', 'Ann', '--owner-email', 'ann@newbie.example', '--dry-run'], options: {} },
   run: { options: { '--out': 'out-folder', '--work-dir': 'out-folder', '--audit-out': 'out-folder' } },
-  affected: { options: { '--github-output': 'out-file', '--work-dir': 'out-folder' } },
+  affected: { options: { '--github-output': 'out-file', '--work-dir': 'out-folder', '--markers-dir': 'out-folder' } },
   // --online: a binary that is not there is an error, not a reason to plan offline (as in CI).
   plan: { args: ['--online'], options: PIPELINE },
-  apply: { options: { '--after': 'in-json', ...PIPELINE } },
+  apply: { options: { '--after': 'in-json', '--markers-dir': 'out-folder', ...PIPELINE } },
+  drift: { options: PIPELINE },
   // report merges job reports: it reads neither the settings nor the manifests.
   report: { landingZone: false, args: [path.join(work, 'plan.json')], options: { '--expect': 'in-json', '--out': 'out-file' }, positional: 'in-json' },
   audit: { options: { '--state-dir': 'in-folder', '--out': 'out-folder' } },

@@ -95,12 +95,17 @@ describe('landing-zone settings', () => {
     ['bad organization id', base.replace('id: o-k7pz2q9x4m', 'id: org-1'), 'organization.id', /"org-1" is not valid/],
     ['bad log retention', base.replace('logRetentionDays: 365', 'logRetentionDays: 366'), 'platform.logRetentionDays', /366/],
     ['bad state bucket name', base.replace(/bucket: \S+/, 'bucket: My_Bucket'), 'state.bucket', /"My_Bucket" is not valid/],
+    ['no pipeline repository', base.replace(/\npipeline:\n  repository: \S+\n  branch: main/, ''), 'pipeline', /required field is missing/],
+    ['wildcard repository', base.replace(/repository: \S+/, 'repository: keypiz/*'), 'pipeline.repository', /no wildcards/],
+    ['repository without owner', base.replace(/repository: \S+/, 'repository: landing-zone'), 'pipeline.repository', /owner\/name/],
+    ['wildcard branch', base.replace('branch: main', 'branch: release/*'), 'pipeline.branch', /no wildcards/],
+    ['plan role is the deployment role', base.replace('plan: LandingZonePlan', 'plan: LandingZoneDeployment'), 'roles.plan', /also used for roles.deployment/],
   ])('%s', (_n, text, field, message) => {
     const fx = makeFixture({ settings: text as string, tenants: { 'good.yaml': l1('good') } });
     try {
       const found = errorsOf(fx.validate()).filter((d) => d.file.endsWith('landing-zone.yaml') && d.field === field);
       expect(found).toHaveLength(1);
-      expect(found[0].message).toMatch(message as RegExp);
+      expect(`${found[0].message} expected: ${found[0].expected ?? ''}`).toMatch(message as RegExp);
       expect(found[0].line).toBeGreaterThan(0);
     } finally {
       fx.cleanup();
@@ -108,12 +113,20 @@ describe('landing-zone settings', () => {
   });
 
   test('settings defaults are filled in', () => {
-    const minimal = base.replace(/organizationalUnits:[\s\S]*?(?=roles:)/, '').replace(/roles:[\s\S]*?(?=platform:)/, '');
+    const minimal = base.replace(/organizationalUnits:[\s\S]*?(?=roles:)/, '').replace(/roles:[\s\S]*?(?=# The GitHub)/, '').replace('  branch: main\n', '');
     const fx = makeFixture({ settings: minimal, tenants: { 'good.yaml': l1('good') } });
     try {
       const lz = fx.validate().landingZone!;
+      expect(lz.settings.pipeline.branch).toBe('main');
       expect(lz.settings.organizationalUnits).toEqual({ platform: 'Platform', tenantsL2: 'Tenants-L2', tenantsL3: 'Tenants-L3', suspended: 'Suspended' });
-      expect(lz.settings.roles.deployment).toBe('LandingZoneDeployment');
+      expect(lz.settings.roles).toEqual({
+        deployment: 'LandingZoneDeployment',
+        breakGlass: 'LandingZoneBreakGlass',
+        pipeline: 'LandingZonePipeline',
+        pipelinePlan: 'LandingZonePipelinePlan',
+        plan: 'LandingZonePlan',
+        organizationAccess: 'OrganizationAccountAccessRole',
+      });
     } finally {
       fx.cleanup();
     }

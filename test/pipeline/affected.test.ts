@@ -37,7 +37,8 @@ describe('lz affected on a generated tenant set (manifests in their own reposito
       expect(doc.stacks.map((s) => [s.name, s.change])).toEqual(expected);
       expect(doc.base).toMatchObject({ ref: 'HEAD', source: 'manifests-only' });
       expect(doc.summary.unchanged).toBe(doc.summary.headStacks - expected.length);
-      if (tier === 'L3') expect(doc.stacks.map((s) => s.approval?.environment)).toEqual([`tenant-${m.id}`, `tenant-${m.id}`]);
+      // the account stack (the account and the tenant's pipeline identities) is the platform's; the tenant stack waits for approval
+      if (tier === 'L3') expect(doc.stacks.map((s) => s.approval?.environment)).toEqual([undefined, `tenant-${m.id}`]);
     } finally {
       fs.rmSync(file);
     }
@@ -79,7 +80,8 @@ describe('lz affected on a generated tenant set (manifests in their own reposito
     try {
       const text = await lz([...fixtureArgs(fx), 'affected'], fx.root);
       expect(text.stdout).toMatch(/^Affected stacks: 3 \(3 added, 0 changed, 0 removed; \d+ unchanged\)/);
-      expect(text.stdout).toMatch(/\+ {2}account-t00031-l3 {2}account {2}L3 {4}2 {5}tenant-t00031-l3/);
+      expect(text.stdout).toMatch(/\+ {2}account-t00031-l3 {2}account {2}L3 {4}2 {5}-\n/);
+      expect(text.stdout).toMatch(/\+ {2}tenant-t00031-l3 {3}tenant {3}L3 {4}3 {5}tenant-t00031-l3\n/);
       const out = path.join(fx.root, '.lz', 'github-output');
       const matrix = await lz([...fixtureArgs(fx), 'affected', '--format', 'matrix', '--max-jobs', '2', '--github-output', out, '--reuse-synth'], fx.root);
       expect(matrix.code).toBe(1); // the working tree is dirty: the synthesis cannot be reused
@@ -91,7 +93,7 @@ describe('lz affected on a generated tenant set (manifests in their own reposito
         'count=2',
         `matrix=${m2.stdout.trim()}`,
         'approval-count=1',
-        `approval-matrix=${JSON.stringify({ include: [{ tenant: 't00031-l3', environment: 'tenant-t00031-l3', stacks: 'account-t00031-l3 tenant-t00031-l3' }] })}`,
+        `approval-matrix=${JSON.stringify({ include: [{ tenant: 't00031-l3', environment: 'tenant-t00031-l3', stacks: 'tenant-t00031-l3' }] })}`,
       ]);
     } finally {
       fx.remove(`${a.id}.yaml`);
@@ -113,15 +115,16 @@ describe('lz affected on a generated tenant set (manifests in their own reposito
 
 describe('lz affected on a clone of this repository: the base revision is synthesized by its own code', () => {
   let root: string;
-  const affected = () => {
-    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, 'scripts', 'lz.ts'), 'affected', '--format', 'json'], {
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, 'scripts', 'lz.ts'), ...args], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, TS_NODE_SWC: 'true', TS_NODE_PROJECT: path.join(root, 'tsconfig.json'), LZ_BASE_REF: 'HEAD' },
     });
-    if (r.status !== 0) throw new Error(`lz affected failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as AffectedJson;
+    if (r.status !== 0) throw new Error(`lz ${args[0]} failed (exit ${r.status}): ${r.stderr}`);
+    return r.stdout;
   };
+  const affected = () => JSON.parse(run('affected', '--format', 'json')) as AffectedJson;
   /** Stacks whose cdk.tf.json differ byte for byte: an oracle independent of the normalization. */
   const differing = () => {
     const dir = (side: string) => path.join(root, '.lz', 'pipeline', side, 'stacks');
@@ -161,5 +164,25 @@ describe('lz affected on a clone of this repository: the base revision is synthe
     expect(some.stacks.every((s) => s.change === 'changed')).toBe(true);
     // The worktree is gone again.
     expect(git(root, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a manifest-only change: the base is synthesized by the same code, and the pull-request chain affected → plan → report --expect reads its own documents back', () => {
+    commitAll(root, 'whatever the tests before left changed');
+    const file = path.join(root, 'tenants', fs.readdirSync(path.join(root, 'tenants')).find((f) => f.endsWith('.yaml'))!);
+    const original = fs.readFileSync(file, 'utf8');
+    try {
+      fs.writeFileSync(file, original.replace(/^displayName: .*$/m, 'displayName: Renamed for the report chain'));
+      const out = path.join(root, '.lz', 'chain');
+      fs.mkdirSync(out, { recursive: true });
+      const doc = affected();
+      expect(doc.base.source).toBe('same-code');
+      expect(doc.stacks.length).toBeGreaterThan(0);
+      fs.writeFileSync(path.join(out, 'affected.json'), JSON.stringify(doc));
+      run('plan', '--affected', '--offline', '--report-json', path.join(out, 'plan.json'));
+      const summary = run('report', path.join(out, 'plan.json'), '--expect', path.join(out, 'affected.json'), '--format', 'text');
+      for (const s of doc.stacks) expect(summary).toContain(s.name);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
   });
 });

@@ -121,7 +121,9 @@ if (command === 'plan') {
   const out = args.find((a) => a.startsWith('-out='));
   if (!out) finish(1, '', 'plan without -out');
   fs.writeFileSync(out.slice(5), stack);
-  finish(0, 'Plan: saved\\n');
+  // -detailed-exitcode: 2 when the plan document it will show has changes
+  const changed = my.show && (JSON.parse(fs.readFileSync(my.show, 'utf8')).resource_changes || []).some((r) => !['no-op', 'read'].includes(r.change.actions.join(',')));
+  finish(args.includes('-detailed-exitcode') && changed ? 2 : 0, 'Plan: saved\\n');
 }
 if (command === 'show') {
   const file = args[args.length - 1];

@@ -60,7 +60,7 @@ describe('lz plan with Terraform', () => {
   beforeAll(async () => {
     tf = fakeTerraform(scenario);
     run = await lz(
-      [...base(), 'plan', '--stack', ...stacks, '--reuse-synth', '--terraform-bin', tf.bin, '--parallelism', '2', '--timeout', '3s', '--kill-grace', '1s', '--report-json', 'reports/plan.json', '--report-md', 'reports/plan.md', '--plan-arg=-lock-timeout=5m'],
+      [...base(), 'plan', '--stack', ...stacks, '--reuse-synth', '--terraform-bin', tf.bin, '--parallelism', '2', '--timeout', '3s', '--kill-grace', '1s', '--report-json', 'reports/plan.json', '--report-md', 'reports/plan.md', '--lock-timeout', '5m', '--plan-arg=-refresh=true'],
       fx.root,
       tf.env,
     );
@@ -103,13 +103,13 @@ describe('lz plan with Terraform', () => {
     expect(report.stacks.flatMap((x) => x.violations).map((v) => v.stack)).toEqual(['tenant-beta']);
   });
 
-  test('the L3 tenant is flagged for its approvers; a stack whose dependency is new is planned offline', () => {
+  test('the L3 tenant stack is flagged for its approvers (its account stack is the platform\'s); a stack whose dependency is new is planned offline', () => {
     const s = byStack(report);
-    expect(s['account-bank'].approval).toEqual({ environment: 'tenant-bank', approvers: ['@bank/cab', '@jane'] });
+    expect(s['account-bank'].approval).toBeUndefined();
     expect(s['tenant-delta'].sourceNote).toBe('depends on account-delta, new in this change: Terraform can plan it once that is applied');
     expect(s['tenant-delta'].counts.create).toBeGreaterThan(0);
     const md = fs.readFileSync(path.join(fx.root, 'reports/plan.md'), 'utf8');
-    expect(md).toMatch(/\| `tenant-bank` \| @bank\/cab, @jane \| `account-bank`, `tenant-bank` \|/);
+    expect(md).toMatch(/\| `tenant-bank` \| @bank\/cab, @jane \| `tenant-bank` \|/);
   });
 
   test('a failing plan surfaces its stderr; a hanging plan is killed at the time limit', () => {
@@ -136,7 +136,9 @@ describe('lz plan with Terraform', () => {
         expect(c.env).toMatchObject({ TF_IN_AUTOMATION: '1', TF_INPUT: '0', TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true' });
       }
       const plan = mine.find((c) => c.command === 'plan')!;
-      expect(plan.args).toEqual(['plan', '-input=false', '-no-color', `-out=${path.join(fx.root, '.lz', 'pipeline', 'terraform', name, 'plan.tfplan')}`, '-lock-timeout=5m']);
+      // the read-only plan role for every identity variable the stack declares (an L3 tenant stack: two)
+      const vars = ['-var=lz_role_name=LandingZonePlan', ...(name === 'tenant-bank' ? ['-var=lz_platform_role_name=LandingZonePlan'] : [])];
+      expect(plan.args).toEqual(['plan', '-input=false', '-no-color', `-out=${path.join(fx.root, '.lz', 'pipeline', 'terraform', name, 'plan.tfplan')}`, '-lock-timeout=300s', ...vars, '-refresh=true']);
     }
     expect(calls.some((c) => c.stack === 'tenant-delta')).toBe(false);
     expect(new Set(calls.map((c) => c.env.TF_PLUGIN_CACHE_DIR))).toEqual(new Set([path.join(fx.root, '.lz', 'pipeline', 'plugin-cache')]));
@@ -147,7 +149,9 @@ describe('lz plan with Terraform', () => {
     expect(inits.every((i) => i.exit === 0)).toBe(true);
     const [first, ...rest] = inits;
     expect(rest.every((i) => i.start >= first.end)).toBe(true);
-    const plans = intervals(tf.calls(), 'plan');
+    // The hung plan never ends by itself: it holds its slot until the stack's time limit (3 s from its init).
+    const killedAt = intervals(tf.calls(), 'init').find((i) => i.stack === 'bootstrap')!.start + 3000;
+    const plans = intervals(tf.calls(), 'plan').map((p) => (p.end === Infinity ? { ...p, end: killedAt } : p));
     const overlap = Math.max(...plans.map((p) => plans.filter((q) => q.start <= p.start && p.start < q.end).length));
     expect(overlap).toBeLessThanOrEqual(2);
     expect(overlap).toBe(2);
@@ -214,7 +218,7 @@ describe('lz apply', () => {
     const report = JSON.parse(fs.readFileSync(path.join(fx.root, 'reports/apply.json'), 'utf8')) as PipelineReport;
     expect(report.stacks.map((s) => [s.stack, s.status, ...(s.blockedBy ? [s.blockedBy] : [])])).toEqual([
       ['organization', 'applied'],
-      ['account-bank', 'not-approved'],
+      ['account-bank', 'applied'],
       ['account-beta', 'applied'],
       ['platform', 'failed'],
       ['tenant-acme', 'blocked', ['platform']],
@@ -226,23 +230,22 @@ describe('lz apply', () => {
     expect(r.stdout).toMatch(/tenant-acme: not run, platform did not succeed/);
     const calls = tf.calls();
     const applies = intervals(calls, 'apply');
-    expect(applies.map((a) => a.stack).sort()).toEqual(['account-beta', 'organization', 'platform']);
+    expect(applies.map((a) => a.stack).sort()).toEqual(['account-bank', 'account-beta', 'organization', 'platform']);
     const orgApplied = applies.find((a) => a.stack === 'organization')!.end;
-    for (const dependant of ['platform', 'account-beta']) expect(intervals(calls, 'plan').find((p) => p.stack === dependant)!.start).toBeGreaterThanOrEqual(orgApplied);
-    expect(calls.some((c) => c.stack.endsWith('-bank') || c.stack === 'tenant-acme' || c.stack === 'tenant-beta')).toBe(false);
-    expect(calls.find((c) => c.command === 'apply')!.args).toEqual(['apply', '-input=false', '-no-color', path.join(fx.root, '.lz', 'pipeline', 'terraform', 'organization', 'plan.tfplan')]);
+    for (const dependant of ['platform', 'account-beta', 'account-bank']) expect(intervals(calls, 'plan').find((p) => p.stack === dependant)!.start).toBeGreaterThanOrEqual(orgApplied);
+    expect(calls.some((c) => c.stack === 'tenant-bank' || c.stack === 'tenant-acme' || c.stack === 'tenant-beta')).toBe(false);
+    expect(calls.find((c) => c.command === 'apply')!.args).toEqual(['apply', '-input=false', '-no-color', '-lock-timeout=600s', path.join(fx.root, '.lz', 'pipeline', 'terraform', 'organization', 'plan.tfplan')]);
+    // apply plans as the roles that apply: no identity variable is set
+    expect(calls.filter((c) => c.command === 'plan').every((c) => c.args.includes('-lock-timeout=600s') && !c.args.some((a) => a.startsWith('-var=')))).toBe(true);
   });
 
-  test('inside the approval environment the L3 stacks apply, account before tenant; a guard refuses a destructive plan', async () => {
+  test("inside its approval environment a job applies the stacks that environment gates and leaves the rest; a guard refuses a destructive plan", async () => {
     const tf = fakeTerraform(ok);
     const r = await lz([...base(), 'apply', '--reuse-synth', '--tenant', 'bank', '--stack', 'account-bank', 'tenant-bank', '--terraform-bin', tf.bin, '--format', 'json'], fx.root, { ...tf.env, LZ_DEPLOYMENT_ENVIRONMENT: 'tenant-bank' });
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as PipelineReport).stacks.map((s) => [s.stack, s.status])).toEqual([
-      ['account-bank', 'applied'],
-      ['tenant-bank', 'applied'],
-    ]);
-    const applies = intervals(tf.calls(), 'apply');
-    expect(applies.find((a) => a.stack === 'account-bank')!.end).toBeLessThanOrEqual(intervals(tf.calls(), 'plan').find((p) => p.stack === 'tenant-bank')!.start);
+    expect((JSON.parse(r.stdout) as PipelineReport).stacks.map((s) => [s.stack, s.status])).toEqual([['tenant-bank', 'applied']]);
+    expect(r.stderr).toContain('in environment tenant-bank: account-bank left to the job that applies it');
+    expect(intervals(tf.calls(), 'apply').map((a) => a.stack)).toEqual(['tenant-bank']);
 
     const destructive = fakeTerraform({ 'tenant-beta': { show: planFixture('delete') } });
     const refused = await lz([...base(), 'apply', '--reuse-synth', '--stack', 'tenant-beta', '--terraform-bin', destructive.bin, '--format', 'json'], fx.root, destructive.env);
@@ -254,12 +257,13 @@ describe('lz apply', () => {
 
   test('--without-approval defers L3 stacks; --after makes a later job wait for the dependencies an earlier job applied', async () => {
     const tf = fakeTerraform(ok);
-    const first = await lz([...base(), 'apply', '--reuse-synth', '--without-approval', '--stack', 'account-delta', 'account-bank', '--terraform-bin', tf.bin, '--report-json', 'reports/first.json'], fx.root, tf.env);
+    const first = await lz([...base(), 'apply', '--reuse-synth', '--without-approval', '--stack', 'account-delta', 'account-bank', 'tenant-bank', '--terraform-bin', tf.bin, '--report-json', 'reports/first.json'], fx.root, tf.env);
     expect(first.code).toBe(0);
     const firstReport = JSON.parse(fs.readFileSync(path.join(fx.root, 'reports/first.json'), 'utf8')) as PipelineReport;
     expect(firstReport.stacks.map((s) => [s.stack, s.status])).toEqual([
-      ['account-bank', 'deferred'],
+      ['account-bank', 'applied'],
       ['account-delta', 'applied'],
+      ['tenant-bank', 'deferred'],
     ]);
     // tenant-delta depends on account-delta, which the change adds: without the first job's report it is blocked.
     const blocked = await lz([...base(), 'apply', '--reuse-synth', '--stack', 'tenant-delta', '--terraform-bin', tf.bin, '--format', 'json'], fx.root, tf.env);

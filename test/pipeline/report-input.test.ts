@@ -57,7 +57,7 @@ describe('lz report: job reports checked at the door', () => {
     return doc;
   };
   test.each<[string, unknown, RegExp]>([
-    ['no mode, base or head (the smallest crash of issue 17)', { command: 'plan', formatVersion: 1, stacks: [] }, /at \$\.mode: expected one of "terraform", "offline", "mixed", found nothing/],
+    ['no mode, base or head (the smallest crash of issue 17)', { command: 'plan', formatVersion: 1, stacks: [] }, /at \$\.mode: expected one of "terraform", "terraform-local", "offline", "mixed", found nothing/],
     ['a stack entry {}', mutate((d) => (d.stacks = [{}])), /at \$\.stacks\[0\]\.stack: missing; expected a string/],
     ['no base.ref', mutate((d) => delete d.base.ref), /at \$\.base\.ref: missing; expected a string/],
     ['an unknown status', mutate((d) => (d.stacks[0].status = 'planned| FUZZ | pipe |')), /at \$\.stacks\[0\]\.status: expected one of "planned", "no-changes", .*found "planned\| FUZZ \| pipe \|"/],
@@ -124,6 +124,19 @@ describe('lz report: job reports checked at the door', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
+  });
+
+  test.each<[string, (r: any) => void]>([
+    ['a local plan (real Terraform offline, providers named)', (r) => { r.mode = 'terraform-local'; r.terraformVersion = '1.11.4'; r.providers = [{ source: 'hashicorp/aws', version: '5.100.0', required: ['>= 6.0'] }]; r.stacks[0].source = 'terraform-local'; }],
+    ['a drift run (resources changed outside Terraform)', (r) => { r.command = 'drift'; r.mode = 'terraform'; r.stacks[0].source = 'terraform'; r.stacks[0].status = 'drifted'; r.stacks[0].drift = [r.stacks[0].changes[0]]; }],
+    ['an apply from the applied markers (why each stack)', (r) => { r.command = 'apply'; r.stacks[0].reason = 'its last apply failed'; }],
+  ])('every kind of report lz writes is read back as written: %s', async (_name, edit) => {
+    const dir = tempDir();
+    const report = JSON.parse(JSON.stringify(goodReport()));
+    edit(report);
+    const r = await lz(['report', write(dir, 'a.json', report), '--format', 'json'], dir);
+    expect(r.stderr).not.toMatch(/could not be read|at \$\./);
+    expect(JSON.parse(r.stdout)).toEqual(report);
   });
 
   test('the output of lz affected --format json and of lz plan --report-json are read back as they are written', async () => {

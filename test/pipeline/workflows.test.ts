@@ -24,8 +24,8 @@ const read = (f: string) => fs.readFileSync(path.join(DIR, f), 'utf8');
 const load = (f: string) => parse(read(f)) as any;
 
 describe('GitHub workflows', () => {
-  test('there is one for pull requests and one for main', () => {
-    expect(files).toEqual(['apply.yml', 'pull-request.yml']);
+  test('there is one for pull requests, one for main and one for drift', () => {
+    expect(files).toEqual(['apply.yml', 'drift.yml', 'pull-request.yml']);
   });
 
   test.each(files)('%s is valid against the workflow schema (action-validator)', (f) => {
@@ -82,16 +82,16 @@ describe('GitHub workflows', () => {
     expect(wf.jobs.summary.if).toBe("always() && needs.affected.result == 'success'");
   });
 
-  test('main: apply in dependency order, L3 tenants in their own environments that prove the approval', () => {
+  test('main: apply in dependency order from the applied markers, L3 tenants in their own environments that prove the approval', () => {
     const wf = load('apply.yml');
     expect(Object.keys(wf.jobs)).toEqual(['affected', 'apply', 'apply-approved', 'summary']);
-    expect(wf.concurrency).toEqual({ group: 'apply-main', 'cancel-in-progress': false });
-    expect(wf.jobs.apply.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/lz -- apply --affected --reuse-synth --without-approval/);
+    expect(wf.jobs.affected.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/lz -- affected --since-applied --format json --github-output "\$GITHUB_OUTPUT"/);
+    expect(wf.jobs.apply.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/lz -- apply --since-applied --reuse-synth --without-approval --lock-timeout 15m/);
     const gated = wf.jobs['apply-approved'];
     expect(gated.environment).toBe('${{ matrix.environment }}');
     expect(gated.strategy.matrix).toBe("${{ fromJSON(needs.affected.outputs.approval-matrix) }}");
     expect(gated.env[DEPLOYMENT_ENVIRONMENT_VARIABLE]).toBe('${{ vars.LZ_ENVIRONMENT }}');
     expect(gated.needs).toEqual(['affected', 'apply']);
-    expect(gated.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/lz -- apply --affected --reuse-synth --tenant "\$TENANT" --after reports\/shared\/apply-shared.json/);
+    expect(gated.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/lz -- apply --since-applied --reuse-synth --tenant "\$TENANT" --lock-timeout 15m/);
   });
 });

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stackInventory } from '../../model/inventory';
 import { synthesizeLandingZone } from '../../stacks/synthesize';
+import { IDENTITY_VARIABLES } from '../../stacks/landing-zone-stack';
+import { tenantNames } from '../../model/names';
 import { fixtureLandingZone, readTree, stackJson, synthTo, tempDir, onlyResource } from '../helpers/synth';
 
 const lz = fixtureLandingZone();
@@ -40,13 +42,18 @@ describe('synthesis of the example landing zone', () => {
     expect(keys.size).toBe(result.stacks.length);
   });
 
-  test('providers assume the deployment role of a named account and carry the common tags', () => {
+  test('providers assume, in a named account, the role of an identity variable whose default applies (the deployment role; an L3 tenant stack in the platform account: its footprint role), with the common tags', () => {
     for (const s of result.stacks) {
-      const providers = stackJson(result, s.spec.name).provider.aws as Array<Record<string, any>>;
+      const json = stackJson(result, s.spec.name);
+      const providers = json.provider.aws as Array<Record<string, any>>;
       expect(providers.length).toBeGreaterThan(0);
       for (const p of providers) {
         expect(p.allowed_account_ids).toHaveLength(1);
-        expect(p.assume_role[0].role_arn).toMatch(/^arn:aws:iam::(\d{12}|\$\{.+\}):role\/LandingZoneDeployment$/);
+        const [, account, variable] = /^arn:aws:iam::(\d{12}|\$\{.+\}):role\/\$\{var\.(\w+)\}$/.exec(p.assume_role[0].role_arn) ?? [];
+        expect(IDENTITY_VARIABLES).toContain(variable);
+        if (/^\d{12}$/.test(account)) expect(p.allowed_account_ids).toEqual([account]);
+        const footprint = s.spec.kind === 'tenant' && s.spec.tier === 'L3' && p.alias === undefined;
+        expect([s.spec.name, p.alias, json.variable[variable]]).toEqual([s.spec.name, p.alias, expect.objectContaining({ type: 'string', default: footprint ? tenantNames(lz.settings, s.spec.tenantId!).footprintRole : 'LandingZoneDeployment' })]);
         expect(p.default_tags[0].tags).toMatchObject({ ManagedBy: 'tenant-landing-zone', LandingZone: 'kpz', Stack: s.spec.name });
         if (s.spec.tenantId) expect(p.default_tags[0].tags).toMatchObject({ TenantId: s.spec.tenantId, Tier: s.spec.tier });
       }
@@ -93,10 +100,22 @@ describe('synthesis of the example landing zone', () => {
     expect(fs.readFileSync(path.join(one.outdir, 'stacks/tenant-harbor-logistics/cdk.tf.json'))).toEqual(fs.readFileSync(path.join(result.outdir, 'stacks/tenant-harbor-logistics/cdk.tf.json')));
   });
 
-  test('the bootstrap stack can keep its first state locally', () => {
+  test("the bootstrap stack's first run: local state, the administrator's own credentials, the platform account through the role Organizations created", () => {
     const local = synthTo(lz, { tenantIds: ['cedar-dental'], bootstrapLocalState: true });
-    const backend = stackJson(local, 'bootstrap').terraform.backend;
-    expect(backend).toEqual({ local: { path: '../../../.lz/bootstrap.tfstate' } });
+    const json = stackJson(local, 'bootstrap');
+    expect(json.terraform.backend).toEqual({ local: { path: '../../../.lz/bootstrap.tfstate' } });
+    const [management, platform] = json.provider.aws;
+    expect([management.alias, management.assume_role, management.allowed_account_ids]).toEqual([undefined, undefined, [lz.settings.organization.managementAccountId]]);
+    expect(platform).toMatchObject({ alias: 'platform', assume_role: [{ role_arn: `arn:aws:iam::${lz.settings.organization.platformAccountId}:role/OrganizationAccountAccessRole` }] });
+    expect(json.variable).toBeUndefined();
+    // KMS would refuse a key whose policy does not name the administrator creating it
+    expect(onlyResource(json, 'aws_kms_key').bypass_policy_lockout_safety_check).toBe(true);
+    const later = stackJson(result, 'bootstrap');
+    expect(later.provider.aws.map((p: Record<string, any>) => p.assume_role[0].role_arn)).toEqual([
+      `arn:aws:iam::${lz.settings.organization.managementAccountId}:role/\${var.lz_role_name}`,
+      `arn:aws:iam::${lz.settings.organization.platformAccountId}:role/\${var.lz_role_name}`,
+    ]);
+    expect(onlyResource(later, 'aws_kms_key').bypass_policy_lockout_safety_check).toBeUndefined();
     expect(stackJson(local, 'organization').terraform.backend.s3).toBeDefined();
   });
 

@@ -46,7 +46,8 @@ describe('L2 tenant stack (harbor-logistics: a new account)', () => {
 
   test('reaches the tenant account through its deployment role, with the id from the account stack', () => {
     const tenant = json.provider.aws.find((p: TfJson) => p.alias === 'tenant');
-    expect(tenant).toMatchObject({ region: 'eu-central-1', allowed_account_ids: [CREATED_ACCOUNT], assume_role: [{ role_arn: `arn:aws:iam::${CREATED_ACCOUNT}:role/LandingZoneDeployment` }] });
+    expect(tenant).toMatchObject({ region: 'eu-central-1', allowed_account_ids: [CREATED_ACCOUNT], assume_role: [{ role_arn: `arn:aws:iam::${CREATED_ACCOUNT}:role/\${var.lz_role_name}` }] });
+    expect(json.variable.lz_role_name.default).toBe('LandingZoneDeployment');
   });
 
   test('account baseline: no public S3, EBS encrypted with the tenant key, strict password policy', () => {
