@@ -15,6 +15,7 @@ import type { PostAuthenticationTriggerEvent, PostConfirmationTriggerEvent } fro
 import {
   ENV,
   EVENT_SOURCE,
+  PREVIOUS_USER_ID_ATTRIBUTE,
   TENANT_ID_ATTRIBUTE,
   USER_CONFIRMED,
   type UserConfirmedDetail,
@@ -74,10 +75,23 @@ export function createHandler(deps: PostConfirmationDeps): PostConfirmationHandl
     const email = attributes.email;
     if (!userId || !email) throw new Error('Confirmed user has no sub or no email attribute');
 
-    const entry = await registry.getEntry(tenantId);
-    const clients = await tenantClients.clientsFor(tenantId, entry.data);
-    const data = createTenantData({ clients, location: entry.data, now: deps.now });
-    const { created } = await data.putUserProfile(tenantId, userId, email, entry.tier);
+    const { entry, serving } = await registry.locate(tenantId);
+    if (entry.ownApp) {
+      // A sign-in to the shared pool of a tenant that runs its own app: the user migration trigger authenticating it.
+      logger.info('tenant runs its own app; no profile recorded here', { tenantId, userId });
+      return event;
+    }
+    if (!serving.writable) {
+      // The next sign-in after the move records it (PostAuthentication writes a missing profile).
+      logger.info('tenant data is moving; profile deferred to the next sign-in', { tenantId, userId });
+      return event;
+    }
+    const clients = await tenantClients.clientsFor(tenantId, serving.data);
+    const data = createTenantData({ clients, location: serving.data, now: deps.now });
+    const previousUserId = attributes[PREVIOUS_USER_ID_ATTRIBUTE];
+    const { created } = previousUserId
+      ? await data.moveUserProfile(tenantId, previousUserId, userId, email, entry.tier)
+      : await data.putUserProfile(tenantId, userId, email, entry.tier);
     // A sign-in of a user already on record announces nothing.
     if (firstSignIn && !created) return event;
 

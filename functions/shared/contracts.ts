@@ -19,6 +19,11 @@ export const ENV = {
 /** Cognito attributes; both immutable and in no app client's write attributes. */
 export const TENANT_ID_ATTRIBUTE = 'custom:tenant_id';
 export const TENANT_TIER_ATTRIBUTE = 'custom:tenant_tier';
+/**
+ * Set once on a user who moved to an L3 tenant's own pool: its `sub` in the shared pool, so
+ * that its profile (keyed by that sub) moves to its new `sub`. Immutable, never client-writable.
+ */
+export const PREVIOUS_USER_ID_ATTRIBUTE = 'custom:previous_user_id';
 
 /** Claims the pre token generation trigger adds (to ID and access tokens). */
 export const TENANT_ID_CLAIM = 'tenant_id';
@@ -54,6 +59,16 @@ export interface DataLocation {
   readonly externalId?: string;
 }
 
+/**
+ * A move of the tenant's data to `data` that may not have happened yet: until the migration
+ * record (below) says the copy was verified and switched, the app serves `from`.
+ */
+export interface RegistryMigration {
+  /** `<from tier>-<to tier>`, e.g. L1-L2. */
+  readonly id: string;
+  readonly from: DataLocation;
+}
+
 /** A tenant registry item (written by the tenant stacks, read by the functions). */
 export interface RegistryEntry {
   readonly tenantId: string;
@@ -64,6 +79,34 @@ export interface RegistryEntry {
   readonly data: DataLocation;
   /** API Gateway API key id of the tenant; requests with another tenant's key are refused. */
   readonly apiKeyId?: string;
+  /** Present while the record of a data move is in the manifest. */
+  readonly migration?: RegistryMigration;
+  /**
+   * True in the platform registry for an L3 tenant that runs its own app: the platform keeps the
+   * entry (its users may still sign in to the shared pool to be migrated) but serves no requests.
+   */
+  readonly ownApp?: boolean;
+}
+
+/**
+ * The migration record: a second item in the same registry table, keyed `<tenantId>#migration`
+ * (tenant ids never contain `#`), written by `lz migrate` and never by Terraform. It is what
+ * the functions read to decide where a moving tenant is served and whether it may write.
+ */
+export const MIGRATION_RECORD_SUFFIX = '#migration';
+
+export function migrationRecordKey(tenantId: string): string {
+  return `${tenantId}${MIGRATION_RECORD_SUFFIX}`;
+}
+
+export type MigrationRecordPhase = 'frozen' | 'moving' | 'switched' | 'failed' | 'cleaned';
+
+/** The fields of the migration record the functions read (the engine keeps more). */
+export interface MigrationRecordView {
+  readonly migrationId: string;
+  readonly phase: MigrationRecordPhase;
+  /** Seconds a client should wait before retrying a refused write. */
+  readonly retryAfterSeconds?: number;
 }
 
 /** Events on the buses. */
@@ -82,6 +125,18 @@ export const TENANT_API_ROUTES: ReadonlyArray<{ readonly resource: string; reado
   { resource: '/items/{itemId}', methods: ['GET', 'PUT', 'DELETE'] },
   { resource: '/files/{name}', methods: ['GET', 'PUT'] },
 ];
+
+/** Environment of the user migration trigger (an L3 tenant's own pool, while its users move from the shared pool). */
+export const USER_MIGRATION_ENV = {
+  TENANT_ID: 'TENANT_ID',
+  SOURCE_USER_POOL_ID: 'SOURCE_USER_POOL_ID',
+  SOURCE_CLIENT_ID: 'SOURCE_CLIENT_ID',
+  /** Role in the platform account that may authenticate users against the shared pool. */
+  SOURCE_ROLE_ARN: 'SOURCE_ROLE_ARN',
+} as const;
+
+/** The trigger that moves users into an L3 tenant's own pool; not part of every app. */
+export const USER_MIGRATION_FUNCTION = 'user-migration';
 
 /** The functions of the app; each is functions/<name>/handler.ts. */
 export const APP_FUNCTIONS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'tenant-api'] as const;

@@ -10,7 +10,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ENV } from '../shared/contracts';
 import { requireEnv, type EnvSource } from '../shared/env';
 import { InvalidInputError, ItemConflictError, TenantNotFoundError } from '../shared/errors';
-import { errorResponse } from '../shared/http';
+import { errorResponse, migrationInProgressResponse } from '../shared/http';
 import { describeError, jsonLogger, type Logger } from '../shared/logger';
 import { tenantAccess } from '../shared/tenant-access';
 import { type TenantDataClientFactory } from '../shared/tenant-clients';
@@ -45,6 +45,8 @@ export function tenantApiEnv(source: EnvSource = process.env): TenantApiEnv {
 }
 
 const forbidden = (): APIGatewayProxyResult => errorResponse(403, 'forbidden', 'Forbidden');
+/** Methods that write; refused while a move freezes the tenant's data. */
+const WRITE_METHODS = new Set(['PUT', 'POST', 'PATCH', 'DELETE']);
 
 export function createHandler(deps: TenantApiDeps): TenantApiHandler {
   const { registry, tenantClients } = tenantAccess({ ...deps, registryTable: deps.env.registryTable });
@@ -62,12 +64,14 @@ export function createHandler(deps: TenantApiDeps): TenantApiHandler {
       const tenantId = tenantIdFromClaims(event);
       if (tenantId === undefined) return refuse('no tenant claim');
 
-      const tenant = await registry.getEntry(tenantId).catch((error: unknown) => {
+      const view = await registry.locate(tenantId).catch((error: unknown) => {
         if (error instanceof TenantNotFoundError) return undefined;
         throw error;
       });
-      if (tenant === undefined) return refuse('tenant not registered', { tenantId });
+      if (view === undefined) return refuse('tenant not registered', { tenantId });
+      const { entry: tenant, serving } = view;
       if (tenant.status !== 'active') return refuse(`tenant is ${tenant.status}`, { tenantId });
+      if (tenant.ownApp) return refuse('tenant is served by its own app', { tenantId });
       const apiKeyId = event.requestContext.identity?.apiKeyId ?? undefined;
       if (tenant.apiKeyId !== undefined && apiKeyId !== tenant.apiKeyId) {
         return refuse('API key is not the tenant’s', { tenantId, apiKeyId });
@@ -75,9 +79,14 @@ export function createHandler(deps: TenantApiDeps): TenantApiHandler {
 
       const handle = Object.hasOwn(ROUTES, route) ? ROUTES[route] : undefined;
       if (!handle) return errorResponse(404, 'not_found', 'No such route');
+      if (!serving.writable && WRITE_METHODS.has(event.httpMethod)) {
+        logger.info('write refused during a move', { requestId, route, tenantId, retryAfterSeconds: serving.retryAfterSeconds });
+        return migrationInProgressResponse(serving.retryAfterSeconds!);
+      }
 
+      // Where the data is served from: during a move, the old location until the copy is verified.
       const data = async () =>
-        createTenantData({ clients: await tenantClients.clientsFor(tenant.tenantId, tenant.data), location: tenant.data, now: deps.now });
+        createTenantData({ clients: await tenantClients.clientsFor(tenant.tenantId, serving.data), location: serving.data, now: deps.now });
       try {
         return await handle({ event, tenant, data, appVersion: deps.env.appVersion });
       } catch (error) {

@@ -42,10 +42,10 @@ describe('rules that compare with the base revision', () => {
     }
   });
 
-  test('an upgrade needs nothing, and a stale acknowledgement is a warning', () => {
+  test('an upgrade needs only its migration record, and a stale acknowledgement is a warning', () => {
     const fx = committed({ 'acme.yaml': l1('acme') });
     try {
-      fx.write('acme.yaml', l2('acme', { acknowledgements: { tierDowngrade: { from: 'L3', reason: 'left over from an earlier change' } } }));
+      fx.write('acme.yaml', l2('acme', { migration: { from: 'L1' }, acknowledgements: { tierDowngrade: { from: 'L3', reason: 'left over from an earlier change' } } }));
       const r = fx.validate({ baseRef: 'HEAD' });
       expect(errorsOf(r)).toEqual([]);
       expect(r.diagnostics.map((d) => [d.severity, d.code])).toEqual([['warning', 'tier-downgrade']]);
