@@ -40,6 +40,8 @@ export interface PostConfirmationDeps {
   readonly eventBridge: EventBridgeClient;
   /** Builds the tenant-scoped data clients. @default createTenantDataClients */
   readonly tenantClientFactory?: TenantDataClientFactory;
+  /** How long a registry entry is cached. @default REGISTRY_CACHE_TTL_MS */
+  readonly registryCacheTtlMs?: number;
   readonly env: PostConfirmationEnv;
   /** @default Date.now */
   readonly now?: () => number;

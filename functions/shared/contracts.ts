@@ -89,14 +89,13 @@ export interface RegistryEntry {
 }
 
 /**
- * The migration record: a second item in the same registry table, keyed `<tenantId>#migration`
- * (tenant ids never contain `#`), written by `lz migrate` and never by Terraform. It is what
- * the functions read to decide where a moving tenant is served and whether it may write.
+ * The migration record of one move: another item in the same registry table, keyed
+ * `<tenantId>#migration#<move id>` (tenant ids never contain `#`), written by `lz migrate` and
+ * never by Terraform. The functions read the record of the move their entry's marker names, to
+ * decide where a moving tenant is served and whether it may write.
  */
-export const MIGRATION_RECORD_SUFFIX = '#migration';
-
-export function migrationRecordKey(tenantId: string): string {
-  return `${tenantId}${MIGRATION_RECORD_SUFFIX}`;
+export function migrationRecordKey(tenantId: string, moveId: string): string {
+  return `${tenantId}#migration#${moveId}`;
 }
 
 export type MigrationRecordPhase = 'frozen' | 'moving' | 'switched' | 'failed' | 'cleaned';
@@ -137,6 +136,9 @@ export const USER_MIGRATION_ENV = {
 
 /** The trigger that moves users into an L3 tenant's own pool; not part of every app. */
 export const USER_MIGRATION_FUNCTION = 'user-migration';
+
+/** Time limit of the tenant API function; a move waits it out (with the registry cache TTL) after freezing writes. */
+export const TENANT_API_TIMEOUT_SECONDS = 15;
 
 /** The functions of the app; each is functions/<name>/handler.ts. */
 export const APP_FUNCTIONS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'tenant-api'] as const;

@@ -106,7 +106,7 @@ export class TenantRegistry implements RegistryReader {
       throw new TenantNotFoundError(tenantId);
     }
     const entry = parseRegistryEntry(tenantId, Item);
-    const record = entry.migration ? parseMigrationRecord(tenantId, await this.read(migrationRecordKey(tenantId), true)) : undefined;
+    const record = entry.migration ? parseMigrationRecord(tenantId, await this.read(migrationRecordKey(tenantId, entry.migration.id), true)) : undefined;
     const view = { entry, serving: servingLocation(entry, record) };
     this.cache.set(tenantId, { view, expiresAt: this.now() + this.ttlMs });
     return view;

@@ -31,6 +31,8 @@ export interface TenantApiDeps {
   readonly sts: STSClient;
   /** Builds the tenant-scoped data clients. @default createTenantDataClients */
   readonly tenantClientFactory?: TenantDataClientFactory;
+  /** How long a registry entry is cached. @default REGISTRY_CACHE_TTL_MS */
+  readonly registryCacheTtlMs?: number;
   readonly env: TenantApiEnv;
   /** @default Date.now */
   readonly now?: () => number;

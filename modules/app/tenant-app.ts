@@ -1,6 +1,6 @@
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { APP_FUNCTIONS, AppFunctionName, ENV, SESSION_VENDING_FUNCTIONS } from '../../functions/shared/contracts';
+import { APP_FUNCTIONS, AppFunctionName, ENV, SESSION_VENDING_FUNCTIONS, TENANT_API_TIMEOUT_SECONDS } from '../../functions/shared/contracts';
 import { Tier } from '../../model/tiers';
 import { TenantApi, Throttle } from '../api/tenant-api';
 import { AppFunction, FunctionCode } from '../compute/app-function';
@@ -92,7 +92,7 @@ export class TenantApp extends Construct {
         statements: statements[fn],
         logKmsKeyArn: props.logKmsKeyArn,
         logRetentionDays: props.logRetentionDays,
-        timeoutSeconds: fn === 'tenant-api' ? 15 : 5,
+        timeoutSeconds: fn === 'tenant-api' ? TENANT_API_TIMEOUT_SECONDS : 5,
         alarmTopicArn: props.alarmTopicArn,
         provider: props.provider,
       });

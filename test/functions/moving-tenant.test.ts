@@ -19,7 +19,7 @@ const DEDICATED_ACCOUNT = '333333333333';
 const pooled = pooledEntry('acme').data;
 /** acme moving from L1 to L2: `data` is the new home, the marker the old one. */
 const moving: RegistryEntry = { ...dedicatedEntry('acme', DEDICATED_ACCOUNT), migration: { id: 'L1-L2', from: pooled } };
-const record = (phase: string, extra: Record<string, unknown> = {}) => ({ tenantId: migrationRecordKey('acme'), migrationId: 'L1-L2', phase, ...extra });
+const record = (phase: string, extra: Record<string, unknown> = {}) => ({ tenantId: migrationRecordKey('acme', 'L1-L2'), migrationId: 'L1-L2', phase, ...extra });
 
 describe('servingLocation', () => {
   test.each([
@@ -48,7 +48,7 @@ describe('TenantRegistry.locate', () => {
     expect(registry.mock.commandCalls(GetCommand).map((c) => [c.args[0].input.Key, c.args[0].input.ConsistentRead])).toEqual([
       [{ tenantId: 'plain' }, undefined],
       [{ tenantId: 'acme' }, undefined],
-      [{ tenantId: migrationRecordKey('acme') }, true],
+      [{ tenantId: migrationRecordKey('acme', 'L1-L2') }, true],
     ]);
   });
 
@@ -56,7 +56,7 @@ describe('TenantRegistry.locate', () => {
     const registry = mockRegistry([moving, record('half-done')]);
     const reader = new TenantRegistry({ client: registry.client, tableName: REGISTRY_TABLE });
     await expect(reader.locate('acme')).rejects.toThrow(InvalidRegistryEntryError);
-    await expect(reader.locate(migrationRecordKey('acme'))).rejects.toThrow(TenantNotFoundError);
+    await expect(reader.locate(migrationRecordKey('acme', 'L1-L2'))).rejects.toThrow(TenantNotFoundError);
   });
 
   test('a marker without its old location is a malformed entry', async () => {
