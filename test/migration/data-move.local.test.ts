@@ -7,7 +7,12 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { ITEM_KEY, USER_KEY } from '../../functions/shared/contracts';
 import { TenantRegistry } from '../../functions/shared/registry';
-import { startLocalAws, type LocalAws } from '../../bench/local-aws';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TenantDataClientFactory } from '../../functions/shared/tenant-clients';
+import { createHandler } from '../../functions/tenant-api/handler';
+import { localDynamoClient, localS3Client, startLocalAws, type LocalAws } from '../../bench/local-aws';
+import { apiEvent, recordingLogger } from '../functions/support';
+import { cleanupMove } from '../../migration/cleanup';
 import { abortDataMove, runDataMove } from '../../migration/data-move';
 import { MoveRecords } from '../../migration/records';
 import {
@@ -46,6 +51,7 @@ async function seedTenant(tenantId: string, items: number, objects: number, seed
 }
 
 const fast = { freezeGraceMs: 30, staleAfterMs: 0, retentionDays: 30 };
+const quiet = recordingLogger();
 
 beforeAll(async () => {
   local = await startLocalAws();
@@ -152,6 +158,16 @@ test('a failed move leaves the tenant working where it was; the next run starts 
   expect(retried).toMatchObject({ status: 'switched', record: { attempts: 2 } });
   const after = await tenantSnapshot(local, d, 'broken');
   expect(after).toEqual({ ...before, items: before.items.slice(1) });
+
+  // The old copy goes only when acknowledged and after its retention, and only the tenant's.
+  const deps = engineDeps(local, mockedSts().client);
+  await expect(cleanupMove('broken', 'L1-L2', deps, { acknowledged: false })).resolves.toMatchObject({ status: 'waiting', message: expect.stringMatching(/does not name L1-L2/) });
+  await expect(cleanupMove('broken', 'L1-L2', deps, { acknowledged: true })).resolves.toMatchObject({ status: 'waiting', message: expect.stringMatching(/^kept until 20/) });
+  const later = engineDeps(local, mockedSts().client, undefined, { now: () => Date.parse(retried.record!.retainUntil!) + 1 });
+  await expect(cleanupMove('broken', 'L1-L2', later, { acknowledged: true })).resolves.toMatchObject({ status: 'cleaned', message: 'old copy deleted (items 299, profiles 0, files 30)' });
+  expect(await tenantSnapshot(local, POOLED, 'broken')).toEqual({ items: [], users: [], files: [] });
+  expect(await tenantSnapshot(local, d, 'broken')).toEqual(after);
+  expect(await serving('broken')).toEqual({ data: d, writable: true });
 }, 120_000);
 
 test('a freeze left by a killed run can be lifted; the tenant writes to its old location again', async () => {
@@ -164,3 +180,65 @@ test('a freeze left by a killed run can be lifted; the tenant writes to its old 
   await expect(abortDataMove('stuck', 'L1-L2', engineDeps(local, mockedSts().client), 'customer needs to write now')).resolves.toMatchObject({ status: 'failed' });
   expect(await serving('stuck')).toEqual({ data: POOLED, writable: true });
 }, 60_000);
+
+test('writes arriving during the move: refused with 503 and Retry-After while frozen, none lost before or after', async () => {
+  await seedTenant('busy', 1_000, 100, 6);
+  const sts = mockedSts();
+  const factory: TenantDataClientFactory = (credentials) => ({
+    db: DynamoDBDocumentClient.from(localDynamoClient(local.dynamodbEndpoint, credentials), { marshallOptions: { removeUndefinedValues: true } }),
+    s3: localS3Client(local.s3Endpoint, credentials),
+  });
+  // The real API handler, caching the registry for 20 ms (60 s in Lambda); the move waits 1 s after freezing.
+  const api = createHandler({ registryClient: registryClient(local), sts: sts.client, tenantClientFactory: factory, registryCacheTtlMs: 20, env: { registryTable: REGISTRY_TABLE, appVersion: '3.2.0' }, logger: quiet });
+  const acknowledged: Array<{ kind: 'item' | 'file'; id: string; phase: string }> = [];
+  let refused = 0;
+  let phase = 'before';
+  let stop = false;
+  const writer = (async () => {
+    for (let n = 0; !stop; ) {
+      const kind = n % 3 === 2 ? 'file' : 'item';
+      const id = `w${String(n).padStart(4, '0')}`;
+      const response = await api(
+        kind === 'item'
+          ? apiEvent({ tenantClaim: 'busy', method: 'PUT', resource: '/items/{itemId}', pathParameters: { itemId: id }, body: JSON.stringify({ data: { n } }) })
+          : apiEvent({ tenantClaim: 'busy', method: 'PUT', resource: '/files/{name}', pathParameters: { name: `${id}.txt` }, body: `file ${n}`, headers: { 'content-type': 'text/plain' } }),
+      );
+      if (response.statusCode === 503) {
+        expect(response.headers?.['retry-after']).toBe('60');
+        refused += 1;
+        await new Promise((resolve) => setTimeout(resolve, 10)); // a client would wait Retry-After; the test only needs time to pass
+        continue;
+      }
+      expect([response.statusCode, response.body]).toEqual([kind === 'item' ? 201 : 200, expect.any(String)]);
+      acknowledged.push({ kind, id, phase });
+      n += 1;
+    }
+  })();
+  const until = async (check: () => boolean) => {
+    while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  await until(() => acknowledged.length >= 15);
+  phase = 'during';
+  const result = await runDataMove('busy', 'L1-L2', engineDeps(local, sts.client), { ...fast, freezeGraceMs: 1_000 });
+  phase = 'after';
+  const switchedAt = acknowledged.length;
+  await until(() => acknowledged.length >= switchedAt + 15);
+  stop = true;
+  await writer;
+
+  expect(result.status).toBe('switched');
+  expect(refused).toBeGreaterThan(0);
+  expect(acknowledged.filter((w) => w.phase === 'before').length).toBeGreaterThanOrEqual(15);
+  // Every acknowledged write is in the tenant's own tables and bucket, with what was written.
+  const own = await tenantSnapshot(local, dedicated('busy'), 'busy');
+  for (const w of acknowledged) {
+    const n = Number(w.id.slice(1));
+    if (w.kind === 'item') expect(own.items.find((i) => JSON.parse(i).itemId.S === w.id)).toContain(`"n":{"N":"${n}"}`);
+    else expect(own.files.find((f) => f.startsWith(`busy/files/${w.id}.txt text/plain`))).toBeDefined();
+  }
+  // ...and writes made after the switch went only there.
+  const pooled = await tenantSnapshot(local, POOLED, 'busy');
+  const late = acknowledged.filter((w) => w.phase === 'after' && w.kind === 'item').map((w) => w.id);
+  expect(late.length).toBeGreaterThan(0);
+  expect(pooled.items.filter((i) => late.includes(JSON.parse(i).itemId.S))).toEqual([]);
+}, 120_000);
