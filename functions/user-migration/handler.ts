@@ -126,10 +126,13 @@ export function createHandler(deps: UserMigrationDeps): UserMigrationHandler {
       }
     }
 
-    const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: env.sourceUserPoolId, Username: event.userName })).catch((error: unknown) => {
+    let user;
+    try {
+      user = await cognito.send(new AdminGetUserCommand({ UserPoolId: env.sourceUserPoolId, Username: event.userName }));
+    } catch (error) {
       if (error instanceof Error && REFUSALS.has(error.name)) return refuse(event, 'no such user in the shared pool');
       throw error;
-    });
+    }
     const attributes = attributeMap(user.UserAttributes);
     if (attributes[TENANT_ID_ATTRIBUTE] !== env.tenantId) return refuse(event, 'user of another tenant', { userTenant: attributes[TENANT_ID_ATTRIBUTE] ?? null });
     if (user.Enabled === false) return refuse(event, 'user is disabled in the shared pool');

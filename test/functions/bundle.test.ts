@@ -7,7 +7,7 @@ import { createRequire } from 'module';
 import * as path from 'path';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const HANDLERS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'tenant-api'];
+const HANDLERS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'tenant-api', 'user-migration'];
 
 describe.each(HANDLERS)('%s', (name) => {
   const entryPoint = `functions/${name}/handler.ts`;
