@@ -1,17 +1,19 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataTerraformRemoteStateS3, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { DataLocation, ITEM_KEY, USER_KEY } from '../functions/shared/contracts';
+import { DataLocation, ITEM_KEY, RegistryMigration, USER_KEY } from '../functions/shared/contracts';
+import { PlannedMove, plannedMove } from '../model/migration';
 import { accountStateKey, sharedStacks, PLATFORM_STACK } from '../model/inventory';
 import { platformNames, tenantNames } from '../model/names';
 import { TenantManifest } from '../model/schema/tenant';
 import { isDedicated } from '../model/tiers';
-import { AppFunctionName, SESSION_VENDING_FUNCTIONS, TenantApp } from '../modules/app/tenant-app';
+import { AppFunctionName, SESSION_VENDING_FUNCTIONS, TenantApp, UsersMoveIn } from '../modules/app/tenant-app';
 import { BackupPlan } from '../modules/backup/backup-plan';
 import { FunctionCode } from '../modules/compute/app-function';
 import { TenantTable } from '../modules/data/tenant-table';
 import { DedicatedEventRouting } from '../modules/events/dedicated-event-routing';
 import { eventsFromAccount, platformEventsFor } from '../modules/events/tenant-event-patterns';
+import { userMigrationSourceStatements, userMigrationSourceTrust } from '../modules/iam/migration-policies';
 import { Role } from '../modules/iam/role';
 import { tenantDataAccessStatements, tokenVendingTrust } from '../modules/iam/tenant-data-policies';
 import { CustomerManagedKey } from '../modules/kms/customer-managed-key';
@@ -51,12 +53,15 @@ export class TenantStack extends LandingZoneStack {
   /** Account id of the tenant account (L2/L3): literal when adopted, else read from the account stack's state. */
   readonly tenantAccountId?: string;
   readonly tenant: TenantManifest;
+  /** The move up a tier the manifest records, if any. */
+  readonly move?: PlannedMove;
   private tenantProvider?: AwsProvider;
 
   constructor(scope: Construct, props: LandingZoneStackProps) {
     super(scope, props);
     if (!props.tenant) throw new Error(`TenantStack ${props.spec.name}: needs a tenant`);
     this.tenant = props.tenant;
+    this.move = plannedMove(props.tenant);
     const { organization, regions } = this.settings;
     this.awsProvider('aws', { accountId: organization.platformAccountId, region: regions.home });
     if (isDedicated(this.tenant.tier)) {
@@ -70,20 +75,29 @@ export class TenantStack extends LandingZoneStack {
 
   /** L1: everything lives in the platform account, next to the other pooled tenants. */
   private pooledTenant(): void {
+    this.membership(this.pooledLocation());
+    this.eventQueue(platformEventsFor(this.settings.organization.platformAccountId, this.tenant.id));
+  }
+
+  /** The pooled tables and bucket of the platform account (where an L1 tenant's data is). */
+  private pooledLocation(): DataLocation {
     const { organization, regions } = this.settings;
     const account = organization.platformAccountId;
-    const region = regions.home;
     const shared = platformNames(this.settings);
-    this.membership({
+    return {
       mode: 'pooled',
       accountId: account,
-      region,
+      region: regions.home,
       itemsTable: shared.itemsTable,
       usersTable: shared.usersTable,
-      bucket: shared.pooledBucket(account, region),
+      bucket: shared.pooledBucket(account, regions.home),
       dataAccessRoleArn: `arn:aws:iam::${account}:role/${shared.dataAccessRole}`,
-    });
-    this.eventQueue(platformEventsFor(account, this.tenant.id));
+    };
+  }
+
+  /** A move whose old copy is not acknowledged for deletion yet: `lz migrate` still needs to reach the tenant. */
+  private get moveUnderway(): boolean {
+    return this.move !== undefined && !this.move.cleanupAcknowledged;
   }
 
   private dedicatedTenant(): void {
@@ -182,8 +196,10 @@ export class TenantStack extends LandingZoneStack {
       appRoles = this.ownApp(dataKey, data, routing);
       sessionVendingRoles = appRoles.sessionVendingRoleArns;
     }
+    // While a move is under way, `lz migrate` reaches the tenant's data through the same kind of tagged session.
+    if (this.moveUnderway) sessionVendingRoles = [...sessionVendingRoles, `arn:aws:iam::${organization.platformAccountId}:role/${shared.migrationRole}`];
     if (!offboarding) {
-      // Only the app's session-vending roles, from the organization, for this tenant's id and tag.
+      // Only the app's session-vending roles (and the migration role during a move), from the organization, for this tenant's id and tag.
       new Role(this, 'data-access', {
         roleName: own.dataAccessRole,
         trustPolicy: tokenVendingTrust({ callerRoleArns: sessionVendingRoles, tenantId: tenant.id, externalId: tenant.id, organizationId: organization.id }),
@@ -193,7 +209,16 @@ export class TenantStack extends LandingZoneStack {
       });
     }
     // The platform keeps every tenant in its registry; it serves L2 (and L3 until BYOK is ready).
-    this.membership(data, !ownApp, platform.appVersion);
+    // A data move keeps the pooled location serving until `lz migrate` has verified the copy.
+    const migration: RegistryMigration | undefined = this.move?.kind === 'data' ? { id: this.move.id, from: this.pooledLocation() } : undefined;
+    this.membership(data, {
+      apiKey: !ownApp,
+      // The users moving to the own pool sign in to the shared one until the cleanup is acknowledged.
+      adminUser: !ownApp || (this.move?.kind === 'users' && this.moveUnderway),
+      ownApp,
+      migration,
+      appVersion: platform.appVersion,
+    });
   }
 
   /** L3: the app in the tenant account, from the same code, at the pinned version or the platform's. */
@@ -208,6 +233,7 @@ export class TenantStack extends LandingZoneStack {
     const codeFor = (fn: AppFunctionName): FunctionCode =>
       version === platform.appVersion ? { kind: 'bundle', name: fn } : { kind: 's3', bucket: platform.artifactsBucket!, key: `app/${version}/${fn}.zip` };
     const registry = new TenantTable(this, 'registry', { tableName: own.registryTable, kmsKeyArn: dataKey.arn, accountId: account, region, stream: false, provider });
+    const usersMoveIn = this.usersMoveIn();
     const alarms = new AlarmTopic(this, 'alarms', { topicName: own.alarmTopic, kmsKey: dataKey.arn, accountId: account, region, email: platform.alarmEmail, provider });
     const app = new TenantApp(this, 'app', {
       names: own,
@@ -224,8 +250,20 @@ export class TenantStack extends LandingZoneStack {
       logKmsKeyArn: dataKey.arn,
       logRetentionDays: platform.logRetentionDays,
       alarmTopicArn: alarms.topicArn,
+      usersMoveIn,
       provider,
     });
+    if (app.userMigration) {
+      // In the platform account: lets this tenant's trigger, and nothing else, check passwords against the shared pool.
+      new Role(this, 'user-migration-source', {
+        roleName: own.userMigrationSourceRole,
+        trustPolicy: userMigrationSourceTrust(app.userMigration.roleArn, organization.id),
+        statements: userMigrationSourceStatements(this.platformState().getString(PLATFORM_OUTPUTS.userPoolArn)),
+        // IAM wants a trusted role to exist first.
+        dependsOn: [app.userMigration.role.role],
+      });
+    }
+    new TerraformOutput(this, 'own_user_pool_id', { value: app.userPool.pool.id });
     new AppMembership(this, 'own-membership', {
       tenant,
       namePrefix: own.prefix,
@@ -234,13 +272,31 @@ export class TenantStack extends LandingZoneStack {
       usagePlanId: app.api.usagePlans.L3.id,
       appVersion: version,
       data,
+      // Users who moved in from the shared pool include the admin: it is not created again here.
+      adminUser: usersMoveIn === undefined,
       provider,
     });
     return app;
   }
 
+  /** An own app that users move into from the shared pool (the L2 to L3 move), with its trigger while the move lasts. */
+  private usersMoveIn(): UsersMoveIn | undefined {
+    if (this.move?.kind !== 'users') return undefined;
+    if (!this.moveUnderway) return { previousUserIdAttribute: true };
+    const platformState = this.platformState();
+    return {
+      previousUserIdAttribute: true,
+      trigger: {
+        tenantId: this.tenant.id,
+        sourceUserPoolId: platformState.getString(PLATFORM_OUTPUTS.userPoolId),
+        sourceClientId: platformState.getString(PLATFORM_OUTPUTS.userMigrationClientId),
+        sourceRoleArn: `arn:aws:iam::${this.settings.organization.platformAccountId}:role/${tenantNames(this.settings, this.tenant.id).userMigrationSourceRole}`,
+      },
+    };
+  }
+
   /** The tenant's entry in the platform registry, with its API key and admin user when the platform app serves it. */
-  private membership(data: DataLocation, access = true, appVersion = this.settings.platform.appVersion): void {
+  private membership(data: DataLocation, opts: { apiKey?: boolean; adminUser?: boolean; ownApp?: boolean; migration?: RegistryMigration; appVersion?: string } = {}): void {
     const platformState = this.platformState();
     new AppMembership(this, 'membership', {
       tenant: this.tenant,
@@ -248,9 +304,12 @@ export class TenantStack extends LandingZoneStack {
       registryTableName: platformNames(this.settings).registryTable,
       userPoolId: platformState.getString(PLATFORM_OUTPUTS.userPoolId),
       usagePlanId: platformState.getString(PLATFORM_OUTPUTS.usagePlanId(this.tenant.tier)),
-      appVersion,
+      appVersion: opts.appVersion ?? this.settings.platform.appVersion,
       data,
-      access,
+      apiKey: opts.apiKey,
+      adminUser: opts.adminUser,
+      ownApp: opts.ownApp,
+      migration: opts.migration,
     });
   }
 

@@ -5,7 +5,7 @@ import { CognitoUser } from '@cdktf/provider-aws/lib/cognito-user';
 import { DynamodbTableItem } from '@cdktf/provider-aws/lib/dynamodb-table-item';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { DataLocation, REGISTRY_KEY, RegistryEntry, TENANT_ID_ATTRIBUTE } from '../../functions/shared/contracts';
+import { DataLocation, REGISTRY_KEY, RegistryEntry, RegistryMigration, TENANT_ID_ATTRIBUTE } from '../../functions/shared/contracts';
 import { TenantManifest } from '../../model/schema/tenant';
 
 export interface AppMembershipProps {
@@ -22,11 +22,26 @@ export interface AppMembershipProps {
   /** Where the tenant's data lives. */
   readonly data: DataLocation;
   /**
-   * Give the tenant an API key and an admin user in this app. False for an app that only keeps
-   * the tenant in its registry (the platform, for an L3 tenant that runs its own app).
+   * A data move to `data` that may not have happened yet: the registry entry carries the old
+   * location, which serves until the move's migration record says it was verified and switched.
+   * @default none
+   */
+  readonly migration?: RegistryMigration;
+  /**
+   * Give the tenant an API key in this app. False for an app that only keeps the tenant in its
+   * registry (the platform, for an L3 tenant that runs its own app).
    * @default true
    */
-  readonly access?: boolean;
+  readonly apiKey?: boolean;
+  /**
+   * Create the tenant's first admin user in this app's pool. False where the admin arrives
+   * otherwise (moved in from the shared pool) or does not belong (an app that only keeps the
+   * tenant in its registry).
+   * @default true
+   */
+  readonly adminUser?: boolean;
+  /** The tenant runs its own app; this one keeps it in its registry only. @default false */
+  readonly ownApp?: boolean;
   readonly provider?: TerraformProvider;
 }
 
@@ -45,8 +60,7 @@ export class AppMembership extends Construct {
     const { tenant, provider } = props;
     const active = tenant.status === 'active';
     let apiKeyId: string | undefined;
-    const access = props.access ?? true;
-    if (access && tenant.status !== 'offboarding') {
+    if ((props.apiKey ?? true) && tenant.status !== 'offboarding') {
       const key = new ApiGatewayApiKey(this, 'api-key', { name: props.namePrefix, description: `API key of tenant ${tenant.id}`, enabled: active, provider });
       new ApiGatewayUsagePlanKey(this, 'usage-plan-key', { keyId: key.id, keyType: 'API_KEY', usagePlanId: props.usagePlanId, provider });
       apiKeyId = key.id;
@@ -59,6 +73,8 @@ export class AppMembership extends Construct {
       appVersion: props.appVersion,
       data: props.data,
       ...(apiKeyId ? { apiKeyId } : {}),
+      ...(props.migration ? { migration: props.migration } : {}),
+      ...(props.ownApp ? { ownApp: true } : {}),
     };
     const item = new DynamodbTableItem(this, 'registry-entry', {
       tableName: props.registryTableName,
@@ -66,7 +82,7 @@ export class AppMembership extends Construct {
       item: JSON.stringify(marshall({ ...this.registryEntry, ...(tenant.offboarding ? { offboarding: tenant.offboarding } : {}) }, { removeUndefinedValues: true })),
       provider,
     });
-    if (!access) return;
+    if (!(props.adminUser ?? true)) return;
     const owner = tenant.contacts.find((c) => c.role === 'owner') ?? tenant.contacts[0];
     new CognitoUser(this, 'admin-user', {
       userPoolId: props.userPoolId,
