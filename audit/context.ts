@@ -1,6 +1,7 @@
 import { accountStackName, ORGANIZATION_STACK, PLATFORM_STACK, tenantStackName } from '../model/inventory';
 import { platformNames, tenantNames } from '../model/names';
 import { LandingZoneSettings } from '../model/schema/settings';
+import { MigrationEvidence } from '../model/migration';
 import { TenantManifest } from '../model/schema/tenant';
 import { EvidenceError, StackEvidence } from './evidence';
 import { EvidenceSource } from './model';
@@ -25,6 +26,9 @@ export class RuleContext {
     readonly source: EvidenceSource,
     private readonly stacks: ReadonlyMap<string, StackEvidence | EvidenceError>,
     readonly live?: LiveFacts,
+    private readonly migrationEvidence?: MigrationEvidence | EvidenceError,
+    /** When the audit runs (ISO time): what "past its retention" is measured against. */
+    readonly asOf?: string,
   ) {
     this.own = tenantNames(settings, tenant.id);
     this.shared = platformNames(settings);
@@ -36,6 +40,12 @@ export class RuleContext {
     if (found === undefined) throw new EvidenceError(name, 'no evidence for this stack (no state found)');
     if (found instanceof EvidenceError) throw found;
     return found;
+  }
+
+  /** The evidence `lz migrate` recorded of the tenant's moves (undefined: none); throws EvidenceError when unreadable. */
+  migration(): MigrationEvidence | undefined {
+    if (this.migrationEvidence instanceof EvidenceError) throw this.migrationEvidence;
+    return this.migrationEvidence;
   }
 
   hasStack(name: string): boolean {

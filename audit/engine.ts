@@ -1,3 +1,4 @@
+import { MigrationEvidence } from '../model/migration';
 import { LandingZoneSettings } from '../model/schema/settings';
 import { TenantManifest } from '../model/schema/tenant';
 import { LiveFacts, RuleContext } from './context';
@@ -11,6 +12,10 @@ export interface TenantEvidence {
   /** Evidence by stack name: this tenant's stacks and the shared ones; an EvidenceError where reading failed. */
   readonly stacks: ReadonlyMap<string, StackEvidence | EvidenceError>;
   readonly live?: LiveFacts;
+  /** What `lz migrate` recorded of the tenant's moves (state sources only); an EvidenceError when unreadable. */
+  readonly migration?: MigrationEvidence | EvidenceError;
+  /** Where that evidence was read from. */
+  readonly migrationInput?: string;
 }
 
 /**
@@ -18,8 +23,8 @@ export interface TenantEvidence {
  * unexpected exception) yields `error`, never a pass; tiers a rule does not cover yield
  * `not-applicable`.
  */
-export function auditTenant(settings: LandingZoneSettings, evidence: TenantEvidence, source: EvidenceSource, rules: ReadonlyArray<AuditRule> = RULES): TenantAudit {
-  const ctx = new RuleContext(settings, evidence.tenant, source, evidence.stacks, evidence.live);
+export function auditTenant(settings: LandingZoneSettings, evidence: TenantEvidence, source: EvidenceSource, rules: ReadonlyArray<AuditRule> = RULES, asOf?: string): TenantAudit {
+  const ctx = new RuleContext(settings, evidence.tenant, source, evidence.stacks, evidence.live, evidence.migration, asOf);
   const results: RuleResult[] = rules.map((rule) => {
     if (!rule.tiers.includes(evidence.tenant.tier)) {
       return { ruleId: rule.id, status: 'not-applicable', message: `applies to ${rule.tiers.join(', ')}`, evidence: [] };
@@ -31,8 +36,8 @@ export function auditTenant(settings: LandingZoneSettings, evidence: TenantEvide
       return { ruleId: rule.id, status: 'error', message: why, evidence: [] };
     }
   });
-  const problems = [...evidence.stacks.values()].filter((s): s is EvidenceError => s instanceof EvidenceError).map((e) => e.message);
-  const inputs = [...evidence.stacks.values()].filter((s): s is StackEvidence => !(s instanceof EvidenceError)).map((s) => s.input);
+  const problems = [...evidence.stacks.values(), ...(evidence.migration instanceof EvidenceError ? [evidence.migration] : [])].filter((s): s is EvidenceError => s instanceof EvidenceError).map((e) => e.message);
+  const inputs = [...[...evidence.stacks.values()].filter((s): s is StackEvidence => !(s instanceof EvidenceError)).map((s) => s.input), ...(evidence.migrationInput ? [evidence.migrationInput] : [])];
   return { tenantId: evidence.tenant.id, tier: evidence.tenant.tier, status: evidence.tenant.status, source, inputs, results, problems: [...problems, ...(evidence.live?.problems ?? [])] };
 }
 

@@ -1,5 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { SESSION_VENDING_FUNCTIONS } from '../../functions/shared/contracts';
+import { plannedMove } from '../../model/migration';
 import { RuleContext } from '../context';
 import { managed, ResourceRecord, StackEvidence } from '../evidence';
 import { Evidence } from '../model';
@@ -65,8 +66,13 @@ export function dataAccessRole(ctx: RuleContext): { stack: StackEvidence; role?:
 
 /** The roles that may vend sessions for this tenant's data. */
 export function expectedVendingRoles(ctx: RuleContext): string[] {
-  if (ctx.byokReady) return SESSION_VENDING_FUNCTIONS.map((fn) => `arn:aws:iam::${ctx.tenantAccountId}:role/${ctx.own.appRole(fn)}`);
-  return SESSION_VENDING_FUNCTIONS.map((fn) => `arn:aws:iam::${ctx.platformAccountId}:role/${ctx.shared.appRole(fn)}`);
+  const app = ctx.byokReady
+    ? SESSION_VENDING_FUNCTIONS.map((fn) => `arn:aws:iam::${ctx.tenantAccountId}:role/${ctx.own.appRole(fn)}`)
+    : SESSION_VENDING_FUNCTIONS.map((fn) => `arn:aws:iam::${ctx.platformAccountId}:role/${ctx.shared.appRole(fn)}`);
+  // `lz migrate` vends tagged sessions too: of the pooled role always, of a dedicated one while its move is under way.
+  const move = plannedMove(ctx.tenant);
+  const migrating = ctx.tenant.tier === 'L1' || (move !== undefined && !move.cleanupAcknowledged);
+  return migrating ? [...app, `arn:aws:iam::${ctx.platformAccountId}:role/${ctx.shared.migrationRole}`] : app;
 }
 
 /** The tenant's registry entries (the item attribute is DynamoDB JSON), by table. */

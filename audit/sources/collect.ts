@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ORGANIZATION_STACK, PLATFORM_STACK, sharedStacks, StackSpec, tenantStacks } from '../../model/inventory';
+import { migrationEvidenceKey, parseMigrationEvidence } from '../../model/migration';
 import { TenantManifest } from '../../model/schema/tenant';
 import { TenantEvidence } from '../engine';
 import { EvidenceError, StackEvidence } from '../evidence';
@@ -43,11 +44,25 @@ export async function collectStateEvidence(tenants: ReadonlyArray<TenantManifest
       const tenant = tenants[i];
       const stacks = new Map(shared);
       for (const spec of tenantStacks(tenant)) stacks.set(spec.name, await readStack(reader, spec));
-      out[i] = { tenant, stacks };
+      out[i] = { tenant, stacks, ...(await readMigrationEvidence(reader, tenant)) };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tenants.length)) }, worker));
   return out;
+}
+
+/** The evidence `lz migrate` keeps next to the tenant's state, if there is any. */
+async function readMigrationEvidence(reader: StateReader, tenant: TenantManifest): Promise<Pick<TenantEvidence, 'migration' | 'migrationInput'>> {
+  const key = migrationEvidenceKey(tenant.id);
+  // Read as part of the tenant stack: a reader that limits keys to the tenant's prefix limits this one too.
+  const spec = tenantStacks(tenant).find((s) => s.kind === 'tenant')!;
+  try {
+    const found = await reader.read(key, spec);
+    if (!found) return {};
+    return { migration: parseMigrationEvidence(found.text, found.input, tenant.id), migrationInput: found.input };
+  } catch (e) {
+    return { migration: new EvidenceError(key, `cannot read the migration evidence: ${(e as Error).message}`) };
+  }
 }
 
 /** State files laid out like the state bucket: `<dir>/<state key>` (or `<key>.json` for terraform show -json output). */

@@ -10,7 +10,7 @@ import { RuleContext } from '../../audit/context';
 import { auditReport, auditTenant, TenantEvidence } from '../../audit/engine';
 import { LiveClients, readLiveFacts } from '../../audit/live';
 import { AuditReport, EvidenceSource, Severity, SEVERITIES } from '../../audit/model';
-import { ruleInfo } from '../../audit/pack';
+import { ruleInfo, RULES } from '../../audit/pack';
 import { AUDIT_FORMATS, AuditFormat, auditFileName, renderAudit } from '../../audit/report';
 import { collectDesiredEvidence, collectStateEvidence, directoryReader, StateReader } from '../../audit/sources/collect';
 import { s3Reader } from '../../audit/sources/s3-reader';
@@ -109,8 +109,9 @@ export async function runAudit(lz: LandingZone, opts: AuditCommandOptions, io: C
     );
   }
 
-  const audits = evidence.map((e) => auditTenant(lz.settings, e, source === 'state' ? sourceOf(e) : source));
-  const report = auditReport(lz.settings, audits, source, generatedAt(io.env));
+  const at = generatedAt(io.env);
+  const audits = evidence.map((e) => auditTenant(lz.settings, e, source === 'state' ? sourceOf(e) : source, RULES, at));
+  const report = auditReport(lz.settings, audits, source, at);
   const outDir = path.resolve(io.cwd, opts.out);
   fs.mkdirSync(outDir, { recursive: true });
   const files = formats.map((f) => {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { auditTenant } from '../../audit/engine';
 import { RuleResult } from '../../audit/model';
-import { RULE_INFO } from '../../audit/pack';
+import { RULE_INFO, RULES } from '../../audit/pack';
 import { collectDesiredEvidence, collectStateEvidence, directoryReader } from '../../audit/sources/collect';
 import { platformNames, tenantNames } from '../../model/names';
 import { defaultOuId } from '../helpers/apply-simulator';
@@ -20,11 +20,12 @@ writeStates(lz, result, clean);
 const platform = platformNames(lz.settings);
 const own = (id: string) => tenantNames(lz.settings, id);
 const file = (dir: string, key: string) => path.join(dir, key);
+const AUDIT_TIME = '2030-06-01T00:00:00.000Z';
 
 async function audit(dir: string, source: 'state' | 'desired' = 'state'): Promise<Map<string, Map<string, RuleResult>>> {
   const manifests = lz.tenants.map((t) => t.manifest);
   const evidence = source === 'state' ? await collectStateEvidence(manifests, directoryReader(dir)) : collectDesiredEvidence(manifests, dir);
-  return new Map(evidence.map((e) => [e.tenant.id, new Map(auditTenant(lz.settings, e, source).results.map((r) => [r.ruleId, r]))]));
+  return new Map(evidence.map((e) => [e.tenant.id, new Map(auditTenant(lz.settings, e, source, RULES, AUDIT_TIME).results.map((r) => [r.ruleId, r]))]));
 }
 
 async function broken(edit: (dir: string) => void): Promise<Map<string, Map<string, RuleResult>>> {
@@ -278,6 +279,18 @@ const CASES: Case[] = [
     what: "another tenant's TenantId on a resource",
     edit: (d) => editState(file(d, 'tenants/bluefin-analytics/tenant.tfstate'), (s) => (stateResource(s, 'aws_sqs_queue').tags_all.TenantId = 'cedar-dental')),
     message: /aws_sqs_queue\..* lacks or misstates TenantId/,
+  },
+  {
+    rule: 'data-migration',
+    tenant: 'harbor-logistics',
+    what: 'the pooled copy of its move from L1 kept past its retention',
+    edit: (d) => {
+      const sha = 'c'.repeat(64);
+      const check = { name: 'items', match: true, source: { location: 'kpz-items', count: 5, sha256: sha }, target: { location: 'kpz-harbor-logistics-items', count: 5, sha256: sha } };
+      const move = { id: 'L1-L2', kind: 'data', phase: 'switched', servedFrom: 'dedicated', from: 'pooled', to: 'dedicated', startedAt: '2030-01-01T00:00:00.000Z', switchedAt: '2030-01-01T01:00:00.000Z', retainUntil: '2030-01-31T01:00:00.000Z', attempts: 1, checks: [check] };
+      fs.writeFileSync(file(d, 'tenants/harbor-logistics/migration.json'), JSON.stringify({ formatVersion: 1, tenantId: 'harbor-logistics', updatedAt: '2030-01-01T01:00:00.000Z', moves: [move] }));
+    },
+    message: /old copy of the move L1-L2 \(pooled\) is kept past its retention \(until 2030-01-31T01:00:00.000Z\): acknowledge it in acknowledgements.migrationCleanup/,
   },
   {
     rule: 'tier-resources',
