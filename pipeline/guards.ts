@@ -1,3 +1,4 @@
+import { PlannedMove, plannedMove } from '../model/migration';
 import { StackSpec } from '../model/inventory';
 import { TenantStatus } from '../model/schema/tenant';
 import { LandingZone } from '../model/validate';
@@ -32,6 +33,8 @@ export interface TenantGuardInfo {
   readonly status: TenantStatus;
   readonly dataDestruction?: { readonly reason: string; readonly approvedBy: ReadonlyArray<string> };
   readonly changeApprovers: ReadonlyArray<string>;
+  /** The move up a tier the manifest records: `lz migrate` carries it out after the apply. */
+  readonly move?: PlannedMove;
 }
 
 export interface GuardContext {
@@ -43,7 +46,7 @@ export function guardContext(lz: LandingZone): GuardContext {
     tenants: new Map(
       lz.tenants.map((t) => [
         t.manifest.id,
-        { status: t.manifest.status, dataDestruction: t.manifest.acknowledgements?.dataDestruction, changeApprovers: t.manifest.changeApprovers ?? [] },
+        { status: t.manifest.status, dataDestruction: t.manifest.acknowledgements?.dataDestruction, changeApprovers: t.manifest.changeApprovers ?? [], move: plannedMove(t.manifest) },
       ]),
     ),
   };

@@ -63,6 +63,15 @@ export interface StackReport {
   /** The dependencies that did not succeed (blocked, deferred). */
   readonly blockedBy?: ReadonlyArray<string>;
   readonly state: string;
+  /** A tenant stack whose change comes with a move up a tier: what `lz migrate` does after the apply. */
+  readonly migration?: StackMigration;
+}
+
+export interface StackMigration {
+  /** `L1-L2` or `L2-L3`. */
+  readonly move: string;
+  readonly kind: 'data' | 'users';
+  readonly steps: ReadonlyArray<string>;
 }
 
 export type RunMode = 'terraform' | 'offline' | 'mixed';

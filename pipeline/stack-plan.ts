@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { stateLocation, StackSpec } from '../model/inventory';
+import { moveSteps } from '../model/migration';
 import { LandingZoneSettings } from '../model/schema/settings';
 import { StackChange } from './affected';
 import { ResourceChange } from './changes';
@@ -63,7 +64,15 @@ export function reportFor(sel: SelectedStack, sc: StackContext, fields: { status
     ...(fields.error ? { error: fields.error } : {}),
     ...(fields.blockedBy ? { blockedBy: fields.blockedBy } : {}),
     state: stateLocation(sc.settings, spec),
+    ...migrationOf(spec, sc, changed),
   });
+}
+
+/** The move `lz migrate` carries out after this tenant stack is applied (shown with its change). */
+function migrationOf(spec: StackSpec, sc: StackContext, changed: boolean): Pick<StackReport, 'migration'> {
+  const move = spec.kind === 'tenant' && spec.tenantId ? sc.ctx.tenants.get(spec.tenantId)?.move : undefined;
+  if (!move || !changed) return {};
+  return { migration: { move: move.id, kind: move.kind, steps: moveSteps(move) } };
 }
 
 function dedupeViolations(list: GuardViolation[]): GuardViolation[] {
