@@ -7,6 +7,7 @@ import { registerAffected } from './commands/affected';
 import { registerApply } from './commands/apply';
 import { registerAudit } from './commands/audit';
 import { registerList } from './commands/list';
+import { registerMigrate } from './commands/migrate';
 import { registerNewTenant } from './commands/new-tenant';
 import { registerPlan } from './commands/plan';
 import { registerReport } from './commands/report';
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIO): Command {
   registerAffected(program, io);
   registerPlan(program, io);
   registerApply(program, io);
+  registerMigrate(program, io);
   registerReport(program, io);
   registerAudit(program, io);
   registerCodeowners(program, io);

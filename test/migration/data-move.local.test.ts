@@ -8,6 +8,14 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { ITEM_KEY, USER_KEY } from '../../functions/shared/contracts';
 import { TenantRegistry } from '../../functions/shared/registry';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as fs from 'fs';
+import * as path from 'path';
+import { auditTenant } from '../../audit/engine';
+import { dataMigration } from '../../audit/rules/data-migration';
+import { collectStateEvidence, directoryReader } from '../../audit/sources/collect';
+import { directoryEvidenceStore } from '../../migration/evidence';
+import { runMigrate } from '../../scripts/commands/migrate';
+import { l1, l2, makeFixture } from '../helpers/fixture';
 import type { TenantDataClientFactory } from '../../functions/shared/tenant-clients';
 import { createHandler } from '../../functions/tenant-api/handler';
 import { localDynamoClient, localS3Client, startLocalAws, type LocalAws } from '../../bench/local-aws';
@@ -241,4 +249,34 @@ test('writes arriving during the move: refused with 503 and Retry-After while fr
   const late = acknowledged.filter((w) => w.phase === 'after' && w.kind === 'item').map((w) => w.id);
   expect(late.length).toBeGreaterThan(0);
   expect(pooled.items.filter((i) => late.includes(JSON.parse(i).itemId.S))).toEqual([]);
+}, 120_000);
+
+test('lz migrate after an apply: moves the tenants whose stacks applied, leaves the others, records evidence the audit reads; a second run changes nothing', async () => {
+  const fx = makeFixture({ tenants: { 'cli-a.yaml': l2('cli-a', { migration: { from: 'L1' } }), 'cli-b.yaml': l2('cli-b', { migration: { from: 'L1' } }), 'plain.yaml': l1('plain') } });
+  try {
+    const lz = fx.validate().landingZone!;
+    await Promise.all([seedTenant('cli-a', 120, 12, 21), seedTenant('cli-b', 60, 6, 22)]);
+    fs.writeFileSync(path.join(fx.root, 'apply.json'), JSON.stringify({ formatVersion: 1, command: 'apply', stacks: [{ stack: 'tenant-cli-a', kind: 'tenant', tenantId: 'cli-a', status: 'applied' }, { stack: 'tenant-cli-b', kind: 'tenant', tenantId: 'cli-b', status: 'failed' }] }));
+    const services = () => ({ deps: engineDeps(local, mockedSts().client, undefined, { sleep: async () => undefined }), pools: async () => Promise.reject(new Error('no users move here')), evidence: directoryEvidenceStore(path.join(fx.root, 'unused')) });
+    let stderr = '';
+    const io = { out: () => undefined, err: (t: string) => void (stderr += `${t}\n`), cwd: fx.root, env: {}, color: false };
+    const opts = { after: ['apply.json'], evidenceOut: 'reports/migration.json', evidenceDir: 'state', format: 'text' as const };
+
+    const report = await runMigrate(lz, opts, io, { services: services() });
+    expect(report.tenants.map((t) => [t.tenantId, t.move, t.status])).toEqual([['cli-a', 'L1-L2', 'switched']]);
+    expect(stderr).toContain('cli-b: left for later, its tenant stack is failed in the apply report');
+    const written = JSON.parse(fs.readFileSync(path.join(fx.root, 'reports/migration.json'), 'utf8'));
+    expect(written.tenants[0].evidence.checks.map((c: { name: string; target: { count: number } }) => [c.name, c.target.count])).toEqual([['items', 120], ['users', 6], ['files', 12]]);
+    expect(written.tenants[0].evidenceAt).toBe(path.join(fx.root, 'state/tenants/cli-a/migration.json'));
+
+    // The audit, reading the state directory, finds where cli-a's data is.
+    const [evidence] = await collectStateEvidence([lz.tenants.find((t) => t.manifest.id === 'cli-a')!.manifest], directoryReader(path.join(fx.root, 'state')));
+    const [result] = auditTenant(lz.settings, evidence, 'state', [dataMigration], new Date().toISOString()).results;
+    expect(result).toMatchObject({ status: 'pass', message: expect.stringMatching(/^L1-L2: served from dedicated in 333333333333 .* verified \(items 120, users 6, files 12\); old copy \(pooled in 111111111111/) });
+
+    const again = await runMigrate(lz, { ...opts, after: undefined, tenant: ['cli-a'] }, io, { services: services() });
+    expect(again.tenants.map((t) => [t.tenantId, t.status])).toEqual([['cli-a', 'already-switched']]);
+  } finally {
+    fx.cleanup();
+  }
 }, 120_000);
