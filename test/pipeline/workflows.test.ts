@@ -82,4 +82,23 @@ describe('GitHub workflows', () => {
     expect(gated.needs).toEqual(['affected', 'apply']);
     expect(gated.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/lz -- apply --affected --reuse-synth --tenant "\$TENANT" --after reports\/shared\/apply-shared.json/);
   });
+
+  test('main: after its applies each job carries out the tier moves of the tenants that applied, and keeps the evidence outside the apply reports', () => {
+    const wf = load('apply.yml');
+    for (const [job, migrate] of [
+      ['apply', /lz -- migrate --after reports\/apply-shared.json --evidence-out migration-evidence\/migration-shared.json/],
+      ['apply-approved', /lz -- migrate --tenant "\$TENANT" --after "reports\/apply-\$TENANT.json" --evidence-out "migration-evidence\/migration-\$TENANT.json"/],
+    ] as const) {
+      const steps = wf.jobs[job].steps as any[];
+      const apply = steps.findIndex((s) => /lz -- apply /.test(s.run ?? ''));
+      const move = steps.findIndex((s) => migrate.test(s.run ?? ''));
+      expect([job, apply >= 0, move > apply]).toEqual([job, true, true]);
+      // Runs after a partly failed apply too (its --after report leaves the failed tenants out), never after a cancel.
+      expect(steps[move].if).toMatch(/^\$\{\{ !cancelled\(\) && hashFiles\(/);
+      const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact') && s.with?.path === 'migration-evidence/');
+      expect(upload?.with?.name).toMatch(/^migration-evidence-/);
+    }
+    // The summary merges apply-report-* artifacts only: the evidence never reaches lz report.
+    expect(wf.jobs.summary.steps.find((s: any) => s.with?.pattern)?.with?.pattern).toBe('apply-report-*');
+  });
 });
