@@ -190,7 +190,7 @@ test('a freeze left by a killed run can be lifted; the tenant writes to its old 
 }, 60_000);
 
 test('writes arriving during the move: refused with 503 and Retry-After while frozen, none lost before or after', async () => {
-  await seedTenant('busy', 1_000, 100, 6);
+  await seedTenant('busy', 500, 50, 6);
   const sts = mockedSts();
   const factory: TenantDataClientFactory = (credentials) => ({
     db: DynamoDBDocumentClient.from(localDynamoClient(local.dynamodbEndpoint, credentials), { marshallOptions: { removeUndefinedValues: true } }),

@@ -38,8 +38,8 @@ beforeAll(async () => {
   local = await startLocalAws();
   await createPlatform(local);
   await Promise.all([
-    seedItems(local, POOLED.itemsTable, ITEM_KEY, 'acme', 1_000, 11),
-    seedObjects(local, POOLED.bucket, 'acme', 100, 12),
+    seedItems(local, POOLED.itemsTable, ITEM_KEY, 'acme', 500, 11),
+    seedObjects(local, POOLED.bucket, 'acme', 50, 12),
     seedItems(local, POOLED.itemsTable, ITEM_KEY, 'globex', 200, 13),
     seedObjects(local, POOLED.bucket, 'globex', 20, 14),
     createDedicated(local, 'acme'),
