@@ -1,15 +1,4 @@
-import { execFileSync } from 'child_process';
-import { errorsOf, l1, l2, l3, makeFixture, Fixture } from '../helpers/fixture';
-
-/** A fixture that is a git repository with the given manifests committed. */
-function committed(tenants: Record<string, Record<string, unknown>>): Fixture {
-  const fx = makeFixture({ tenants });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: fx.root, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '.');
-  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'base');
-  return fx;
-}
+import { committedFixture as committed, errorsOf, l1, l2, l3, makeFixture } from '../helpers/fixture';
 
 describe('rules that compare with the base revision', () => {
   test('a tier downgrade needs an acknowledgement naming the old tier', () => {

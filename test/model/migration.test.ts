@@ -1,16 +1,6 @@
-import { execFileSync } from 'child_process';
 import { addDays, migrationEvidenceKey, moveSteps, parseMigrationEvidence, plannedMove } from '../../model/migration';
 import { TenantManifest } from '../../model/schema/tenant';
-import { errorsOf, l1, l2, l3, makeFixture, Manifest, Fixture } from '../helpers/fixture';
-
-function committed(tenants: Record<string, Manifest>): Fixture {
-  const fx = makeFixture({ tenants });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: fx.root, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '.');
-  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'base');
-  return fx;
-}
+import { committedFixture as committed, errorsOf, l1, l2, l3, makeFixture, Manifest, Fixture } from '../helpers/fixture';
 
 const cleanup = (move: string) => ({ migrationCleanup: [{ move, reason: 'retention period agreed with the customer has passed', approvedBy: ['@platform/leads'] }] });
 
