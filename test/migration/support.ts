@@ -104,30 +104,45 @@ function item(tenantId: string, sortKey: string, id: string, rnd: () => number):
   };
 }
 
-/** Writes `count` items (ids `<prefix>00001`...) into a tenant's partition. */
-export async function seedItems(local: LocalAws, table: string, sortKey: string, tenantId: string, count: number, seed: number, prefix = 'i'): Promise<void> {
+/**
+ * Writes `count` items (ids `<prefix>00000`...) into a tenant's partition; returns them as
+ * partitionSnapshot reads them back (canonical, in key order).
+ */
+export async function seedItems(local: LocalAws, table: string, sortKey: string, tenantId: string, count: number, seed: number, prefix = 'i'): Promise<string[]> {
   const rnd = prng(seed);
-  const requests = Array.from({ length: count }, (_, i) => ({ PutRequest: { Item: item(tenantId, sortKey, `${prefix}${String(i).padStart(5, '0')}`, rnd) } }));
-  await batchWrite(DynamoDBDocumentClient.from(local.dynamodb()), table, requests, 8);
+  const items = Array.from({ length: count }, (_, i) => item(tenantId, sortKey, `${prefix}${String(i).padStart(5, '0')}`, rnd));
+  await batchWrite(DynamoDBDocumentClient.from(local.dynamodb()), table, items.map((Item) => ({ PutRequest: { Item } })), 8);
+  return items.map(canonicalItem);
 }
 
-/** Writes `count` files of 0-4 KiB with assorted content types and metadata under `<tenant>/files/`. */
-export async function seedObjects(local: LocalAws, bucket: string, tenantId: string, count: number, seed: number): Promise<void> {
+/**
+ * Writes `count` files of 0-4 KiB with assorted content types and metadata under
+ * `<tenant>/files/`; returns them as prefixSnapshot reads them back.
+ */
+export async function seedObjects(local: LocalAws, bucket: string, tenantId: string, count: number, seed: number): Promise<string[]> {
   const rnd = prng(seed);
   const s3 = local.s3();
   const types = ['application/pdf', 'text/plain; charset=utf-8', 'image/png', 'application/octet-stream'];
+  const files = Array.from({ length: count }, (_, i) => {
+    const size = Math.floor(rnd() * 4096);
+    const body = Buffer.alloc(size);
+    for (let b = 0; b < size; b++) body[b] = Math.floor(rnd() * 256);
+    return { key: `${tenantId}/files/f-${String(i).padStart(5, '0')}.bin`, body, contentType: types[i % types.length], metadata: { uploadedby: `user-${i % 13}` } };
+  });
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (next < count) {
-        const i = next++;
-        const size = Math.floor(rnd() * 4096);
-        const body = Buffer.alloc(size);
-        for (let b = 0; b < size; b++) body[b] = Math.floor(rnd() * 256);
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${tenantId}/files/f-${String(i).padStart(5, '0')}.bin`, Body: body, ContentType: types[i % types.length], Metadata: { uploadedby: `user-${i % 13}` } }));
+        const f = files[next++];
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: f.key, Body: f.body, ContentType: f.contentType, Metadata: f.metadata }));
       }
     }),
   );
+  return files.map((f) => objectLine(f.key, f.contentType, f.metadata, f.body));
+}
+
+function objectLine(key: string | undefined, contentType: string | undefined, metadata: Record<string, string> | undefined, body: Uint8Array): string {
+  return `${key} ${contentType} ${JSON.stringify(metadata)} ${createHash('sha256').update(body).digest('hex')}`;
 }
 
 /** Every item of a partition, canonical, in key order: the test's own view, not the engine's. */
@@ -152,8 +167,7 @@ export async function prefixSnapshot(local: LocalAws, bucket: string, prefix: st
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     for (const c of page.Contents ?? []) {
       const o = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: c.Key }));
-      const body = await o.Body!.transformToByteArray();
-      out.push(`${c.Key} ${o.ContentType} ${JSON.stringify(o.Metadata)} ${createHash('sha256').update(body).digest('hex')}`);
+      out.push(objectLine(c.Key, o.ContentType, o.Metadata, await o.Body!.transformToByteArray()));
     }
     token = page.NextContinuationToken;
   } while (token);
