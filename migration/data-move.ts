@@ -40,6 +40,8 @@ import { comparePartitions, copyPartition, type PartitionRef } from './table-cop
 export const FREEZE_GRACE_MS = REGISTRY_CACHE_TTL_MS + TENANT_API_TIMEOUT_SECONDS * 1000 + 5_000;
 /** A frozen record whose owner has not written for this long belongs to a run that died. */
 export const STALE_RUN_MS = 2 * 60_000;
+/** How often a run shows it is alive (well within STALE_RUN_MS). */
+const HEARTBEAT_MS = 30_000;
 /** Verification passes before giving up (the first repairs, the second must be clean). */
 const MAX_VERIFY_PASSES = 3;
 
@@ -164,6 +166,9 @@ export async function runDataMove(tenantId: string, moveId: MoveId, deps: MoveDe
   const src = tenantScopedClients(deps.access, tenantId, source);
   const dst = tenantScopedClients(deps.access, tenantId, target);
   const started = now();
+  // The heartbeat tells other runs this one is alive, also through a long verification.
+  const heartbeat = setInterval(() => void update({}).catch(() => undefined), HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     const checkpoint = owned.checkpoint ?? emptyCheckpoint();
     const figures: Record<string, number> = {};
@@ -245,6 +250,7 @@ export async function runDataMove(tenantId: string, moveId: MoveId, deps: MoveDe
     say(`${tenantId}: move failed (${failure}); writes resume on the old location`);
     return { tenantId, moveId, status: 'failed', message: failure, record: await deps.records.get(tenantId, moveId) };
   } finally {
+    clearInterval(heartbeat);
     src.destroy?.();
     dst.destroy?.();
   }

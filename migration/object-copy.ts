@@ -3,7 +3,9 @@
  * or deleted from another bucket under the same keys. Listing is ListObjectsV2 under the
  * prefix (the tenant-scoped session may list only there); each object travels with its body,
  * content type and user metadata, several in flight. S3 lists keys in UTF-8 byte order, the
- * order both sides are compared in.
+ * order both sides are compared in. The two sides are reached with two different tenant-scoped
+ * sessions, so S3 cannot copy server-side: each body passes through memory, which the app's
+ * files (at most API Gateway's 10 MB payload) keep small; a single PutObject takes up to 5 GB.
  */
 import {
   DeleteObjectsCommand,
@@ -60,6 +62,10 @@ async function getObject(ref: PrefixRef, key: string): Promise<StoredObject> {
 
 async function putObject(ref: PrefixRef, key: string, object: StoredObject): Promise<void> {
   await ref.s3.send(new PutObjectCommand({ Bucket: ref.bucket, Key: key, Body: object.body, ContentType: object.contentType, Metadata: object.metadata }));
+}
+
+function digestOf(key: string, object: StoredObject): { line: string; bytes: number } {
+  return { line: objectLine(key, object), bytes: object.body.byteLength };
 }
 
 /** One line per object: key, content type, metadata and the SHA-256 of the body. */
@@ -126,23 +132,22 @@ export async function comparePrefixes(source: PrefixRef, target: PrefixRef, opts
       if (order >= 0) await dst.next();
     }
     if (window.length === 0) break;
+    // Each object is digested as it arrives; only its line is kept, and a repair reads it again.
     const read = await inParallel(window, opts.concurrency ?? 16, async (w) => ({
-      source: w.inSource ? await getObject(source, w.key) : undefined,
-      target: w.inTarget ? await getObject(target, w.key) : undefined,
+      source: w.inSource ? digestOf(w.key, await getObject(source, w.key)) : undefined,
+      target: w.inTarget ? digestOf(w.key, await getObject(target, w.key)) : undefined,
     }));
-    const writes: Array<() => Promise<void>> = [];
+    const repairs: string[] = [];
     window.forEach((w, i) => {
       const { source: s, target: t } = read[i];
-      const sLine = s ? objectLine(w.key, s) : undefined;
-      const tLine = t ? objectLine(w.key, t) : undefined;
-      if (sLine !== undefined) sourceDigest.add(sLine, s!.body.byteLength);
-      if (tLine !== undefined) targetDigest.add(tLine, t!.body.byteLength);
-      if (sLine === tLine) return;
+      if (s) sourceDigest.add(s.line, s.bytes);
+      if (t) targetDigest.add(t.line, t.bytes);
+      if (s?.line === t?.line) return;
       repaired += 1;
-      if (s) writes.push(() => putObject(target, w.key, s));
+      if (s) repairs.push(w.key);
       else stale.push(w.key);
     });
-    if (opts.repair) await inParallel(writes, opts.concurrency ?? 16, (write) => write());
+    if (opts.repair) await inParallel(repairs, opts.concurrency ?? 16, async (key) => putObject(target, key, await getObject(source, key)));
   }
   if (opts.repair) await deleteKeys(target, stale);
   return { source: sourceDigest.result(true), target: targetDigest.result(true), repaired };
