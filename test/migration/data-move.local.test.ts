@@ -97,6 +97,8 @@ test('10,000 items and 1,000 files: copied with tenant-scoped sessions only, ver
   // The test's own reading: every item, profile and file arrived exactly as it was.
   expect(await tenantSnapshot(local, dedicated('acme'), 'acme')).toEqual(before);
   expect(await serving('acme')).toEqual({ data: dedicated('acme'), writable: true });
+  // The neighbour in the same pooled tables and bucket: byte for byte as it was.
+  expect(await tenantSnapshot(local, POOLED, NEIGHBOUR)).toEqual(bystander);
 
   // Every session was acme's: the pooled role and acme's own role, tagged TenantId=acme, nothing else.
   const asked = sts.mock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input);
