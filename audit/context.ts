@@ -2,6 +2,7 @@ import { accountStackName, ORGANIZATION_STACK, PLATFORM_STACK, tenantStackName }
 import { platformNames, tenantNames } from '../model/names';
 import { TenantProfile } from '../model/profile';
 import { LandingZoneSettings } from '../model/schema/settings';
+import { MigrationEvidence, migrationEvidenceKey } from '../model/migration';
 import { TenantManifest } from '../model/schema/tenant';
 import { EvidenceError, ResourceRecord, StackEvidence } from './evidence';
 import { EvidenceSource } from './model';
@@ -73,6 +74,8 @@ export type StackRole = 'tenant' | 'account' | 'platform' | 'organization' | 'da
 export interface RuleScope {
   readonly stacks: ReadonlyArray<StackRole>;
   readonly resourceTypes: ReadonlyArray<string>;
+  /** The rule reads the evidence `lz migrate` keeps next to the tenant's state. @default false */
+  readonly migrationEvidence?: boolean;
 }
 
 /** A rule asked for something outside its declared scope: a defect of the rule, reported as `error`. */
@@ -92,6 +95,9 @@ export class RuleContext {
     private readonly stacks: ReadonlyMap<string, StackEvidence | EvidenceError>,
     readonly live?: LiveFacts,
     private readonly scope?: RuleScope,
+    private readonly migrationEvidence?: MigrationEvidence | EvidenceError,
+    /** When the audit runs (ISO time): what "past its retention" is measured against. */
+    readonly asOf?: string,
   ) {
     this.own = tenantNames(settings, tenant.id);
     this.shared = platformNames(settings);
@@ -99,10 +105,10 @@ export class RuleContext {
 
   /** The same tenant and evidence, seen through a rule's declared scope. */
   forScope(scope: RuleScope): RuleContext {
-    return new RuleContext(this.settings, this.tenant, this.profile, this.source, this.stacks, this.live, scope);
+    return new RuleContext(this.settings, this.tenant, this.profile, this.source, this.stacks, this.live, scope, this.migrationEvidence, this.asOf);
   }
 
-  /** Names of the stacks this context handed out, in the order first read. */
+  /** Names of the stacks (and the migration evidence's key) this context handed out, in the order first read. */
   get stacksRead(): string[] {
     return [...this.read];
   }
@@ -138,6 +144,17 @@ export class RuleContext {
     const name = this.declaredStack(role);
     const found = this.stacks.get(name);
     return found !== undefined && !(found instanceof EvidenceError);
+  }
+
+  /**
+   * The evidence `lz migrate` recorded of the tenant's moves (undefined: none), for a rule whose
+   * scope declares it; throws EvidenceError when it could not be read.
+   */
+  migration(): MigrationEvidence | undefined {
+    if (!this.scope?.migrationEvidence) throw new ScopeError('reads the migration evidence, which is not in its declared scope');
+    this.read.add(migrationEvidenceKey(this.tenant.id));
+    if (this.migrationEvidence instanceof EvidenceError) throw this.migrationEvidence;
+    return this.migrationEvidence;
   }
 
   /**

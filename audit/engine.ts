@@ -1,3 +1,4 @@
+import { MigrationEvidence, migrationEvidenceKey } from '../model/migration';
 import { LandingZoneSettings } from '../model/schema/settings';
 import { TenantProfile } from '../model/profile';
 import { TenantManifest } from '../model/schema/tenant';
@@ -13,6 +14,10 @@ export interface TenantEvidence {
   /** Evidence by stack name: this tenant's stacks and the shared ones; an EvidenceError where reading failed. */
   readonly stacks: ReadonlyMap<string, StackEvidence | EvidenceError>;
   readonly live?: LiveFacts;
+  /** What `lz migrate` recorded of the tenant's moves (state sources only); an EvidenceError when unreadable. */
+  readonly migration?: MigrationEvidence | EvidenceError;
+  /** Where that evidence was read from. */
+  readonly migrationInput?: string;
 }
 
 /**
@@ -20,8 +25,8 @@ export interface TenantEvidence {
  * unexpected exception) yields `error`, never a pass; tiers a rule does not cover yield
  * `not-applicable`.
  */
-export function auditTenant(settings: LandingZoneSettings, evidence: TenantEvidence, source: EvidenceSource, rules: ReadonlyArray<AuditRule> = RULES): TenantAudit {
-  const tenantCtx = new RuleContext(settings, evidence.tenant, evidence.profile, source, evidence.stacks, evidence.live);
+export function auditTenant(settings: LandingZoneSettings, evidence: TenantEvidence, source: EvidenceSource, rules: ReadonlyArray<AuditRule> = RULES, asOf?: string): TenantAudit {
+  const tenantCtx = new RuleContext(settings, evidence.tenant, evidence.profile, source, evidence.stacks, evidence.live, undefined, evidence.migration, asOf);
   const results: RuleResult[] = rules.map((rule) => {
     if (!rule.tiers.includes(evidence.tenant.tier)) {
       return { ruleId: rule.id, status: 'not-applicable', message: `applies to ${rule.tiers.join(', ')}`, evidence: [] };
@@ -35,6 +40,10 @@ export function auditTenant(settings: LandingZoneSettings, evidence: TenantEvide
     }
   });
   const stacks: StackInput[] = [...evidence.stacks.entries()].map(([stack, e]) => (e instanceof EvidenceError ? { stack, input: e.input, problem: e.message } : { stack, input: e.input }));
+  const { migration } = evidence;
+  const migrationKey = migrationEvidenceKey(evidence.tenant.id);
+  if (migration instanceof EvidenceError) stacks.push({ stack: migrationKey, input: migration.input, problem: migration.message });
+  else if (migration && evidence.migrationInput) stacks.push({ stack: migrationKey, input: evidence.migrationInput });
   const problems = stacks.flatMap((s) => (s.problem === undefined ? [] : [s.problem]));
   return { tenantId: evidence.tenant.id, tier: evidence.tenant.tier, status: evidence.tenant.status, source, stacks, results, problems: [...problems, ...(evidence.live?.problems ?? [])] };
 }

@@ -8,6 +8,7 @@ import { byok } from './rules/byok';
 import { costAllocation } from './rules/cost-allocation';
 import { dataAccessTrust } from './rules/data-access-trust';
 import { dataEncryption } from './rules/data-encryption';
+import { dataMigration } from './rules/data-migration';
 import { eventRouting } from './rules/event-routing';
 import { keyPolicy } from './rules/key-policy';
 import { keyRotation } from './rules/key-rotation';
@@ -51,6 +52,13 @@ const PACK: ReadonlyArray<PackEntry> = [
   { rule: costAllocation, title: 'Cost per tenant: allocation tags and budget', severity: 'medium', contract: 'Operations', rationale: 'Without active cost allocation tags no bill says what a tenant costs; a budget alerts before a tenant costs more than agreed.' },
   { rule: requiredTags, title: 'Required tags', severity: 'low', contract: 'Conventions', rationale: 'TenantId and Tier on every resource make cost, inventory and incident response per tenant possible.' },
   { rule: stateKey, title: "State under the tenant's prefix", severity: 'medium', contract: 'State', rationale: "Each tenant's audit and access to state must be limitable to its own prefix." },
+  {
+    rule: dataMigration,
+    title: 'Tier moves: data where it is served, verified; old copies within retention',
+    severity: 'high',
+    contract: '7. Nothing is lost by accident',
+    rationale: 'A tenant that moved up a tier must have every item, file and user where the app serves it, verified against the old copy; that copy is personal data kept only for the agreed retention.',
+  },
   { rule: tierResources, title: 'Resources match the tier', severity: 'high', contract: 'Tiers', rationale: 'What the tenant pays for and what its contract promises must exist, and nothing of another tier (an L1 tenant with a dedicated table is a finding).' },
 ];
 

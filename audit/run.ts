@@ -10,7 +10,7 @@ import { auditReport, auditTenant, TenantEvidence } from './engine';
 import type { LiveClients } from './live';
 import { gitToplevel, headCommit, isDirty, repoRelative } from '../git/git';
 import { AuditReport, EvidenceSource, Provenance, Severity, SEVERITIES } from './model';
-import { ruleInfo } from './pack';
+import { ruleInfo, RULES } from './pack';
 import { AuditFormat, auditFileName, renderAudit } from './report';
 import { collectDesiredEvidence, collectStateEvidence, directoryReader, StateReader } from './sources/collect';
 
@@ -182,7 +182,7 @@ export async function runAudit(lz: LandingZone, opts: AuditRunOptions, deps: Aud
     );
   }
 
-  const audits = evidence.map((e) => auditTenant(lz.settings, e, source === 'state' ? sourceOf(e) : source));
+  const audits = evidence.map((e) => auditTenant(lz.settings, e, source === 'state' ? sourceOf(e) : source, RULES, opts.generatedAt));
   const report = auditReport(lz.settings, audits, source, opts.generatedAt, provenanceOf(repoDir, gathered, opts.live !== undefined));
   fs.mkdirSync(opts.outDir, { recursive: true });
   const files = opts.formats.map((f) => {

@@ -14,6 +14,8 @@ export interface BaseTenant {
   readonly status?: string;
   readonly accountEmail?: string;
   readonly accountId?: string;
+  /** `migration.from`: the move the manifest records. */
+  readonly migrationFrom?: string;
   /** Path of the file at the base revision, relative to the repository root. */
   readonly file: string;
 }
@@ -47,6 +49,7 @@ export function readBaseManifests(tenantsDir: string, ref: string): BaseManifest
     }
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     const account = doc?.account && typeof doc.account === 'object' ? (doc.account as Record<string, unknown>) : undefined;
+    const migration = doc?.migration && typeof doc.migration === 'object' ? (doc.migration as Record<string, unknown>) : undefined;
     const id = str(doc?.id) ?? stem;
     tenants.set(id, {
       id,
@@ -54,6 +57,7 @@ export function readBaseManifests(tenantsDir: string, ref: string): BaseManifest
       status: str(doc?.status) ?? 'active',
       accountEmail: str(account?.email),
       accountId: str(account?.id),
+      migrationFrom: str(migration?.from),
       file,
     });
   }

@@ -78,6 +78,10 @@ function derivePlatformNames(p: string) {
     userPoolClient: derive('cognitoClientName', `${p}-web`),
     api: derive('apiName', `${p}-tenant-api`),
     dataAccessRole: derive('iamRoleName', `${p}-tenant-data-access`),
+    /** Role `lz migrate` acts through in the platform account: it can only vend tenant sessions, read the registry and write migration records. */
+    migrationRole: derive('iamRoleName', `${p}-tenant-migration`),
+    /** App client of the shared pool that the user migration triggers of L3 pools authenticate with. */
+    userMigrationClient: derive('cognitoClientName', `${p}-user-migration`),
     appRole: (fn: string) => derive('iamRoleName', `${p}-${fn}-fn`),
     functionName: (fn: string) => derive('lambdaFunctionName', `${p}-${fn}`),
     alarmTopic: derive('snsTopicName', `${p}-platform-alarms`),
@@ -121,6 +125,8 @@ export function tenantNames(settings: Pick<LandingZoneSettings, 'name'>, tenantI
     lockedBackupVault: derive('backupVaultName', `${p}-vault-locked`),
     registryTable: derive('dynamodbTableName', `${p}-tenant-registry`),
     dataAccessRole: derive('iamRoleName', `${p}-data-access`),
+    /** In the platform account: the role this tenant's user migration trigger checks passwords against the shared pool with. */
+    userMigrationSourceRole: derive('iamRoleName', `${p}-user-migration-source`),
     backupVault: derive('backupVaultName', `${p}-vault`),
     backupPlan: derive('backupPlanName', `${p}-plan`),
     backupSelection: derive('backupSelectionName', `${p}-data`),

@@ -1,4 +1,5 @@
 import { SESSION_VENDING_FUNCTIONS } from '../functions/shared/contracts';
+import { PlannedMove, plannedMove } from './migration';
 import { platformNames, tenantNames } from './names';
 import { LandingZoneSettings } from './schema/settings';
 import { BreakGlassMode, BudgetAlertType, RESTORE_TEST_RESOURCES, RestoreTestFrequency, RestoreTestResource } from './schema/operations';
@@ -71,8 +72,17 @@ export interface TenantProfile {
   readonly backup: BackupAssignment;
   /** L3: the deployment environment whose reviewers approve the tenant's changes. */
   readonly approval?: ApprovalGate;
-  /** The roles of the serving app that vend tenant-scoped sessions (trusted by the data-access role). */
-  readonly sessionVending: { readonly account: AccountSide; readonly roleNames: ReadonlyArray<string> };
+  /**
+   * The roles of the serving app that vend tenant-scoped sessions (trusted by the data-access
+   * role), and while a move up a tier is under way the platform's migration role, through which
+   * `lz migrate` reaches the tenant's data with the same tagged sessions.
+   */
+  readonly sessionVending: { readonly account: AccountSide; readonly roleNames: ReadonlyArray<string>; readonly migrationRole?: string };
+  /**
+   * The move up a tier the manifest records (`migration.from`), if any: what `lz migrate` does
+   * after the apply, and what the stacks keep for it until its cleanup is acknowledged.
+   */
+  readonly move?: PlannedMove;
   /** The role tenant-scoped sessions assume. Pooled: the shared role of the platform. */
   readonly dataAccessRole: { readonly account: AccountSide; readonly name: string; readonly present: boolean };
   readonly data: DataPlacement;
@@ -312,6 +322,13 @@ export function tenantProfile(settings: LandingZoneSettings, tenant: TenantManif
   return profile;
 }
 
+/** The pooled tables and bucket of the platform account: an L1 tenant's data, and a moving tenant's until its copy is verified. */
+export function pooledPlacement(settings: LandingZoneSettings): DataPlacement {
+  const shared = platformNames(settings);
+  const region = settings.regions.home;
+  return { mode: 'pooled', account: 'platform', itemsTable: shared.itemsTable, usersTable: shared.usersTable, bucketName: (accountId) => shared.pooledBucket(accountId, region) };
+}
+
 function decideProfile(settings: LandingZoneSettings, tenant: TenantManifest): TenantProfile {
   const shared = platformNames(settings);
   const own = tenantNames(settings, tenant.id);
@@ -339,9 +356,10 @@ function decideProfile(settings: LandingZoneSettings, tenant: TenantManifest): T
       byok: { state: 'not-applicable' },
       dataKey: { kind: 'platform', ref: { alias: shared.kmsAlias }, controlledBy: 'platform', label: `the platform key ${shared.kmsAlias}` },
       backup: { plan: 'platform', planName: shared.backupPlan, vaultName: shared.backupVault, schedule: platform.backup.schedule, retentionDays: platform.backup.retentionDays },
-      sessionVending: { account: 'platform', roleNames: SESSION_VENDING_FUNCTIONS.map((fn) => shared.appRole(fn)) },
+      // The pooled data-access role always trusts the migration role: a pooled tenant may start a move at any time.
+      sessionVending: { account: 'platform', roleNames: SESSION_VENDING_FUNCTIONS.map((fn) => shared.appRole(fn)), migrationRole: shared.migrationRole },
       dataAccessRole: { account: 'platform', name: shared.dataAccessRole, present: true },
-      data: { mode: 'pooled', account: 'platform', itemsTable: shared.itemsTable, usersTable: shared.usersTable, bucketName: (accountId) => shared.pooledBucket(accountId, region) },
+      data: pooledPlacement(settings),
     };
   }
 
@@ -353,6 +371,8 @@ function decideProfile(settings: LandingZoneSettings, tenant: TenantManifest): T
   if (ownApp && encryption?.byok === 'customer-key') dataKey = { kind: 'customer-key', ref: { arn: encryption.keyArn! }, controlledBy: 'customer', label: `the customer key ${encryption.keyArn}` };
   else if (ownApp) dataKey = { kind: 'byok-imported', ref: { alias: own.byokKmsAlias }, controlledBy: 'customer', label: `the BYOK key ${own.byokKmsAlias}` };
 
+  const move = plannedMove(tenant, ownApp);
+  const moveUnderway = move !== undefined && !move.cleanupAcknowledged;
   const pin = tenant.tier === 'L3' ? tenant.appVersion : undefined;
   const app: AppAssignment = ownApp
     ? { host: 'tenant', version: pin ?? platform.appVersion }
@@ -397,9 +417,11 @@ function decideProfile(settings: LandingZoneSettings, tenant: TenantManifest): T
       ...(backup.coldStorageAfterDays !== undefined ? { coldStorageAfterDays: backup.coldStorageAfterDays } : {}),
     },
     ...(tenant.tier === 'L3' ? { approval: { environment: approvalEnvironmentName(tenant.id), approvers: tenant.changeApprovers ?? [] } } : {}),
-    sessionVending: ownApp
-      ? { account: 'tenant', roleNames: SESSION_VENDING_FUNCTIONS.map((fn) => own.appRole(fn)) }
-      : { account: 'platform', roleNames: SESSION_VENDING_FUNCTIONS.map((fn) => shared.appRole(fn)) },
+    sessionVending: {
+      ...(ownApp ? { account: 'tenant', roleNames: SESSION_VENDING_FUNCTIONS.map((fn) => own.appRole(fn)) } : { account: 'platform', roleNames: SESSION_VENDING_FUNCTIONS.map((fn) => shared.appRole(fn)) }),
+      ...(moveUnderway ? { migrationRole: shared.migrationRole } : {}),
+    },
+    ...(move ? { move } : {}),
     dataAccessRole: { account: 'tenant', name: own.dataAccessRole, present: !offboarding },
     data: { mode: 'dedicated', account: 'tenant', itemsTable: own.itemsTable, usersTable: own.usersTable, bucketName: (accountId) => own.dataBucket(accountId, region) },
     restoreTesting,
@@ -439,6 +461,13 @@ function supportOf(settings: LandingZoneSettings, tenant: TenantManifest, own: R
  * Terraform reference (an account the account stack creates in the same run).
  */
 export function sessionVendingRoleArns(profile: Pick<TenantProfile, 'sessionVending'>, accounts: { readonly platform: string; readonly tenant?: string }): string[] {
-  const account = profile.sessionVending.account === 'platform' ? accounts.platform : accounts.tenant;
-  return profile.sessionVending.roleNames.map((name) => `arn:aws:iam::${account}:role/${name}`);
+  const { sessionVending } = profile;
+  const account = sessionVending.account === 'platform' ? accounts.platform : accounts.tenant;
+  const arns = sessionVending.roleNames.map((name) => `arn:aws:iam::${account}:role/${name}`);
+  return sessionVending.migrationRole ? [...arns, `arn:aws:iam::${accounts.platform}:role/${sessionVending.migrationRole}`] : arns;
+}
+
+/** An L3 tenant's users are moving to its own pool (its own app runs, the cleanup is not acknowledged yet). */
+export function usersMoveUnderway(profile: Pick<TenantProfile, 'move' | 'app'>): boolean {
+  return profile.app.host === 'tenant' && profile.move?.kind === 'users' && !profile.move.cleanupAcknowledged;
 }

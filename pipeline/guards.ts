@@ -1,3 +1,4 @@
+import { PlannedMove } from '../model/migration';
 import { StackSpec } from '../model/inventory';
 import { TenantStatus } from '../model/schema/tenant';
 import { LandingZone } from '../model/validate';
@@ -35,6 +36,8 @@ export interface TenantGuardInfo {
   readonly destroyProtection: boolean;
   readonly dataDestruction?: { readonly reason: string; readonly approvedBy: ReadonlyArray<string> };
   readonly changeApprovers: ReadonlyArray<string>;
+  /** The move up a tier the manifest records: `lz migrate` carries it out after the apply. */
+  readonly move?: PlannedMove;
 }
 
 export interface GuardContext {
@@ -51,6 +54,7 @@ export function guardContext(lz: LandingZone): GuardContext {
           destroyProtection: t.profile.destroyProtection,
           dataDestruction: t.manifest.acknowledgements?.dataDestruction,
           changeApprovers: t.profile.approval?.approvers ?? [],
+          move: t.profile.move,
         },
       ]),
     ),

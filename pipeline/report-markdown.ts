@@ -239,6 +239,17 @@ function renderInto(out: Lines, pre: Prepared, d: Detail): void {
     if (approvals.length > Math.max(d.violationRows, 10)) out.push('', `… and ${n(approvals.length - Math.max(d.violationRows, 10))} more environments in the JSON report.`);
   }
 
+  const moves = report.stacks.filter((st) => st.migration && st.tenantId);
+  if (moves.length > 0) {
+    const verb = report.command === 'plan' ? 'will follow' : 'follow';
+    out.push('', `### ↗ Tier moves that ${verb} the apply (${n(moves.length)})`, '', '`lz migrate` carries each out once the tenant\'s stacks are applied, and keeps its evidence (counts, checksums, times) next to the tenant\'s state for the audit.', '', '| Tenant | Move | Steps |', '|---|---|---|');
+    for (const st of moves.slice(0, Math.max(d.violationRows, 10))) {
+      const m = st.migration!;
+      out.push(`| ${tableCode(st.tenantId!)} | ${markdownText(m.move.replace('-', ' → '))} (${m.kind}) | ${m.steps.map((x, i) => `${i + 1}. ${markdownText(x)}`).join('<br>')} |`);
+    }
+    if (moves.length > Math.max(d.violationRows, 10)) out.push('', `… and ${n(moves.length - Math.max(d.violationRows, 10))} more moves in the JSON report.`);
+  }
+
   if (stacks.length > 0) {
     const rows = listed.slice(0, d.stackRows);
     const quiet = stacks.length - listed.length;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DocumentKind } from '../format/json-document';
 import { StackKind } from '../model/inventory';
+import { MoveKind } from '../model/migration';
+import { MOVE_IDS } from '../model/schema/tenant';
 import { TIERS } from '../model/tiers';
 import { isProtectedResourceType } from '../terraform/protected-resources';
 import { StackChange } from './affected';
@@ -28,6 +30,7 @@ const GUARD_RULES = ['data-destruction', 'unrecognized-plan', 'approval'] as con
 const RUN_MODES = every<RunMode>()(['terraform', 'terraform-local', 'offline', 'mixed']);
 const SOURCES = every<StackReport['source']>()(['terraform', 'terraform-local', 'offline', 'none']);
 const COMMANDS = every<PipelineReport['command']>()(['plan', 'apply', 'drift']);
+const MOVE_KINDS = every<MoveKind>()(['data', 'users']);
 const ERROR_PHASES = ['init', 'plan', 'show', 'apply', 'read-plan', 'report'] as const satisfies ReadonlyArray<StackError['phase']>;
 
 const STACK_NAME = z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, { error: 'a stack name (lowercase letters, digits and hyphens)' });
@@ -78,6 +81,7 @@ const STACK_REPORT = z
     state: TEXT,
     previousTier: z.enum(TIERS).optional(),
     ouMove: z.strictObject({ from: TEXT, to: TEXT }).optional(),
+    migration: z.strictObject({ move: z.enum(MOVE_IDS), kind: z.enum(MOVE_KINDS), steps: z.array(TEXT).min(1) }).optional(),
   })
   .refine((s) => sameCounts(s.counts, countChanges(s.changes)), { error: 'counts that agree with the changes listed', path: ['counts'] });
 

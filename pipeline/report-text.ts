@@ -97,6 +97,11 @@ export function renderText(report: PipelineReport, opts: TextOptions = {}): stri
     out.push('', 'Needs approval');
     for (const s of approvals) out.push(`  ${t_(s.stack)}: by ${t_(s.approval!.approvers.join(', ')) || 'nobody listed'} (environment ${t_(s.approval!.environment)})`);
   }
+  const moves = report.stacks.filter((s) => s.migration);
+  if (moves.length) {
+    out.push('', `Tier moves that lz migrate carries out after the apply`);
+    for (const s of moves) out.push(`  ${s.tenantId}: ${s.migration!.move} (${s.migration!.kind})`, ...s.migration!.steps.map((x, i) => `      ${i + 1}. ${x}`));
+  }
   const stacks = [...report.stacks].sort(compareStackReports);
   const listed = verbose ? stacks : stacks.filter((s) => !isQuiet(s));
   if (listed.length) {

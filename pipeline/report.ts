@@ -77,6 +77,15 @@ export interface StackReport {
   readonly previousTier?: string;
   /** An account stack whose account moves to another organizational unit: the OU names. */
   readonly ouMove?: { readonly from: string; readonly to: string };
+  /** A tenant stack whose change comes with a move up a tier: what `lz migrate` does after the apply. */
+  readonly migration?: StackMigration;
+}
+
+export interface StackMigration {
+  /** `L1-L2` or `L2-L3`. */
+  readonly move: string;
+  readonly kind: 'data' | 'users';
+  readonly steps: ReadonlyArray<string>;
 }
 
 /** A job report `lz report` could not use: the run fails, and its stacks count as without a report. */

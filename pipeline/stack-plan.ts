@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { stateLocation, StackSpec } from '../model/inventory';
+import { moveSteps } from '../model/migration';
 import { LandingZoneSettings } from '../model/schema/settings';
 import { accountOu } from './account-placement';
 import { StackChange } from './affected';
@@ -70,6 +71,7 @@ export function reportFor(sel: SelectedStack, sc: StackContext, fields: { status
     ...(fields.blockedBy ? { blockedBy: fields.blockedBy } : {}),
     state: stateLocation(sc.settings, spec),
     ...placement,
+    ...migrationOf(spec, sc, changed),
   });
 }
 
@@ -87,6 +89,13 @@ function placementChange(spec: StackSpec, syntheses: Syntheses): Pick<StackRepor
     if (from !== undefined && to !== undefined && from !== to) ouMove = { from, to };
   }
   return { ...(previousTier ? { previousTier } : {}), ...(ouMove ? { ouMove } : {}) };
+}
+
+/** The move `lz migrate` works on after this tenant stack is applied: recorded, and its old copy not yet acknowledged for deletion. */
+function migrationOf(spec: StackSpec, sc: StackContext, changed: boolean): Pick<StackReport, 'migration'> {
+  const move = spec.kind === 'tenant' && spec.tenantId ? sc.ctx.tenants.get(spec.tenantId)?.move : undefined;
+  if (!move || move.cleanupAcknowledged || !changed) return {};
+  return { migration: { move: move.id, kind: move.kind, steps: moveSteps(move) } };
 }
 
 function dedupeViolations(list: GuardViolation[]): GuardViolation[] {

@@ -24,6 +24,7 @@ export const COMMANDS: ReadonlyArray<CommandEntry> = [
   { name: 'affected', summary: 'the stacks whose synthesized configuration differs between --base and the working tree, in dependency order', load: () => require('./commands/affected').registerAffected },
   { name: 'plan', summary: 'plan the affected (or named) stacks with Terraform, or offline without Terraform or credentials; guards fail the plan', load: () => require('./commands/plan').registerPlan },
   { name: 'apply', summary: 'apply the affected (or named) stacks in dependency order; needs Terraform and credentials', load: () => require('./commands/apply').registerApply },
+  { name: 'migrate', summary: 'carry out the tier moves the manifests record after the apply (freeze, copy, verify, switch), or delete acknowledged old copies; needs credentials', load: () => require('./commands/migrate').registerMigrate },
   { name: 'drift', summary: "plan every stack (or a tenant's) as the read-only plan role and report what differs from the configuration (exit 5 on drift)", load: () => require('./commands/drift').registerDrift },
   { name: 'tf-validate', summary: 'terraform validate of every synthesized stack (or the named or affected ones) with the real provider from a local mirror, offline', load: () => require('./commands/tf-validate').registerTfValidate },
   { name: 'report', summary: 'merge JSON reports of plan or apply jobs into one summary (Markdown for the pull-request comment)', load: () => require('./commands/report').registerReport },

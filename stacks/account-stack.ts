@@ -2,15 +2,18 @@ import { DataAwsOrganizationsOrganizationalUnit } from '@cdktf/provider-aws/lib/
 import { OrganizationsAccount } from '@cdktf/provider-aws/lib/organizations-account';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { assumeNamedRoles, githubOidcProviderArn, githubSubject, githubWorkflowTrust, pipelineRoleTrust, stateKeyThroughS3, stateList, stateRead, stateWrite, tenantFootprint } from '../contract/pipeline-identities';
+import { userMigrationSourceStatements, userMigrationSourceTrust } from '../contract/migration-policies';
 import { policyJson } from '../contract/policy-document';
 import { residencyPolicy } from '../contract/residency-policy';
 import { appliedMarkerKey, PLATFORM_STATE_KEY, stackObjectKeys, tenantStateKey, tenantStatePrefix } from '../model/inventory';
 import { platformNames, tenantNames } from '../model/names';
-import { TenantProfile } from '../model/profile';
+import { TenantProfile, usersMoveUnderway } from '../model/profile';
 import { TENANT_TAG_KEYS, tenantTags } from '../model/tags';
+import { USER_MIGRATION_FUNCTION } from '../functions/shared/contracts';
 import { TenantBudget } from '../modules/cost/tenant-budget';
 import { Role } from '../modules/iam/role';
 import { SupportAssignments } from '../modules/support/support-assignments';
@@ -94,6 +97,35 @@ export class AccountStack extends LandingZoneStack {
 
     new TerraformOutput(this, 'account_id', { value: this.account.id, description: `AWS account of tenant ${tenant.id}` });
     if (profile.approval) this.tenantPipelineIdentities(profile, profile.approval.environment);
+    if (usersMoveUnderway(profile)) this.userMigrationSource(profile);
+  }
+
+  /**
+   * While an L3 tenant's users move to its own pool: the role in the platform account its user
+   * migration trigger checks passwords through. Here, not in the tenant stack, because an L3
+   * tenant stack works in the platform account through its footprint role, which may not create
+   * IAM roles.
+   */
+  private userMigrationSource(profile: TenantProfile): void {
+    const { organization, regions } = this.settings;
+    const own = tenantNames(this.settings, profile.tenantId);
+    const accountId = (profile.account.side === 'tenant' ? profile.account.adoptedId : undefined) ?? this.account.id;
+    new Role(this, 'user-migration-source', {
+      roleName: own.userMigrationSourceRole,
+      trustPolicy: userMigrationSourceTrust({
+        tenantAccountId: accountId,
+        triggerRoleArn: `arn:aws:iam::${accountId}:role/${own.appRole(USER_MIGRATION_FUNCTION)}`,
+        organizationId: organization.id,
+      }),
+      statements: userMigrationSourceStatements({ platformAccountId: organization.platformAccountId, region: regions.home }),
+      provider: this.platformProvider(),
+    });
+  }
+
+  /** The provider of the platform account (for what a tenant needs there that its own stack may not make). */
+  private platformProvider(): AwsProvider {
+    const { organization, regions } = this.settings;
+    return (this.node.tryFindChild('platform') as AwsProvider | undefined) ?? this.awsProvider('platform', { alias: 'platform', accountId: organization.platformAccountId, region: regions.home });
   }
 
   private tenantPipelineIdentities(profile: TenantProfile, environment: string): void {
@@ -116,7 +148,7 @@ export class AccountStack extends LandingZoneStack {
         stateKeyThroughS3({ keyAlias: shared.stateKeyAlias, region: state.region }),
       ],
     });
-    const platformProvider = this.awsProvider('platform', { alias: 'platform', accountId: platform, region: regions.home });
+    const platformProvider = this.platformProvider();
     new Role(this, 'pipeline-footprint', {
       roleName: own.footprintRole,
       trustPolicy: pipelineRoleTrust({ principalArns: [`arn:aws:iam::${management}:role/${own.pipelineApplyRole}`], organizationId: organization.id }),

@@ -7,6 +7,7 @@ import { BackupPlan } from '../modules/backup/backup-plan';
 import { TenantTable } from '../modules/data/tenant-table';
 import { EventBus } from '../modules/events/event-bus';
 import { policyDocument } from '../contract/policy-document';
+import { migrationRoleStatements, migrationRoleTrust } from '../contract/migration-policies';
 import { Role } from '../modules/iam/role';
 import { tenantDataAccessStatements, tokenVendingTrust } from '../contract/tenant-data-policies';
 import { CustomerManagedKey } from '../modules/kms/customer-managed-key';
@@ -17,6 +18,9 @@ import { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
 /** Names of the platform stack outputs that tenant stacks read through remote state. */
 export const PLATFORM_OUTPUTS = {
   userPoolId: 'user_pool_id',
+  userPoolArn: 'user_pool_arn',
+  /** The shared pool's app client for user migration triggers. */
+  userMigrationClientId: 'user_migration_client_id',
   apiId: 'api_id',
   usagePlanId: (tier: string) => `usage_plan_${tier.toLowerCase()}_id`,
 } as const;
@@ -108,14 +112,28 @@ export class PlatformStack extends LandingZoneStack {
       logKmsKeyArn: keyArn,
       logRetentionDays: platform.logRetentionDays,
       alarmTopicArn: alarms.topicArn,
+      userMigrationClientName: names.userMigrationClient,
+    });
+
+    // What `lz migrate` acts through: tenant sessions, the registry's migration records, the shared pool's users.
+    const pooledDataAccessArn = `arn:aws:iam::${account}:role/${names.dataAccessRole}`;
+    const migration = new Role(this, 'tenant-migration', {
+      roleName: names.migrationRole,
+      trustPolicy: migrationRoleTrust(`arn:aws:iam::${organization.managementAccountId}:role/${roles.pipeline}`),
+      statements: migrationRoleStatements({
+        dataAccessRoleArns: [pooledDataAccessArn, `arn:aws:iam::*:role/${this.settings.name}-*-data-access`],
+        organizationId: organization.id,
+        registryTableArn: registry.tableArn,
+        sharedUserPoolArn: this.app.userPool.pool.arn,
+      }),
     });
 
     const dataAccess = new Role(this, 'data-access', {
       roleName: names.dataAccessRole,
-      trustPolicy: tokenVendingTrust({ callerRoleArns: this.app.sessionVendingRoleArns }),
+      trustPolicy: tokenVendingTrust({ callerRoleArns: [...this.app.sessionVendingRoleArns, `arn:aws:iam::${account}:role/${names.migrationRole}`] }),
       statements: tenantDataAccessStatements({ tableArns: [items.tableArn, users.tableArn], bucketArn: bucket.bucketArn, kmsKey: { alias: names.kmsAlias }, region }),
       // The trust policy names the app roles literally; IAM wants them to exist first.
-      dependsOn: Object.values(this.app.functions).map((f) => f.role.role),
+      dependsOn: [...Object.values(this.app.functions).map((f) => f.role.role), migration.role],
     });
 
     const backup = new BackupPlan(this, 'backup', {
@@ -132,6 +150,8 @@ export class PlatformStack extends LandingZoneStack {
     this.platformKey.dependOn(dataAccess.role, backup.role.role, ...Object.values(this.app.functions).map((f) => f.role.role));
 
     new TerraformOutput(this, PLATFORM_OUTPUTS.userPoolId, { value: this.app.userPool.pool.id });
+    new TerraformOutput(this, PLATFORM_OUTPUTS.userPoolArn, { value: this.app.userPool.pool.arn });
+    new TerraformOutput(this, PLATFORM_OUTPUTS.userMigrationClientId, { value: this.app.userPool.migrationClient!.id });
     new TerraformOutput(this, PLATFORM_OUTPUTS.apiId, { value: this.app.api.api.id });
     for (const [tier, plan] of Object.entries(this.app.api.usagePlans)) {
       new TerraformOutput(this, PLATFORM_OUTPUTS.usagePlanId(tier), { value: plan.id });

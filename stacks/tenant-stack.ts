@@ -4,11 +4,11 @@ import { Construct } from 'constructs';
 import { APP_FUNCTIONS, DataLocation, ITEM_KEY, USER_KEY } from '../functions/shared/contracts';
 import { accountStateKey, sharedStacks, PLATFORM_STACK } from '../model/inventory';
 import { platformNames, tenantNames } from '../model/names';
-import { sessionVendingRoleArns, TenantProfile, tenantProfile } from '../model/profile';
+import { pooledPlacement, sessionVendingRoleArns, TenantProfile, tenantProfile, usersMoveUnderway } from '../model/profile';
 import { Tier } from '../model/tiers';
 import { isProtectedResourceType } from '../terraform/protected-resources';
 import { TenantManifest } from '../model/schema/tenant';
-import { AppFunctionName, TenantApp } from '../modules/app/tenant-app';
+import { AppFunctionName, TenantApp, UsersMoveIn } from '../modules/app/tenant-app';
 import { BackupPlan } from '../modules/backup/backup-plan';
 import { RestoreTesting } from '../modules/backup/restore-testing';
 import { TenantBudget } from '../modules/cost/tenant-budget';
@@ -42,6 +42,11 @@ import { PLATFORM_OUTPUTS } from './platform-stack';
  * - L3: everything L2 has, with all data on the tenant's own key (BYOK), a locked backup
  *   vault, and the app itself (user pool, API, functions, registry, alarms) in the tenant
  *   account. While BYOK is pending the tenant runs as L2 and the plan says why.
+ * - A move up a tier (`profile.move`): while it is under way the data-access roles also trust
+ *   the platform's migration role (`lz migrate`); a data move (L1 to L2) leaves the registry
+ *   entry serving the pooled location until the copy is verified; a users move (L2 to L3) gives
+ *   the own pool a user migration trigger and keeps the users in the shared pool until the
+ *   cleanup is acknowledged.
  * - Running it: an L1 tenant's budget (by its tag, in the platform account); for L2/L3 the
  *   restore tests of its backups and, while the profile assigns break-glass, the break-glass
  *   role and its alarm in the tenant account.
@@ -112,21 +117,33 @@ export class TenantStack extends LandingZoneStack {
   /** L1: everything lives in the platform account, next to the other pooled tenants. */
   private pooledTenant(): void {
     const account = this.settings.organization.platformAccountId;
-    const { data } = this.profile;
-    this.membership({
-      mode: 'pooled',
-      accountId: account,
-      region: this.profile.region,
-      itemsTable: data.itemsTable,
-      usersTable: data.usersTable,
-      bucket: data.bucketName(account),
-      dataAccessRoleArn: `arn:aws:iam::${account}:role/${this.profile.dataAccessRole.name}`,
-    });
+    this.membership(this.pooledLocation());
     this.eventQueue(platformEventsFor(account, this.tenant.id));
     const budget = this.profile.budget;
     if (budget?.stack === 'tenant' && budget.filter.kind === 'tag') {
       new TenantBudget(this, 'budget', { name: budget.name, limitUsd: budget.limitUsd, scope: { kind: 'tag', key: budget.filter.key, value: budget.filter.value }, alerts: budget.alerts, emails: budget.recipients, snsTopicArn: budget.snsTopicArn });
     }
+  }
+
+  /** The pooled tables and bucket of the platform account, where an L1 tenant's data is (and a moving L2 tenant's was). */
+  private pooledLocation(): DataLocation {
+    const account = this.settings.organization.platformAccountId;
+    const pooled = pooledPlacement(this.settings);
+    const region = this.settings.regions.home;
+    return {
+      mode: 'pooled',
+      accountId: account,
+      region,
+      itemsTable: pooled.itemsTable,
+      usersTable: pooled.usersTable,
+      bucket: pooled.bucketName(account),
+      dataAccessRoleArn: `arn:aws:iam::${account}:role/${platformNames(this.settings).dataAccessRole}`,
+    };
+  }
+
+  /** A move whose old copy is not acknowledged for deletion yet: `lz migrate` still needs to reach both sides. */
+  private get moveUnderway(): boolean {
+    return this.profile.move !== undefined && !this.profile.move.cleanupAcknowledged;
   }
 
   private dedicatedTenant(): void {
@@ -184,7 +201,17 @@ export class TenantStack extends LandingZoneStack {
     }
     for (const key of this.tenantKeys) key.dependOn(...keyUsers);
     // The platform keeps every tenant in its registry; it serves the tenant while the profile says so.
-    this.membership(data, profile.app.host === 'platform');
+    // A data move keeps the pooled location serving until `lz migrate` has verified the copy.
+    const move = profile.move;
+    const servedHere = profile.app.host === 'platform';
+    const usersMovingOut = usersMoveUnderway(profile);
+    this.membership(data, {
+      serving: servedHere,
+      // The users moving to the own pool sign in to the shared one until the cleanup is acknowledged.
+      adminUser: servedHere || usersMovingOut,
+      usersMovingOut,
+      migration: move?.kind === 'data' ? { id: move.id, from: this.pooledLocation() } : undefined,
+    });
   }
 
   /**
@@ -319,6 +346,7 @@ export class TenantStack extends LandingZoneStack {
     const codeFor = (fn: AppFunctionName): FunctionCode =>
       version === platform.appVersion ? { kind: 'bundle', name: fn } : { kind: 's3', bucket: platform.artifactsBucket!, key: `app/${version}/${fn}.zip` };
     const registry = new TenantTable(this, 'registry', { tableName: own.registryTable, kmsKeyArn: dataKeyArn, accountId: account, region, stream: false, provider });
+    const usersMoveIn = this.usersMoveIn();
     const alarms = new AlarmTopic(this, 'alarms', { topicName: own.alarmTopic, kmsKey: dataKeyArn, accountId: account, region, email: platform.alarmEmail, provider });
     const app = new TenantApp(this, 'app', {
       names: own,
@@ -338,8 +366,10 @@ export class TenantStack extends LandingZoneStack {
       logKmsKeyArn: dataKeyArn,
       logRetentionDays: platform.logRetentionDays,
       alarmTopicArn: alarms.topicArn,
+      usersMoveIn,
       provider,
     });
+    new TerraformOutput(this, 'own_user_pool_id', { value: app.userPool.pool.id });
     new AppMembership(this, 'own-membership', {
       ...this.memberProps(),
       registryTableName: registry.tableName,
@@ -347,16 +377,39 @@ export class TenantStack extends LandingZoneStack {
       usagePlanId: app.api.usagePlans.L3.id,
       appVersion: version,
       data,
+      // Users who moved in from the shared pool include the admin: it is not created again here.
+      adminUser: usersMoveIn === undefined,
       provider,
     });
     return app;
   }
 
   /**
+   * An own app that users move into from the shared pool (the L2 to L3 move), with its user
+   * migration trigger while the move is under way. The role the trigger assumes in the platform
+   * account is the account stack's (stacks/account-stack.ts): this stack's platform provider may
+   * not create IAM roles.
+   */
+  private usersMoveIn(): UsersMoveIn | undefined {
+    if (this.profile.move?.kind !== 'users') return undefined;
+    if (!this.moveUnderway) return { previousUserIdAttribute: true };
+    const platformState = this.platformState();
+    return {
+      previousUserIdAttribute: true,
+      trigger: {
+        tenantId: this.tenant.id,
+        sourceUserPoolId: platformState.getString(PLATFORM_OUTPUTS.userPoolId),
+        sourceClientId: platformState.getString(PLATFORM_OUTPUTS.userMigrationClientId),
+        sourceRoleArn: `arn:aws:iam::${this.settings.organization.platformAccountId}:role/${tenantNames(this.settings, this.tenant.id).userMigrationSourceRole}`,
+      },
+    };
+  }
+
+  /**
    * The tenant's entry in the platform registry, with its API key and admin user when the
    * platform app serves it. The entry names the platform's app version.
    */
-  private membership(data: DataLocation, serving = true): void {
+  private membership(data: DataLocation, opts: Pick<AppMembershipProps, 'serving' | 'adminUser' | 'usersMovingOut' | 'migration'> = {}): void {
     const platformState = this.platformState();
     new AppMembership(this, 'membership', {
       ...this.memberProps(),
@@ -365,7 +418,7 @@ export class TenantStack extends LandingZoneStack {
       usagePlanId: platformState.getString(PLATFORM_OUTPUTS.usagePlanId(this.tenant.tier)),
       appVersion: this.settings.platform.appVersion,
       data,
-      serving,
+      ...opts,
     });
   }
 

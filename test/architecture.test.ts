@@ -19,11 +19,13 @@ const LAYERS: Readonly<Record<string, ReadonlyArray<string>>> = {
   stacks: ['modules', 'contract', 'model', 'terraform', 'format', 'functions/shared/contracts'],
   pipeline: ['stacks', 'model', 'terraform', 'git', 'format', 'contract', 'functions/shared/contracts'],
   audit: ['stacks', 'model', 'terraform', 'contract', 'format', 'git', 'functions/shared/contracts'],
+  // Tier moves (lz migrate): the app's own data code, through the same tenant-scoped sessions.
+  migration: ['model', 'format', 'functions/shared'],
   // The cost report: Cost Explorer read and attributed to tenants by their profiles.
   cost: ['model', 'format'],
-  scripts: ['pipeline', 'audit', 'cost', 'stacks', 'modules', 'contract', 'model', 'terraform', 'git', 'format', 'functions/shared/contracts'],
-  // Development tools: benchmarks may reuse the tests' state simulator.
-  bench: ['scripts', 'pipeline', 'audit', 'cost', 'stacks', 'modules', 'contract', 'model', 'terraform', 'git', 'format', 'functions', 'test/helpers'],
+  scripts: ['pipeline', 'audit', 'migration', 'cost', 'stacks', 'modules', 'contract', 'model', 'terraform', 'git', 'format', 'functions/shared/contracts'],
+  // Development tools: benchmarks may reuse the tests' state simulator and tier-move fixtures.
+  bench: ['scripts', 'pipeline', 'audit', 'migration', 'cost', 'stacks', 'modules', 'contract', 'model', 'terraform', 'git', 'format', 'functions', 'test/helpers', 'test/migration/support'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ORGANIZATION_STACK, PLATFORM_STACK, sharedStacks, StackSpec, tenantStacks } from '../../model/inventory';
 import { LoadedTenant } from '../../model/load';
+import { migrationEvidenceKey, parseMigrationEvidence } from '../../model/migration';
+import { TenantProfile } from '../../model/profile';
 import { TenantEvidence } from '../engine';
 import { EvidenceError, StackEvidence } from '../evidence';
 import { EvidenceSource } from '../model';
@@ -46,11 +48,25 @@ export async function collectStateEvidence(tenants: ReadonlyArray<AuditedTenant>
       const { manifest, profile } = tenants[i];
       const stacks = new Map(shared);
       for (const spec of tenantStacks(profile)) stacks.set(spec.name, await readStack(reader, spec));
-      out[i] = { tenant: manifest, profile, stacks };
+      out[i] = { tenant: manifest, profile, stacks, ...(await readMigrationEvidence(reader, profile)) };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tenants.length)) }, worker));
   return out;
+}
+
+/** The evidence `lz migrate` keeps next to the tenant's state, if there is any. */
+async function readMigrationEvidence(reader: StateReader, profile: TenantProfile): Promise<Pick<TenantEvidence, 'migration' | 'migrationInput'>> {
+  const key = migrationEvidenceKey(profile.tenantId);
+  // Read as part of the tenant stack: a reader that limits keys to the tenant's prefix limits this one too.
+  const spec = tenantStacks(profile).find((s) => s.kind === 'tenant')!;
+  try {
+    const found = await reader.read(key, spec);
+    if (!found) return {};
+    return { migration: parseMigrationEvidence(found.text, found.input, profile.tenantId), migrationInput: found.input };
+  } catch (e) {
+    return { migration: new EvidenceError(key, `cannot read the migration evidence: ${(e as Error).message}`) };
+  }
 }
 
 /**

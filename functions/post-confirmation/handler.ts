@@ -18,6 +18,7 @@ import type { PostAuthenticationTriggerEvent, PostConfirmationTriggerEvent } fro
 import {
   ENV,
   EVENT_SOURCE,
+  PREVIOUS_USER_ID_ATTRIBUTE,
   TENANT_ID_ATTRIBUTE,
   USER_CONFIRMED,
   type AppHost,
@@ -26,7 +27,7 @@ import {
 import { appHostFromEnv, requireEnv, type EnvSource } from '../shared/env';
 import { TenantNotFoundError } from '../shared/errors';
 import { jsonLogger, type Logger } from '../shared/logger';
-import { refusalOf } from '../shared/tenant-gate';
+import { passwordCheckOnly, refusalOf } from '../shared/tenant-gate';
 import { guardTrigger, TriggerRefusal } from '../shared/trigger';
 import { tenantAccess } from '../shared/tenant-access';
 import { type TenantDataClientFactory } from '../shared/tenant-clients';
@@ -48,6 +49,8 @@ export interface PostConfirmationDeps {
   readonly eventBridge: EventBridgeClient;
   /** Builds the tenant-scoped data clients. @default createTenantDataClients */
   readonly tenantClientFactory?: TenantDataClientFactory;
+  /** How long a registry entry is cached. @default REGISTRY_CACHE_TTL_MS */
+  readonly registryCacheTtlMs?: number;
   readonly env: PostConfirmationEnv;
   /** @default Date.now */
   readonly now?: () => number;
@@ -84,15 +87,28 @@ export function createHandler(deps: PostConfirmationDeps): PostConfirmationHandl
     const email = attributes.email;
     if (!userId || !email) throw new Error('Confirmed user has no sub or no email attribute');
 
-    const entry = await registry.getEntry(tenantId).catch((error: unknown) => {
+    const { entry, serving } = await registry.locate(tenantId).catch((error: unknown) => {
       if (error instanceof TenantNotFoundError) throw new TriggerRefusal('tenant is not registered', { tenantId });
       throw error;
     });
+    if (event.triggerSource === 'PostAuthentication_Authentication' && passwordCheckOnly(entry, deps.env.appHost)) {
+      // The user migration trigger of the tenant's own pool checking a moving user's password.
+      logger.info("password check for a user moving to the tenant's own pool; no profile recorded here", { tenantId, userId });
+      return event;
+    }
     const refusal = refusalOf(entry, deps.env.appHost);
     if (refusal) throw new TriggerRefusal(`${refusal}: no profile recorded, no event published`, { tenantId });
-    const clients = await tenantClients.clientsFor(tenantId, entry.data);
-    const data = createTenantData({ clients, location: entry.data, now: deps.now });
-    const { created } = await data.putUserProfile(tenantId, userId, email, entry.tier);
+    if (!serving.writable) {
+      // The next sign-in after the move records it (PostAuthentication writes a missing profile).
+      logger.info('tenant data is moving; profile deferred to the next sign-in', { tenantId, userId });
+      return event;
+    }
+    const clients = await tenantClients.clientsFor(tenantId, serving.data);
+    const data = createTenantData({ clients, location: serving.data, now: deps.now });
+    const previousUserId = attributes[PREVIOUS_USER_ID_ATTRIBUTE];
+    const { created } = previousUserId
+      ? await data.moveUserProfile(tenantId, previousUserId, userId, email, entry.tier)
+      : await data.putUserProfile(tenantId, userId, email, entry.tier);
     // A sign-in of a user already on record announces nothing.
     if (firstSignIn && !created) return event;
 

@@ -14,7 +14,7 @@ import { appHostFromEnv, requireEnv, type EnvSource } from '../shared/env';
 import { TenantNotFoundError } from '../shared/errors';
 import { jsonLogger, type Logger } from '../shared/logger';
 import { TenantRegistry } from '../shared/registry';
-import { refusalOf } from '../shared/tenant-gate';
+import { passwordCheckOnly, refusalOf } from '../shared/tenant-gate';
 import { guardTrigger, TriggerRefusal } from '../shared/trigger';
 
 export interface PreTokenGenerationEnv {
@@ -50,6 +50,8 @@ export function createHandler(deps: PreTokenGenerationDeps): PreTokenGenerationH
       if (error instanceof TenantNotFoundError) throw new TriggerRefusal('tenant is not registered', { tenantId });
       throw error;
     });
+    // The user migration trigger of the tenant's own pool checking a moving user's password: tokens without tenant claims or API scope.
+    if (passwordCheckOnly(entry, deps.env.appHost)) return event;
     const refusal = refusalOf(entry, deps.env.appHost);
     if (refusal) throw new TriggerRefusal(`${refusal}: no tokens are issued`, { tenantId });
 

@@ -33,6 +33,11 @@ export const APP_HOSTS: ReadonlyArray<AppHost> = ['platform', 'tenant'];
 /** Cognito attributes; both immutable and in no app client's write attributes. */
 export const TENANT_ID_ATTRIBUTE = 'custom:tenant_id';
 export const TENANT_TIER_ATTRIBUTE = 'custom:tenant_tier';
+/**
+ * Set once on a user who moved to an L3 tenant's own pool: its `sub` in the shared pool, so
+ * that its profile (keyed by that sub) moves to its new `sub`. Immutable, never client-writable.
+ */
+export const PREVIOUS_USER_ID_ATTRIBUTE = 'custom:previous_user_id';
 
 /** Claims the pre token generation trigger adds (to ID and access tokens). */
 export const TENANT_ID_CLAIM = 'tenant_id';
@@ -87,6 +92,16 @@ export interface StorageQuota {
   readonly maxFileBytes: number;
 }
 
+/**
+ * A move of the tenant's data to `data` that may not have happened yet: until the migration
+ * record (below) says the copy was verified and switched, the app serves `from`.
+ */
+export interface RegistryMigration {
+  /** `<from tier>-<to tier>`, e.g. L1-L2. */
+  readonly id: string;
+  readonly from: DataLocation;
+}
+
 /** A tenant registry item (written by the tenant stacks, read by the functions). */
 export interface RegistryEntry {
   readonly tenantId: string;
@@ -104,6 +119,34 @@ export interface RegistryEntry {
    * a request made under any other key, or for a tenant without one.
    */
   readonly apiKeyId?: string;
+  /** Present while the record of a data move is in the manifest. */
+  readonly migration?: RegistryMigration;
+  /**
+   * Set in the platform registry while an L3 tenant's users move to its own pool: they may still
+   * sign in to the shared pool, but only for the user migration trigger of the tenant's pool to
+   * check their password (tenant-gate.ts `passwordCheckOnly`).
+   */
+  readonly usersMovingOut?: boolean;
+}
+
+/**
+ * The migration record of one move: another item in the same registry table, keyed
+ * `<tenantId>#migration#<move id>` (tenant ids never contain `#`), written by `lz migrate` and
+ * never by Terraform. The functions read the record of the move their entry's marker names, to
+ * decide where a moving tenant is served and whether it may write.
+ */
+export function migrationRecordKey(tenantId: string, moveId: string): string {
+  return `${tenantId}#migration#${moveId}`;
+}
+
+export type MigrationRecordPhase = 'frozen' | 'moving' | 'switched' | 'failed' | 'cleaned';
+
+/** The fields of the migration record the functions read (the engine keeps more). */
+export interface MigrationRecordView {
+  readonly migrationId: string;
+  readonly phase: MigrationRecordPhase;
+  /** Seconds a client should wait before retrying a refused write. */
+  readonly retryAfterSeconds?: number;
 }
 
 /** Events on the buses. */
@@ -122,6 +165,21 @@ export const TENANT_API_ROUTES: ReadonlyArray<{ readonly resource: string; reado
   { resource: '/items/{itemId}', methods: ['GET', 'PUT', 'DELETE'] },
   { resource: '/files/{name}', methods: ['GET', 'PUT'] },
 ];
+
+/** Environment of the user migration trigger (an L3 tenant's own pool, while its users move from the shared pool). */
+export const USER_MIGRATION_ENV = {
+  TENANT_ID: 'TENANT_ID',
+  SOURCE_USER_POOL_ID: 'SOURCE_USER_POOL_ID',
+  SOURCE_CLIENT_ID: 'SOURCE_CLIENT_ID',
+  /** Role in the platform account that may authenticate users against the shared pool. */
+  SOURCE_ROLE_ARN: 'SOURCE_ROLE_ARN',
+} as const;
+
+/** The trigger that moves users into an L3 tenant's own pool; not part of every app. */
+export const USER_MIGRATION_FUNCTION = 'user-migration';
+
+/** Time limit of the tenant API function; a move waits it out (with the registry cache TTL) after freezing writes. */
+export const TENANT_API_TIMEOUT_SECONDS = 15;
 
 /** The functions of the app; each is functions/<name>/handler.ts. */
 export const APP_FUNCTIONS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'api-authorizer', 'tenant-api'] as const;

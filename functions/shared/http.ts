@@ -34,3 +34,12 @@ export function fileResponse(body: Uint8Array, contentType: string): APIGatewayP
     isBase64Encoded: true,
   };
 }
+
+/**
+ * 503 for a write refused while the tenant's data moves to another tier; clients retry after
+ * `Retry-After` seconds (reads go on meanwhile).
+ */
+export function migrationInProgressResponse(retryAfterSeconds: number): APIGatewayProxyResult {
+  const response = errorResponse(503, 'migration_in_progress', `Your data is moving to its new home; writes resume shortly. Retry after ${retryAfterSeconds} seconds.`);
+  return { ...response, headers: { ...response.headers, 'retry-after': String(retryAfterSeconds) } };
+}

@@ -12,6 +12,8 @@ export interface TenantAccessDeps {
   readonly sts: STSClient;
   /** @default createTenantDataClients */
   readonly tenantClientFactory?: TenantDataClientFactory;
+  /** @default REGISTRY_CACHE_TTL_MS */
+  readonly registryCacheTtlMs?: number;
   readonly now?: () => number;
 }
 
@@ -21,7 +23,7 @@ export interface TenantAccessDeps {
  */
 export function tenantAccess(deps: TenantAccessDeps): { registry: TenantRegistry; tenantClients: TenantScopedClients } {
   return {
-    registry: new TenantRegistry({ client: deps.registryClient, tableName: deps.registryTable, now: deps.now }),
+    registry: new TenantRegistry({ client: deps.registryClient, tableName: deps.registryTable, ttlMs: deps.registryCacheTtlMs, now: deps.now }),
     tenantClients: new TenantScopedClients({ credentials: new TenantSessions({ sts: deps.sts, now: deps.now }), factory: deps.tenantClientFactory }),
   };
 }

@@ -75,6 +75,12 @@ export interface TenantData {
   getFile(tenantId: string, name: string): Promise<StoredFile | undefined>;
   /** Records the profile once; an existing profile is left as it is (`created: false`). */
   putUserProfile(tenantId: string, userId: string, email: string, tier: TenantTier): Promise<{ readonly created: boolean }>;
+  /**
+   * A user who moved to another user pool got a new id: its profile moves from the old id to
+   * the new one, keeping every field (`previousUserId` records the old id). Idempotent: a
+   * repeated move finds the new profile and only removes a leftover old one.
+   */
+  moveUserProfile(tenantId: string, fromUserId: string, toUserId: string, email: string, tier: TenantTier): Promise<{ readonly created: boolean }>;
 }
 
 export interface TenantDataOptions {
@@ -286,23 +292,43 @@ export function createTenantData(options: TenantDataOptions): TenantData {
 
     async putUserProfile(tenantId, userId, email, tier) {
       checkTenantId(tenantId);
-      if (userId.length === 0 || userId.length > 128) throw new InvalidInputError('userId must be 1-128 characters');
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: usersTable,
-            Item: { [TENANT_KEY]: tenantId, [USER_KEY]: userId, email, tier, createdAt: timestamp() },
-            ConditionExpression: 'attribute_not_exists(#user)',
-            ExpressionAttributeNames: { '#user': USER_KEY },
-          }),
-        );
-        return { created: true };
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return { created: false };
-        throw error;
-      }
+      checkUserId(userId);
+      return createProfile({ [TENANT_KEY]: tenantId, [USER_KEY]: userId, email, tier, createdAt: timestamp() });
+    },
+
+    async moveUserProfile(tenantId, fromUserId, toUserId, email, tier) {
+      checkTenantId(tenantId);
+      checkUserId(fromUserId);
+      checkUserId(toUserId);
+      const key = (userId: string) => ({ [TENANT_KEY]: tenantId, [USER_KEY]: userId });
+      const { Item: old } = await db.send(new GetCommand({ TableName: usersTable, Key: key(fromUserId), ConsistentRead: true }));
+      const result = await createProfile({ createdAt: timestamp(), ...old, ...key(toUserId), email, tier, previousUserId: fromUserId });
+      // Only once the new profile exists: a failure in between leaves the old one for the retry.
+      if (old) await db.send(new DeleteCommand({ TableName: usersTable, Key: key(fromUserId) }));
+      return result;
     },
   };
+
+  async function createProfile(item: Record<string, unknown>): Promise<{ readonly created: boolean }> {
+    try {
+      await db.send(
+        new PutCommand({
+          TableName: usersTable,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#user)',
+          ExpressionAttributeNames: { '#user': USER_KEY },
+        }),
+      );
+      return { created: true };
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return { created: false };
+      throw error;
+    }
+  }
+}
+
+function checkUserId(userId: string): void {
+  if (userId.length === 0 || userId.length > 128) throw new InvalidInputError('userId must be 1-128 characters');
 }
 
 function itemKey(tenantId: string, itemId: string): Record<string, string> {

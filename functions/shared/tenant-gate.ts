@@ -12,3 +12,13 @@ export function refusalOf(entry: RegistryEntry, app: AppHost): string | undefine
   if (entry.status !== 'active') return `tenant is ${entry.status}`;
   return undefined;
 }
+
+/**
+ * A sign-in to the shared pool of a tenant whose users are moving to its own pool (the platform
+ * registry entry names the tenant's app and says `usersMovingOut`): the user migration trigger
+ * of the tenant's pool checking a password. The shared app lets it through but records nothing
+ * and issues no tenant claims and no API scope: the tokens open nothing.
+ */
+export function passwordCheckOnly(entry: RegistryEntry, app: AppHost): boolean {
+  return app === 'platform' && entry.servedBy === 'tenant' && entry.usersMovingOut === true && entry.status === 'active';
+}

@@ -13,7 +13,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ENV, type AppHost } from '../shared/contracts';
 import { appHostFromEnv, requireEnv, type EnvSource } from '../shared/env';
 import { InvalidInputError, ItemConflictError, QuotaExceededError, TenantNotFoundError } from '../shared/errors';
-import { errorResponse } from '../shared/http';
+import { errorResponse, migrationInProgressResponse } from '../shared/http';
 import { describeError, jsonLogger, type Logger } from '../shared/logger';
 import { tenantAccess } from '../shared/tenant-access';
 import { type TenantDataClientFactory } from '../shared/tenant-clients';
@@ -37,6 +37,8 @@ export interface TenantApiDeps {
   readonly sts: STSClient;
   /** Builds the tenant-scoped data clients. @default createTenantDataClients */
   readonly tenantClientFactory?: TenantDataClientFactory;
+  /** How long a registry entry is cached. @default REGISTRY_CACHE_TTL_MS */
+  readonly registryCacheTtlMs?: number;
   readonly env: TenantApiEnv;
   /** @default Date.now */
   readonly now?: () => number;
@@ -51,6 +53,8 @@ export function tenantApiEnv(source: EnvSource = process.env): TenantApiEnv {
 }
 
 const forbidden = (): APIGatewayProxyResult => errorResponse(403, 'forbidden', 'Forbidden');
+/** Methods that write; refused while a move freezes the tenant's data. */
+const WRITE_METHODS = new Set(['PUT', 'POST', 'PATCH', 'DELETE']);
 
 export function createHandler(deps: TenantApiDeps): TenantApiHandler {
   const { registry, tenantClients } = tenantAccess({ ...deps, registryTable: deps.env.registryTable });
@@ -68,11 +72,12 @@ export function createHandler(deps: TenantApiDeps): TenantApiHandler {
       const tenantId = tenantIdFromAuthorizer(event);
       if (tenantId === undefined) return refuse('no tenant in the authorizer context');
 
-      const tenant = await registry.getEntry(tenantId).catch((error: unknown) => {
+      const view = await registry.locate(tenantId).catch((error: unknown) => {
         if (error instanceof TenantNotFoundError) return undefined;
         throw error;
       });
-      if (tenant === undefined) return refuse('tenant not registered', { tenantId });
+      if (view === undefined) return refuse('tenant not registered', { tenantId });
+      const { entry: tenant, serving } = view;
       const refusal = refusalOf(tenant, deps.env.appHost);
       if (refusal) return refuse(refusal, { tenantId });
       // Fails closed: a tenant without a key in this app's usage plan has no access through it.
@@ -82,9 +87,14 @@ export function createHandler(deps: TenantApiDeps): TenantApiHandler {
 
       const handle = Object.hasOwn(ROUTES, route) ? ROUTES[route] : undefined;
       if (!handle) return errorResponse(404, 'not_found', 'No such route');
+      if (!serving.writable && WRITE_METHODS.has(event.httpMethod)) {
+        logger.info('write refused during a move', { requestId, route, tenantId, retryAfterSeconds: serving.retryAfterSeconds });
+        return migrationInProgressResponse(serving.retryAfterSeconds!);
+      }
 
+      // Where the data is served from: during a move, the old location until the copy is verified.
       const data = async () =>
-        createTenantData({ clients: await tenantClients.clientsFor(tenant.tenantId, tenant.data), location: tenant.data, quota: tenant.quota, now: deps.now });
+        createTenantData({ clients: await tenantClients.clientsFor(tenant.tenantId, serving.data), location: serving.data, quota: tenant.quota, now: deps.now });
       try {
         return await handle({ event, tenant, data, appVersion: deps.env.appVersion });
       } catch (error) {

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Diagnostic } from '../diagnostics';
-import { BaseManifests } from '../base-manifests';
+import { BaseManifests, BaseTenant } from '../base-manifests';
 import { TenantDocument } from '../load';
 import { Tier, TIER_RANK, TIERS } from '../tiers';
 import { locatedError } from '../yaml-source';
@@ -62,6 +62,7 @@ export function checkAgainstBase(docs: ReadonlyArray<TenantDocument>, base: Base
       continue;
     }
     out.push(...checkTierChange(doc, before.tier, base.ref));
+    out.push(...checkMigrationRecord(doc, before, base.ref));
     // A tenant moving down to L1 leaves its account (the tier-downgrade rules govern that): no account to re-point.
     if (stringAt(doc.raw, ['tier']) === 'L1') continue;
     const email = stringAt(doc.raw, ['account', 'email']);
@@ -82,9 +83,62 @@ export function checkAgainstBase(docs: ReadonlyArray<TenantDocument>, base: Base
       // Onboarding registers the tenant and creates its first admin, which the sign-up guard only admits for active tenants.
       out.push(locatedError(doc.source, ['status'], 'new-tenant-status', `new tenant "${id}" starts as ${status}`, 'status: active for a new tenant; suspend or offboard it in a later change'));
     }
+    if (!base.tenants.has(id) && getIn(doc.raw, ['migration']) !== undefined) {
+      out.push(locatedError(doc.source, ['migration'], 'migration', `tenant "${id}" is new: it has no data or users to move`, 'no migration section for a new tenant'));
+    }
     if (!base.tenants.has(id) && getIn(doc.raw, ['acknowledgements', 'tierDowngrade']) !== undefined) {
       out.push(locatedError(doc.source, ['acknowledgements', 'tierDowngrade'], 'tier-downgrade', `tenant "${id}" is new: there is no tier to move down from`, 'no tierDowngrade acknowledgement', { severity: 'warning' }));
     }
+  }
+  return out;
+}
+
+/**
+ * A move up needs its migration record (`migration.from`: the base tier), which stays until the
+ * next move replaces it: the registry entry keeps serving the old location until the move is
+ * verified only while the record is there. A cleanup is acknowledged after the move, not with it.
+ */
+function checkMigrationRecord(doc: TenantDocument, before: BaseTenant, ref: string): Diagnostic[] {
+  const tier = stringAt(doc.raw, ['tier']);
+  const from = stringAt(doc.raw, ['migration', 'from']);
+  const valid = (t: string | undefined): t is Tier => t !== undefined && (TIERS as ReadonlyArray<string>).includes(t);
+  if (!valid(tier) || !valid(before.tier)) return [];
+  const out: Diagnostic[] = [];
+  if (TIER_RANK[tier] > TIER_RANK[before.tier]) {
+    if (from !== before.tier) {
+      out.push(
+        locatedError(
+          doc.source,
+          from === undefined ? ['tier'] : ['migration', 'from'],
+          'migration',
+          from === undefined
+            ? `tier moves up from ${before.tier} (at ${ref}) to ${tier} without a migration record: the tenant's ${before.tier === 'L1' ? 'items, profiles and files would stay in the pooled tables and bucket' : 'users would stay in the shared user pool'}`
+            : `the tenant moves up from ${before.tier} (at ${ref}), not from ${from}`,
+          `migration: { from: ${before.tier} }`,
+        ),
+      );
+    }
+  } else if (tier === before.tier && from !== before.migrationFrom) {
+    out.push(
+      locatedError(
+        doc.source,
+        from === undefined ? ['tier'] : ['migration'],
+        'migration',
+        before.migrationFrom === undefined
+          ? `no tier move in this change (${tier} at ${ref}): a migration record only comes with a move up`
+          : `the record of the move from ${before.migrationFrom} (at ${ref}) was ${from === undefined ? 'removed' : `changed to ${from}`}: it stays until the next move replaces it, so that the app serves the old location until that move is verified`,
+        before.migrationFrom === undefined ? 'no migration section' : `migration: { from: ${before.migrationFrom} }`,
+      ),
+    );
+  }
+  const cleanups = getIn(doc.raw, ['acknowledgements', 'migrationCleanup']);
+  if (Array.isArray(cleanups)) {
+    cleanups.forEach((entry, i) => {
+      const to = stringAt(entry, ['move'])?.split('-')[1];
+      if (valid(to) && TIER_RANK[to] > TIER_RANK[before.tier as Tier]) {
+        out.push(locatedError(doc.source, ['acknowledgements', 'migrationCleanup', i, 'move'], 'migration-cleanup', `the move to ${to} starts in this change: its old copy cannot be acknowledged for deletion before the move ran and was verified`, 'acknowledge the cleanup in a later change'));
+      }
+    });
   }
   return out;
 }

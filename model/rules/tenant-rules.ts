@@ -3,7 +3,7 @@ import { Diagnostic } from '../diagnostics';
 import { TenantDocument } from '../load';
 import { RESERVED_TAG_KEYS } from '../tags';
 import { LandingZoneSettings } from '../schema/settings';
-import { KMS_KEY_ARN_PATTERN } from '../schema/tenant';
+import { KMS_KEY_ARN_PATTERN, MOVE_IDS } from '../schema/tenant';
 import { TenantProfile, tenantProfile } from '../profile';
 import { Tier, TIER_FIELD_REASONS, TIER_FIELD_RULES, TIER_RANK, TIERS } from '../tiers';
 import { locatedError } from '../yaml-source';
@@ -69,6 +69,8 @@ export function checkTenantDocument(doc: TenantDocument, settings: LandingZoneSe
     }
   }
 
+  out.push(...checkMigration(doc, tier));
+
   if (settings) out.push(...checkAgainstSettings(doc, settings, tier), ...checkOperations(doc, settings, tier));
   if (settings && doc.manifest && !out.some((d) => d.severity === 'error')) {
     const profile = tenantProfile(settings, doc.manifest);
@@ -96,6 +98,43 @@ function profileWarnings(doc: TenantDocument, profile: TenantProfile): Diagnosti
     out.push(
       locatedError(doc.source, ['appVersion'], 'app-version-deferred', `app version ${profile.app.deferredPin.version} does not take effect yet: ${profile.app.deferredPin.reason}`, 'the pin takes effect with the tenant\'s own app, once keyMaterialImported is true', { severity: 'warning' }),
     );
+  }
+  return out;
+}
+
+/** A move goes up exactly one tier; a cleanup names a move the tenant has made, once. */
+function checkMigration(doc: TenantDocument, tier: string | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { raw, source } = doc;
+  const valid = (t: string | undefined): t is Tier => t !== undefined && (TIERS as ReadonlyArray<string>).includes(t);
+  const from = stringAt(raw, ['migration', 'from']);
+  if (valid(from) && valid(tier) && TIER_RANK[tier] - TIER_RANK[from] !== 1) {
+    const below = TIERS.find((t) => TIER_RANK[t] === TIER_RANK[tier] - 1);
+    out.push(
+      locatedError(
+        source,
+        ['migration', 'from'],
+        'migration',
+        TIER_RANK[from] >= TIER_RANK[tier]
+          ? `a migration moves up: from ${from} cannot lead to tier ${tier}`
+          : `a move goes up one tier at a time (the data first, then the app): from ${from} straight to ${tier} is not supported`,
+        !below ? 'no migration section for tier L1' : TIER_RANK[from] >= TIER_RANK[tier] ? `migration.from: ${below}, or no migration section` : `migration.from: ${below}, or tier: ${TIERS[TIER_RANK[from]]} first`,
+      ),
+    );
+  }
+  const cleanups = getIn(raw, ['acknowledgements', 'migrationCleanup']);
+  if (Array.isArray(cleanups) && valid(tier)) {
+    const seen = new Set<string>();
+    cleanups.forEach((entry, i) => {
+      const move = stringAt(entry, ['move']);
+      if (move === undefined || !(MOVE_IDS as ReadonlyArray<string>).includes(move)) return;
+      const to = move.split('-')[1];
+      if (valid(to) && TIER_RANK[to] > TIER_RANK[tier]) {
+        out.push(locatedError(source, ['acknowledgements', 'migrationCleanup', i, 'move'], 'migration-cleanup', `tier ${tier} has not made the move ${move}: there is no old copy to delete`, `a move up to ${tier} or below`));
+      }
+      if (seen.has(move)) out.push(locatedError(source, ['acknowledgements', 'migrationCleanup', i, 'move'], 'migration-cleanup', `the move ${move} is acknowledged twice`, 'one entry per move'));
+      seen.add(move);
+    });
   }
   return out;
 }

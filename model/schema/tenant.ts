@@ -184,6 +184,32 @@ export const GITHUB_HANDLE = z
   .string()
   .regex(/^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]{1,100})?$/, { error: 'a GitHub user (@jane) or team (@org/team)' });
 
+/** A move up one tier: L1 to L2 moves the data, L2 to L3 moves the app and its users. */
+export const MOVE_IDS = ['L1-L2', 'L2-L3'] as const;
+export type MoveId = (typeof MOVE_IDS)[number];
+
+/** Days the old copy of a tenant's data or users is kept after a move, unless the manifest says otherwise. */
+export const DEFAULT_MIGRATION_RETENTION_DAYS = 30;
+
+const MIGRATION = z
+  .strictObject({
+    from: TIER.meta({
+      description:
+        'The tier the tenant moves up from, one tier below `tier`. L1 to L2: its items, profiles and files are copied from the pooled tables and bucket into its account, verified, and the registry switches only then. L2 to L3: its users move to its own user pool (at their first sign-in, or in bulk) and their profiles with them.',
+    }),
+    retentionDays: z
+      .number({ error: 'a whole number of days' })
+      .int({ error: 'a whole number of days' })
+      .min(7, { error: 'a retention of at least 7 days' })
+      .max(3650, { error: 'a retention of at most 3650 days' })
+      .default(DEFAULT_MIGRATION_RETENTION_DAYS)
+      .meta({ description: `Days the old copy is kept after the switch before it may be deleted (default ${DEFAULT_MIGRATION_RETENTION_DAYS}). It is deleted only with acknowledgements.migrationCleanup.` }),
+  })
+  .meta({
+    description:
+      'The move up a tier this tenant made or is making; the record stays until the next move replaces it. `lz migrate` (run by the main workflow after the apply) carries the data or users over.',
+  });
+
 const ACKNOWLEDGEMENTS = z
   .strictObject({
     tierDowngrade: z
@@ -193,6 +219,20 @@ const ACKNOWLEDGEMENTS = z
       })
       .optional()
       .meta({ description: 'Explicit acknowledgement that this change moves the tenant to a lower tier.' }),
+    migrationCleanup: z
+      .array(
+        z.strictObject({
+          move: z.enum(MOVE_IDS).meta({ description: 'The move whose old copy may be deleted: L1-L2 (the pooled items, profiles and files) or L2-L3 (the users in the shared user pool).' }),
+          reason: REASON,
+          approvedBy: z.array(GITHUB_HANDLE).min(1, { error: 'at least one approver' }).meta({ description: 'Who approved deleting the old copy (GitHub users or teams).' }),
+        }),
+      )
+      .min(1, { error: 'at least one move' })
+      .optional()
+      .meta({
+        description:
+          "Deletes the old copy a move left behind, once its retention period has passed and the move was verified: `lz migrate` deletes it then, never before. Until then the audit reports where the tenant's data is and flags a copy kept past its retention.",
+      }),
     dataDestruction: z
       .strictObject({
         reason: REASON,
@@ -244,6 +284,7 @@ export const TenantSchema = z
     appVersion: SEMVER.optional().meta({ description: 'App version pin (L3 only); defaults to the platform app version.' }),
     tags: TAGS.optional(),
     offboarding: OFFBOARDING.optional(),
+    migration: MIGRATION.optional(),
     acknowledgements: ACKNOWLEDGEMENTS.optional(),
     budget: BUDGET.optional(),
     support: SUPPORT.optional(),

@@ -1,6 +1,6 @@
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { APP_FUNCTIONS, AppFunctionName, AppHost, ENV, SESSION_VENDING_FUNCTIONS, SIGN_IN_TRIGGERS } from '../../functions/shared/contracts';
+import { APP_FUNCTIONS, AppFunctionName, AppHost, ENV, SESSION_VENDING_FUNCTIONS, SIGN_IN_TRIGGERS, TENANT_API_TIMEOUT_SECONDS, USER_MIGRATION_ENV, USER_MIGRATION_FUNCTION } from '../../functions/shared/contracts';
 import { Tier } from '../../model/tiers';
 import { TenantApi, Throttle } from '../api/tenant-api';
 import { AppFunction, FunctionCode } from '../compute/app-function';
@@ -46,7 +46,24 @@ export interface TenantAppProps {
   readonly logKmsKeyArn: string;
   readonly logRetentionDays: number;
   readonly alarmTopicArn?: string;
+  /** The shared pool's app client for the user migration triggers of L3 pools (the platform app). @default none */
+  readonly userMigrationClientName?: string;
+  /** An L3 tenant's own app whose users move in from the shared pool. @default none */
+  readonly usersMoveIn?: UsersMoveIn;
   readonly provider?: TerraformProvider;
+}
+
+export interface UsersMoveIn {
+  /** Users carry their old id (IMPORTANT: the attribute stays on the pool for good). */
+  readonly previousUserIdAttribute: true;
+  /** While the move lasts: the user migration trigger and where it checks passwords. @default none */
+  readonly trigger?: {
+    readonly tenantId: string;
+    readonly sourceUserPoolId: string;
+    readonly sourceClientId: string;
+    /** Role in the platform account that may authenticate against the shared pool. */
+    readonly sourceRoleArn: string;
+  };
 }
 
 /**
@@ -56,6 +73,8 @@ export interface TenantAppProps {
  */
 export class TenantApp extends Construct {
   readonly functions: Record<AppFunctionName, AppFunction>;
+  /** The user migration trigger, while users move in. */
+  readonly userMigration?: AppFunction;
   readonly userPool: TenantUserPool;
   readonly api: TenantApi;
 
@@ -116,18 +135,49 @@ export class TenantApp extends Construct {
         statements: statements[name],
         logKmsKeyArn: props.logKmsKeyArn,
         logRetentionDays: props.logRetentionDays,
-        timeoutSeconds: name === 'tenant-api' ? 15 : 5,
+        timeoutSeconds: name === 'tenant-api' ? TENANT_API_TIMEOUT_SECONDS : 5,
         reservedConcurrency: SIGN_IN_TRIGGERS.includes(name) && props.signInReservedConcurrency ? props.signInReservedConcurrency : undefined,
         alarmTopicArn: props.alarmTopicArn,
         provider: props.provider,
       });
     };
     for (const name of APP_FUNCTIONS) if (name !== 'api-authorizer') fn(name);
+    const trigger = props.usersMoveIn?.trigger;
+    if (trigger) {
+      // The same code whatever version the app pins: it is part of the move, not of the app.
+      this.userMigration = new AppFunction(this, USER_MIGRATION_FUNCTION, {
+        functionName: props.names.functionName(USER_MIGRATION_FUNCTION),
+        roleName: props.names.appRole(USER_MIGRATION_FUNCTION),
+        code: { kind: 'bundle', name: USER_MIGRATION_FUNCTION },
+        description: "Cognito user migration: moves this tenant's users in from the shared pool at their first sign-in",
+        accountId: props.accountId,
+        region: props.region,
+        environment: {
+          [USER_MIGRATION_ENV.TENANT_ID]: trigger.tenantId,
+          [USER_MIGRATION_ENV.SOURCE_USER_POOL_ID]: trigger.sourceUserPoolId,
+          [USER_MIGRATION_ENV.SOURCE_CLIENT_ID]: trigger.sourceClientId,
+          [USER_MIGRATION_ENV.SOURCE_ROLE_ARN]: trigger.sourceRoleArn,
+        },
+        statements: [{ Sid: 'CheckPasswordsInTheSharedPool', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: trigger.sourceRoleArn }],
+        logKmsKeyArn: props.logKmsKeyArn,
+        logRetentionDays: props.logRetentionDays,
+        timeoutSeconds: 5,
+        alarmTopicArn: props.alarmTopicArn,
+        provider: props.provider,
+      });
+    }
     this.userPool = new TenantUserPool(this, 'identity', {
       poolName: props.names.userPool,
       clientName: props.names.userPoolClient,
       identity: props.identity,
-      triggers: { preSignUp: this.functions['pre-sign-up'], postConfirmation: this.functions['post-confirmation'], preTokenGeneration: this.functions['pre-token-generation'] },
+      triggers: {
+        preSignUp: this.functions['pre-sign-up'],
+        postConfirmation: this.functions['post-confirmation'],
+        preTokenGeneration: this.functions['pre-token-generation'],
+        ...(this.userMigration ? { userMigration: this.userMigration } : {}),
+      },
+      previousUserIdAttribute: props.usersMoveIn?.previousUserIdAttribute,
+      migrationClientName: props.userMigrationClientName,
       provider: props.provider,
     });
     // The authorizer accepts tokens of this pool's one client only.

@@ -3,7 +3,7 @@ import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { TENANT_ID_ATTRIBUTE, TENANT_TIER_ATTRIBUTE } from '../../functions/shared/contracts';
+import { PREVIOUS_USER_ID_ATTRIBUTE, TENANT_ID_ATTRIBUTE, TENANT_TIER_ATTRIBUTE } from '../../functions/shared/contracts';
 import { TENANT_ID_MAX_LENGTH } from '../../model/schema/tenant';
 import { AppFunction } from '../compute/app-function';
 
@@ -30,7 +30,21 @@ export interface TenantUserPoolProps {
     readonly preSignUp: AppFunction;
     readonly postConfirmation: AppFunction;
     readonly preTokenGeneration: AppFunction;
+    /** While users move into this pool from the shared one: the user migration trigger. @default none */
+    readonly userMigration?: AppFunction;
   };
+  /**
+   * A pool users move into: its users carry `custom:previous_user_id`, their id in the shared
+   * pool, so that their profiles follow them. IMPORTANT: Cognito cannot remove a custom
+   * attribute, so once true this stays true.
+   * @default false
+   */
+  readonly previousUserIdAttribute?: boolean;
+  /**
+   * An extra app client for the user migration triggers of L3 pools: ADMIN_USER_PASSWORD_AUTH
+   * only (a server-side flow no browser can use), no secret. @default none
+   */
+  readonly migrationClientName?: string;
   readonly provider?: TerraformProvider;
 }
 
@@ -49,6 +63,7 @@ export const CLIENT_WRITE_ATTRIBUTES = ['email', 'name'] as const;
 export class TenantUserPool extends Construct {
   readonly pool: CognitoUserPool;
   readonly client: CognitoUserPoolClient;
+  readonly migrationClient?: CognitoUserPoolClient;
 
   constructor(scope: Construct, id: string, props: TenantUserPoolProps) {
     super(scope, id);
@@ -79,20 +94,26 @@ export class TenantUserPool extends Construct {
       adminCreateUserConfig: { allowAdminCreateUserOnly: !identity.selfSignUp },
       accountRecoverySetting: { recoveryMechanism: [{ name: 'verified_email', priority: 1 }] },
       userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdate: ['email'] },
-      schema: [TENANT_ID_ATTRIBUTE, TENANT_TIER_ATTRIBUTE].map((attr) => ({
-        name: attr.replace(/^custom:/, ''),
-        attributeDataType: 'String',
-        mutable: false,
-        developerOnlyAttribute: false,
-        required: false,
-        stringAttributeConstraints: { minLength: '2', maxLength: String(TENANT_ID_MAX_LENGTH) },
-      })),
+      schema: [
+        ...[TENANT_ID_ATTRIBUTE, TENANT_TIER_ATTRIBUTE].map((attr) => ({
+          name: attr.replace(/^custom:/, ''),
+          attributeDataType: 'String',
+          mutable: false,
+          developerOnlyAttribute: false,
+          required: false,
+          stringAttributeConstraints: { minLength: '2', maxLength: String(TENANT_ID_MAX_LENGTH) },
+        })),
+        ...(props.previousUserIdAttribute
+          ? [{ name: PREVIOUS_USER_ID_ATTRIBUTE.replace(/^custom:/, ''), attributeDataType: 'String', mutable: false, developerOnlyAttribute: false, required: false, stringAttributeConstraints: { minLength: '1', maxLength: '128' } }]
+          : []),
+      ],
       lambdaConfig: {
         preSignUp: triggers.preSignUp.functionArn,
         postConfirmation: triggers.postConfirmation.functionArn,
         // Admin-created users never confirm a sign-up: the same function records them at first sign-in.
         postAuthentication: triggers.postConfirmation.functionArn,
         preTokenGenerationConfig: { lambdaArn: triggers.preTokenGeneration.functionArn, lambdaVersion: 'V2_0' },
+        ...(triggers.userMigration ? { userMigration: triggers.userMigration.functionArn } : {}),
       },
       provider,
     });
@@ -113,8 +134,26 @@ export class TenantUserPool extends Construct {
       tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' }],
       provider,
     });
+    if (props.migrationClientName) {
+      this.migrationClient = new CognitoUserPoolClient(this, 'migration-client', {
+        name: props.migrationClientName,
+        userPoolId: this.pool.id,
+        generateSecret: false,
+        explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        preventUserExistenceErrors: 'ENABLED',
+        readAttributes: [...CLIENT_READ_ATTRIBUTES],
+        writeAttributes: [...CLIENT_WRITE_ATTRIBUTES],
+        supportedIdentityProviders: ['COGNITO'],
+        accessTokenValidity: 5,
+        idTokenValidity: 5,
+        refreshTokenValidity: 1,
+        tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'hours' }],
+        provider,
+      });
+    }
     // One permission per function (post confirmation also serves post authentication).
     for (const [name, fn] of Object.entries(triggers)) {
+      if (!fn) continue;
       new LambdaPermission(this, `invoke-${name}`, {
         statementId: 'CognitoTrigger',
         action: 'lambda:InvokeFunction',

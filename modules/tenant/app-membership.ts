@@ -5,7 +5,7 @@ import { CognitoUser } from '@cdktf/provider-aws/lib/cognito-user';
 import { DynamodbTableItem } from '@cdktf/provider-aws/lib/dynamodb-table-item';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { AppHost, DataLocation, REGISTRY_KEY, RegistryEntry, StorageQuota, TENANT_ID_ATTRIBUTE } from '../../functions/shared/contracts';
+import { AppHost, DataLocation, REGISTRY_KEY, RegistryEntry, RegistryMigration, StorageQuota, TENANT_ID_ATTRIBUTE } from '../../functions/shared/contracts';
 import { TenantStatus } from '../../model/schema/tenant';
 import { Tier } from '../../model/tiers';
 
@@ -43,11 +43,31 @@ export interface AppMembershipProps {
   readonly quota: StorageQuota;
   /**
    * This membership is of the app the registry entry names (`servedBy`): only then does the
-   * tenant get an API key and an admin user here. False for an app that only keeps the tenant in
-   * its registry (the platform, for an L3 tenant that runs its own app).
+   * tenant get an API key here. False for an app that only keeps the tenant in its registry (the
+   * platform, for an L3 tenant that runs its own app).
    * @default true
    */
   readonly serving?: boolean;
+  /**
+   * Create the tenant's first admin user in this app's pool. False where the admin arrives
+   * otherwise (moved in from the shared pool); true in the shared pool while the tenant's users
+   * move out of it (`usersMovingOut`), so that the admin moves like everyone else.
+   * @default the value of `serving`
+   */
+  readonly adminUser?: boolean;
+  /**
+   * The tenant's users are moving from this app's pool to the tenant's own (a move to L3):
+   * recorded in the entry, it lets them sign in here only to have their password checked by the
+   * user migration trigger of the tenant's pool (no tenant claims, no API scope, no profile).
+   * @default false
+   */
+  readonly usersMovingOut?: boolean;
+  /**
+   * A data move to `data` that may not have happened yet: the registry entry carries the old
+   * location, which serves until the move's migration record says it was verified and switched.
+   * @default none
+   */
+  readonly migration?: RegistryMigration;
   readonly provider?: TerraformProvider;
 }
 
@@ -65,8 +85,8 @@ export class AppMembership extends Construct {
     super(scope, id);
     const { provider } = props;
     let apiKeyId: string | undefined;
-    const access = props.serving ?? true;
-    if (access && props.apiKey) {
+    const serving = props.serving ?? true;
+    if (serving && props.apiKey) {
       const key = new ApiGatewayApiKey(this, 'api-key', { name: props.namePrefix, description: `API key of tenant ${props.tenantId}`, enabled: props.signIn, provider });
       new ApiGatewayUsagePlanKey(this, 'usage-plan-key', { keyId: key.id, keyType: 'API_KEY', usagePlanId: props.usagePlanId, provider });
       apiKeyId = key.id;
@@ -81,6 +101,8 @@ export class AppMembership extends Construct {
       data: props.data,
       quota: props.quota,
       ...(apiKeyId ? { apiKeyId } : {}),
+      ...(props.migration ? { migration: props.migration } : {}),
+      ...(props.usersMovingOut ? { usersMovingOut: true } : {}),
     };
     const item = new DynamodbTableItem(this, 'registry-entry', {
       tableName: props.registryTableName,
@@ -88,7 +110,7 @@ export class AppMembership extends Construct {
       item: JSON.stringify(marshall({ ...this.registryEntry, ...(props.offboarding ? { offboarding: props.offboarding } : {}) }, { removeUndefinedValues: true })),
       provider,
     });
-    if (!access) return;
+    if (!(props.adminUser ?? serving)) return;
     new CognitoUser(this, 'admin-user', {
       userPoolId: props.userPoolId,
       username: props.adminEmail,

@@ -263,6 +263,18 @@ const CASES: Case[] = [
     message: /aws_sqs_queue\..* lacks or misstates TenantId/,
   },
   {
+    rule: 'data-migration',
+    tenant: 'harbor-logistics',
+    what: 'the pooled copy of its move from L1 kept past its retention',
+    edit: (d) => {
+      const sha = 'c'.repeat(64);
+      const check = { name: 'items', match: true, source: { location: 'kpz-items', count: 5, sha256: sha }, target: { location: 'kpz-harbor-logistics-items', count: 5, sha256: sha } };
+      const move = { id: 'L1-L2', kind: 'data', phase: 'switched', servedFrom: 'dedicated', from: 'pooled', to: 'dedicated', startedAt: '2030-01-01T00:00:00.000Z', switchedAt: '2030-01-01T01:00:00.000Z', retainUntil: '2030-01-31T01:00:00.000Z', attempts: 1, checks: [check] };
+      fs.writeFileSync(file(d, 'tenants/harbor-logistics/migration.json'), JSON.stringify({ formatVersion: 1, tenantId: 'harbor-logistics', updatedAt: '2030-01-01T01:00:00.000Z', moves: [move] }));
+    },
+    message: /old copy of the move L1-L2 \(pooled\) is kept past its retention \(until 2030-01-31T01:00:00.000Z\): acknowledge it in acknowledgements.migrationCleanup/,
+  },
+  {
     rule: 'tier-resources',
     tenant: 'bluefin-analytics',
     what: 'a pooled tenant with a dedicated table',

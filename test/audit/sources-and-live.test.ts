@@ -38,9 +38,9 @@ describe('state sources: bad files give a clear error and do not stop the other 
     const audits = (await collectStateEvidence(manifests, directoryReader(dir))).map((e) => auditTenant(lz.settings, e, 'state'));
     const harbor = audits.find((a) => a.tenantId === 'harbor-logistics')!;
     expect(harbor.problems).toEqual([expect.stringMatching(message as RegExp)]);
-    // An L2 tenant's account and budget live in its account stack, which is intact.
+    // An L2 tenant's account and budget live in its account stack, which is intact; data-migration reads the migration evidence next to the state.
     const fromAccountStack = ['account-ou', 'cost-allocation'];
-    const needTenantStack = harbor.results.filter((r) => !fromAccountStack.includes(r.ruleId) && r.ruleId !== 'byok');
+    const needTenantStack = harbor.results.filter((r) => !fromAccountStack.includes(r.ruleId) && r.ruleId !== 'byok' && r.ruleId !== 'data-migration');
     for (const r of needTenantStack) expect([r.ruleId, r.status]).toEqual([r.ruleId, 'error']);
     for (const id of fromAccountStack) expect([id, harbor.results.find((r) => r.ruleId === id)!.status]).toEqual([id, 'pass']);
     for (const other of audits.filter((a) => a.tenantId !== 'harbor-logistics')) expect(other.results.filter((r) => r.status === 'fail' || r.status === 'error')).toEqual([]);
@@ -102,7 +102,15 @@ describe('state from the S3 bucket (AWS SDK), tenant prefix only', () => {
     const { client, s3 } = mockedS3();
     const evidence = await collectStateEvidence([manifest('harbor-logistics'), manifest('cedar-dental')], s3Reader(client, bucket));
     const keys = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key).sort();
-    expect(keys).toEqual(['shared/organization.tfstate', 'shared/platform.tfstate', 'tenants/cedar-dental/tenant.tfstate', 'tenants/harbor-logistics/account.tfstate', 'tenants/harbor-logistics/tenant.tfstate']);
+    expect(keys).toEqual([
+      'shared/organization.tfstate',
+      'shared/platform.tfstate',
+      'tenants/cedar-dental/migration.json',
+      'tenants/cedar-dental/tenant.tfstate',
+      'tenants/harbor-logistics/account.tfstate',
+      'tenants/harbor-logistics/migration.json',
+      'tenants/harbor-logistics/tenant.tfstate',
+    ]);
     for (const e of evidence) expect(auditTenant(lz.settings, e, 'state').results.filter((r) => r.status === 'fail' || r.status === 'error')).toEqual([]);
     expect((evidence[0].stacks.get('tenant-harbor-logistics') as any).input).toBe(`s3://${bucket}/tenants/harbor-logistics/tenant.tfstate`);
   });

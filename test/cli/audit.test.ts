@@ -74,6 +74,7 @@ describe('lz audit', () => {
     const s3 = mockClient(client);
     s3.on(GetObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
       expect(input.Bucket).toBe(example.settings.state.bucket);
+      if (!fs.existsSync(path.join(states, input.Key))) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
       const bytes = fs.readFileSync(path.join(states, input.Key));
       return { Body: { transformToString: async () => bytes.toString('utf8') } as never };
     });

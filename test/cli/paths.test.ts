@@ -46,6 +46,8 @@ const COMMANDS: Readonly<Record<string, CommandPaths>> = {
   plan: { args: ['--online'], options: PIPELINE },
   apply: { options: { '--after': 'in-json', '--markers-dir': 'out-folder', ...PIPELINE } },
   drift: { options: PIPELINE },
+  // Every path is checked before AWS is asked for anything.
+  migrate: { options: { '--after': 'in-json', '--evidence-out': 'out-file', '--evidence-dir': 'out-folder' } },
   // report merges job reports: it reads neither the settings nor the manifests.
   report: { landingZone: false, args: [path.join(work, 'plan.json')], options: { '--expect': 'in-json', '--out': 'out-file' }, positional: 'in-json' },
   audit: { options: { '--state-dir': 'in-folder', '--out': 'out-folder' } },

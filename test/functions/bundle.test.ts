@@ -8,7 +8,7 @@ import { builtinModules, createRequire } from 'module';
 import * as path from 'path';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const HANDLERS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'api-authorizer', 'tenant-api'];
+const HANDLERS = ['pre-sign-up', 'post-confirmation', 'pre-token-generation', 'api-authorizer', 'tenant-api', 'user-migration'];
 /** Packages bundled into a function (the API authorizer verifies tokens with aws-jwt-verify). */
 const BUNDLED_PACKAGES = ['node_modules/aws-jwt-verify/'];
 

@@ -123,6 +123,15 @@ describe('pre token generation', () => {
     expect(logger.records[0].fields?.reason).toBe("tenant is served by the tenant's own app, not this (platform) app: no tokens are issued");
   });
 
+  test("while the tenant's users move to its own pool, the shared pool lets them sign in for the password check only: no tenant claims, no API scope", async () => {
+    const { handler } = setup([dedicatedEntry('initrode', '333333333333', { tier: 'L3', servedBy: 'tenant', apiKeyId: undefined, usersMovingOut: true })]);
+    const output = await handler(event({ sub: 's1', 'custom:tenant_id': 'initrode' }));
+    expect(output.response.claimsAndScopeOverrideDetails).toBeNull();
+    // A suspended tenant's users are refused even then.
+    const suspended = setup([dedicatedEntry('initrode', '333333333333', { tier: 'L3', servedBy: 'tenant', status: 'suspended', usersMovingOut: true })]);
+    await expect(suspended.handler(event({ sub: 's1', 'custom:tenant_id': 'initrode' }))).rejects.toThrow(REFUSED_MESSAGE);
+  });
+
   test("the tenant's own pool issues its tokens", async () => {
     const registry = mockRegistry([dedicatedEntry('initrode', '333333333333', { tier: 'L3', servedBy: 'tenant' })]);
     const handler = createHandler({ registryClient: registry.client, env: { registryTable: REGISTRY_TABLE, appHost: 'tenant' }, logger: recordingLogger() });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -95,6 +96,16 @@ export function makeFixture(opts: { tenants?: Record<string, string | Buffer | M
   };
   for (const [name, content] of Object.entries(opts.tenants ?? {})) fixture.write(name, content);
   return fixture;
+}
+
+/** A fixture that is a git repository with the given manifests committed (the base of history checks). */
+export function committedFixture(tenants: Record<string, string | Buffer | Manifest>): Fixture {
+  const fx = makeFixture({ tenants });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: fx.root, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '.');
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'base');
+  return fx;
 }
 
 /** 1-based line of the first line containing `needle`. */

@@ -3,11 +3,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { auditTenant } from '../../audit/engine';
 import { RuleResult } from '../../audit/model';
+import { RULES } from '../../audit/pack';
 import { collectDesiredEvidence, collectStateEvidence, directoryReader } from '../../audit/sources/collect';
 import { LandingZone } from '../../model/validate';
 import { SynthResult } from '../../stacks/synthesize';
 import { simulateApply, SimulatedApplyOptions } from './apply-simulator';
 import { stackJson } from './synth';
+
+/** When the audits of these helpers run: what retention periods are measured against. */
+export const AUDIT_TIME = '2030-06-01T00:00:00.000Z';
 
 export const ACCOUNT_REF = '${data.terraform_remote_state.account-state.outputs.account_id}';
 
@@ -58,9 +62,9 @@ export function stateResource(state: any, type: string, match: (attributes: any)
 }
 
 /** Each tenant's audit results by rule id, from state files laid out like the bucket under `dir`, or from a synthesis (desired). */
-export async function auditResults(lz: LandingZone, dir: string, source: 'state' | 'desired' = 'state'): Promise<Map<string, Map<string, RuleResult>>> {
+export async function auditResults(lz: LandingZone, dir: string, source: 'state' | 'desired' = 'state', asOf: string = AUDIT_TIME): Promise<Map<string, Map<string, RuleResult>>> {
   const evidence = source === 'state' ? await collectStateEvidence(lz.tenants, directoryReader(dir)) : collectDesiredEvidence(lz.tenants, dir);
-  return new Map(evidence.map((e) => [e.tenant.id, new Map(auditTenant(lz.settings, e, source).results.map((r) => [r.ruleId, r]))]));
+  return new Map(evidence.map((e) => [e.tenant.id, new Map(auditTenant(lz.settings, e, source, RULES, asOf).results.map((r) => [r.ruleId, r]))]));
 }
 
 /** The audit results of a copy of the state under `clean` after `edit` broke something in it. */

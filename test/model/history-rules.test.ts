@@ -1,15 +1,4 @@
-import { execFileSync } from 'child_process';
-import { errorsOf, l1, l2, l3, makeFixture, Fixture } from '../helpers/fixture';
-
-/** A fixture that is a git repository with the given manifests committed. */
-function committed(tenants: Record<string, Record<string, unknown>>): Fixture {
-  const fx = makeFixture({ tenants });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: fx.root, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '.');
-  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'base');
-  return fx;
-}
+import { committedFixture as committed, errorsOf, l1, l2, l3, makeFixture } from '../helpers/fixture';
 
 describe('rules that compare with the base revision', () => {
   test('a tier downgrade needs an acknowledgement naming the old tier', () => {
@@ -42,10 +31,10 @@ describe('rules that compare with the base revision', () => {
     }
   });
 
-  test('an upgrade needs nothing, and a stale acknowledgement is a warning', () => {
+  test('an upgrade needs only its migration record, and a stale acknowledgement is a warning', () => {
     const fx = committed({ 'acme.yaml': l1('acme') });
     try {
-      fx.write('acme.yaml', l2('acme', { acknowledgements: { tierDowngrade: { from: 'L3', reason: 'left over from an earlier change' } } }));
+      fx.write('acme.yaml', l2('acme', { migration: { from: 'L1' }, acknowledgements: { tierDowngrade: { from: 'L3', reason: 'left over from an earlier change' } } }));
       const r = fx.validate({ baseRef: 'HEAD' });
       expect(errorsOf(r)).toEqual([]);
       expect(r.diagnostics.map((d) => [d.severity, d.code])).toEqual([['warning', 'tier-downgrade']]);

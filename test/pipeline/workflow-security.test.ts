@@ -94,7 +94,9 @@ describe('which role each job can reach', () => {
 
   test('only the apply job of the main workflow asks for the apply role; drift and the affected step read with the plan role', () => {
     const asking = Object.entries(workflows).flatMap(([f, wf]) => Object.entries<Any>(wf.jobs).filter(([, j]) => roleOf(j) === '${{ vars.LZ_APPLY_ROLE_ARN }}').map(([n]) => `${f}:${n}`));
-    expect(asking).toEqual(['apply.yml:apply', 'apply.yml:apply-approved']);
+    expect(asking).toEqual(['apply.yml:apply', 'apply.yml:apply-approved', 'apply.yml:migrate-approved']);
+    // The tier moves after the L3 jobs use the shared apply role (the migration role trusts only it), never a tenant's environment.
+    expect(workflows['apply.yml'].jobs['migrate-approved'].environment).toBeUndefined();
     expect(roleOf(workflows['apply.yml'].jobs.affected)).toBe('${{ vars.LZ_PLAN_ROLE_ARN }}');
     expect(roleOf(workflows['drift.yml'].jobs.drift)).toBe('${{ vars.LZ_PLAN_ROLE_ARN }}');
   });

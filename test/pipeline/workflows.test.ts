@@ -84,7 +84,7 @@ describe('GitHub workflows', () => {
 
   test('main: apply in dependency order from the applied markers, L3 tenants in their own environments that prove the approval', () => {
     const wf = load('apply.yml');
-    expect(Object.keys(wf.jobs)).toEqual(['affected', 'apply', 'apply-approved', 'summary']);
+    expect(Object.keys(wf.jobs)).toEqual(['affected', 'apply', 'apply-approved', 'migrate-approved', 'summary']);
     expect(wf.jobs.affected.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/lz -- affected --since-applied --format json --github-output "\$GITHUB_OUTPUT"/);
     expect(wf.jobs.apply.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/lz -- apply --since-applied --reuse-synth --without-approval --lock-timeout 15m/);
     const gated = wf.jobs['apply-approved'];
@@ -93,5 +93,26 @@ describe('GitHub workflows', () => {
     expect(gated.env[DEPLOYMENT_ENVIRONMENT_VARIABLE]).toBe('${{ vars.LZ_ENVIRONMENT }}');
     expect(gated.needs).toEqual(['affected', 'apply']);
     expect(gated.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/lz -- apply --since-applied --reuse-synth --tenant "\$TENANT" --lock-timeout 15m/);
+  });
+
+  test('main: the tier moves of the tenants that applied follow the shared applies and the L3 jobs, and keep the evidence outside the apply reports', () => {
+    const wf = load('apply.yml');
+    const steps = wf.jobs.apply.steps as any[];
+    const apply = steps.findIndex((s) => /lz -- apply /.test(s.run ?? ''));
+    const move = steps.findIndex((s) => /lz -- migrate --after reports\/apply-shared.json --evidence-out migration-evidence\/migration-shared.json/.test(s.run ?? ''));
+    expect([apply >= 0, move > apply]).toEqual([true, true]);
+    // Runs after a partly failed apply too (its --after report leaves the failed tenants out), never after a cancel.
+    expect(steps[move].if).toMatch(/^\$\{\{ !cancelled\(\) && hashFiles\(/);
+    // The L3 tenants' moves: after every approval job, with every apply report of the run; no migrate in a tenant's own job.
+    const after = wf.jobs['migrate-approved'];
+    expect(after.needs).toEqual(['affected', 'apply', 'apply-approved']);
+    expect(after.steps.map((s: any) => s.run ?? '').join('\n')).toMatch(/for r in reports\/\*\.json; do after\+=\(--after "\$r"\); done\n\s*npm run --silent lz -- migrate "\$\{after\[@\]\}"/);
+    expect((wf.jobs['apply-approved'].steps as any[]).some((s) => /lz -- migrate/.test(s.run ?? ''))).toBe(false);
+    for (const job of ['apply', 'migrate-approved']) {
+      const upload = (wf.jobs[job].steps as any[]).find((s) => s.uses?.startsWith('actions/upload-artifact') && s.with?.path === 'migration-evidence/');
+      expect(upload?.with?.name).toMatch(/^migration-evidence-/);
+    }
+    // The summary merges apply-report-* artifacts only: the evidence never reaches lz report.
+    expect(wf.jobs.summary.steps.find((s: any) => s.with?.pattern)?.with?.pattern).toBe('apply-report-*');
   });
 });

@@ -39,7 +39,8 @@ describe('organization stack', () => {
 
 describe('platform stack: identity', () => {
   const pool = onlyResource(platform, 'aws_cognito_user_pool');
-  const client = onlyResource(platform, 'aws_cognito_user_pool_client');
+  const clients = Object.values(resources(platform, 'aws_cognito_user_pool_client'));
+  const client = clients.find((c) => c.name === 'kpz-web')!;
 
   test('custom:tenant_id and custom:tenant_tier are immutable', () => {
     const schema = Object.fromEntries((pool.schema as TfJson[]).map((a) => [a.name, a]));
@@ -70,6 +71,15 @@ describe('platform stack: identity', () => {
     expect(client.generate_secret).toBe(false);
     expect(client.read_attributes).toEqual(expect.arrayContaining(['custom:tenant_id', 'custom:tenant_tier']));
     expect(client.write_attributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
+  });
+
+  test('the user migration client: the server-side password check only, for the triggers of L3 pools', () => {
+    expect(clients.map((c) => c.name).sort()).toEqual(['kpz-user-migration', 'kpz-web']);
+    const migration = clients.find((c) => c.name === 'kpz-user-migration')!;
+    expect(migration.explicit_auth_flows).toEqual(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(migration.generate_secret).toBe(false);
+    expect(migration.write_attributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
+    expect(platform.output.user_migration_client_id.value).toBe(`\${${Object.entries(resources(platform, 'aws_cognito_user_pool_client')).find(([, c]) => c === migration)![0].replace(/^/, 'aws_cognito_user_pool_client.')}.id}`);
   });
 });
 
