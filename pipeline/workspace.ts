@@ -147,7 +147,7 @@ async function revisionSyntheses(opts: PrepareOptions, baseDir: string, headDir:
  * differs or the revision's landing zone does not validate: then the revision is synthesized
  * by its own code, whole, as before.
  */
-async function sameCodeSyntheses(opts: PrepareOptions, baseDir: string, headDir: string): Promise<RevisionInfo | undefined> {
+async function sameCodeSyntheses(opts: PrepareOptions, baseDir: string, headDir: string, extend = false): Promise<RevisionInfo | undefined> {
   const top = gitToplevel(opts.tenantsDir);
   if (!top) return undefined;
   const commit = resolveCommit(top, opts.baseRef);
@@ -167,7 +167,7 @@ async function sameCodeSyntheses(opts: PrepareOptions, baseDir: string, headDir:
     ...baseStacks.filter((s) => headFingerprints.get(s.spec.name) !== s.fingerprint).map((s) => s.spec.name),
     ...(opts.include ?? []),
   ]);
-  const common = { cacheDir: opts.cacheDir, workers: opts.workers, codeDigest: headCode, materialize: differing };
+  const common = { cacheDir: opts.cacheDir, workers: opts.workers, codeDigest: headCode, materialize: differing, extend };
   if (!opts.headDir) await synthesizeLandingZoneInParallel(opts.lz, { ...common, outdir: headDir });
   if (base) await synthesizeLandingZoneInParallel(base, { ...common, outdir: baseDir });
   else writeEmptySynthesis(baseDir);
@@ -225,7 +225,8 @@ async function reuseSyntheses(opts: PrepareOptions, workDir: string, top: string
  * The syntheses with the configuration of `names` written on every side that has the stack. A
  * sparse synthesis (same code) wrote only the stacks whose inputs differ; the named ones (stacks
  * named on the command line, the stacks a local plan reads remote state from) are added through
- * the cache. A full synthesis has them all already.
+ * the cache, and the stacks it wrote stay as they are: later commands plan exactly what
+ * `lz affected` compared. A full synthesis has them all already.
  */
 export async function withStacksWritten(opts: PrepareOptions, syntheses: Syntheses, names: ReadonlyArray<string>): Promise<Syntheses> {
   const { base, head } = syntheses;
@@ -233,7 +234,7 @@ export async function withStacksWritten(opts: PrepareOptions, syntheses: Synthes
   if (unwritten.length === 0) return syntheses;
   const written = [...base.stacks.values(), ...head.stacks.values()].filter((s) => s.file !== undefined).map((s) => s.spec.name);
   const headDir = opts.headDir ? path.resolve(opts.headDir) : head.dir;
-  const redone = await sameCodeSyntheses({ ...opts, include: [...written, ...unwritten] }, base.dir, headDir);
+  const redone = await sameCodeSyntheses({ ...opts, include: [...written, ...unwritten] }, base.dir, headDir, true);
   if (!redone) throw new WorkspaceError(`${unwritten.join(', ')} were not synthesized by lz affected and cannot be added to its syntheses (the code changed since); synthesize again without --reuse-synth`);
   return { ...syntheses, base: readSynthesis(base.dir), head: readSynthesis(headDir) };
 }

@@ -45,6 +45,14 @@ export interface SynthOptions {
    */
   readonly materialize?: ReadonlySet<string>;
   /**
+   * Extend the synthesis already in `outdir` rather than write it again: a stack it wrote whose
+   * fingerprint is unchanged is kept as it is there (copied over, neither taken from the cache
+   * nor synthesized again), so a sparse synthesis that gains stacks keeps exactly the ones a
+   * command before compared. Output that cannot be read as a synthesis is written anew.
+   * @default false
+   */
+  readonly extend?: boolean;
+  /**
    * Worker processes for the stacks that must be synthesized (`synthesizeLandingZoneInParallel`
    * only); few stacks are synthesized in-process, where a worker would cost more to start than
    * it saves. The output does not depend on it. @default the number of cores
@@ -63,7 +71,7 @@ export interface SynthesizedStack {
   readonly bytes: number;
   /** The stack's input fingerprint (model/fingerprint.ts). */
   readonly fingerprint: string;
-  /** Copied from the synthesis cache rather than synthesized in this run. */
+  /** Copied from the synthesis cache (or kept from the output it extends) rather than synthesized in this run. */
   readonly fromCache: boolean;
 }
 
@@ -123,8 +131,10 @@ interface SynthesisJob {
   readonly written: ReadonlyArray<StackSpec>;
   readonly fingerprints: ReadonlyMap<string, string>;
   readonly cache: SynthesisCache;
-  /** The stacks the cache does not hold. */
+  /** The stacks the cache does not hold (and the output being extended did not write). */
   readonly misses: ReadonlyArray<StackSpec>;
+  /** Stacks the output being extended wrote with the same fingerprint (`extend`), by name. */
+  readonly kept: ReadonlyMap<string, KeptStack>;
   readonly finalDir: string;
   /** Output is assembled here and renamed to finalDir at the end: a failure leaves the old output intact. */
   readonly staging: string;
@@ -141,11 +151,52 @@ function prepare(input: SynthesisInput, opts: SynthOptions): SynthesisJob {
   const privateCache = opts.cacheDir ? undefined : `${finalDir}.cache-${process.pid}`;
   const cache = new SynthesisCache(opts.cacheDir ? path.resolve(opts.cacheDir) : privateCache!);
   const written = opts.materialize ? selected.filter((s) => opts.materialize!.has(s.name)) : selected;
-  const misses = written.filter((s) => cache.get(fingerprints.get(s.name)!) === undefined);
+  const kept = opts.extend ? keptStacks(finalDir, fingerprints) : new Map<string, KeptStack>();
+  const misses = written.filter((s) => !kept.has(s.name) && cache.get(fingerprints.get(s.name)!) === undefined);
   const staging = `${finalDir}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.join(staging, 'stacks'), { recursive: true });
-  return { selected, written, fingerprints, cache, misses, finalDir, staging, privateCache };
+  return { selected, written, fingerprints, cache, misses, kept, finalDir, staging, privateCache };
+}
+
+/** A stack that the output being extended wrote. */
+interface KeptStack {
+  /** Its directory in that output. */
+  readonly dir: string;
+  readonly version: string;
+  readonly manifestEntry: Readonly<Record<string, unknown>>;
+  readonly resources: number;
+}
+
+/**
+ * The stacks a synthesis in `dir` wrote whose fingerprints are still `fingerprints`' (read from
+ * its stack index and manifest.json). Whatever does not read as this code's output is left out,
+ * so it is written again.
+ */
+function keptStacks(dir: string, fingerprints: ReadonlyMap<string, string>): Map<string, KeptStack> {
+  const kept = new Map<string, KeptStack>();
+  let index: unknown;
+  let manifest: unknown;
+  try {
+    index = JSON.parse(fs.readFileSync(path.join(dir, STACK_INDEX_FILE), 'utf8'));
+    manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  } catch {
+    return kept;
+  }
+  const entries = (index as { stacks?: unknown })?.stacks;
+  const manifestStacks = (manifest as { stacks?: unknown })?.stacks;
+  const version = (manifest as { version?: unknown })?.version;
+  if (!Array.isArray(entries) || typeof manifestStacks !== 'object' || manifestStacks === null || typeof version !== 'string') return kept;
+  for (const e of entries as Array<Record<string, unknown>>) {
+    const name = e?.name;
+    if (typeof name !== 'string' || !fingerprints.has(name) || e.fingerprint !== fingerprints.get(name)) continue;
+    const entry = (manifestStacks as Record<string, unknown>)[name] as Record<string, unknown> | undefined;
+    if (typeof e.file !== 'string' || e.file !== `stacks/${name}/cdk.tf.json` || entry?.synthesizedStackPath !== e.file || typeof e.resources !== 'number') continue;
+    if (!fs.existsSync(path.join(dir, e.file))) continue;
+    const { dependencies: _dependencies, ...manifestEntry } = entry;
+    kept.set(name, { dir: path.join(dir, 'stacks', name), version, manifestEntry, resources: e.resources });
+  }
+  return kept;
 }
 
 function cleanup(job: SynthesisJob): void {
@@ -161,6 +212,15 @@ function finish(job: SynthesisJob): SynthResult {
   const missed = new Set(job.misses.map((s) => s.name));
   const stacks: SynthesizedStack[] = job.written.map((spec) => {
     const fingerprint = job.fingerprints.get(spec.name)!;
+    const k = job.kept.get(spec.name);
+    if (k) {
+      fs.cpSync(k.dir, path.join(job.staging, 'stacks', spec.name), { recursive: true });
+      version = k.version;
+      manifestStacks[spec.name] = { ...k.manifestEntry, dependencies: spec.dependsOn.filter((d) => byName.has(d)) };
+      const file = String(k.manifestEntry.synthesizedStackPath);
+      const text = fs.readFileSync(path.join(job.staging, file), 'utf8');
+      return { spec, file, resources: k.resources, dataSources: countBlocks(JSON.parse(text), 'data'), bytes: Buffer.byteLength(text), fingerprint, fromCache: true };
+    }
     const entry = job.cache.get(fingerprint);
     if (!entry) throw new Error(`synthesis of stack ${spec.name} left nothing in the cache (${fingerprint})`);
     job.cache.materialize(fingerprint, path.join(job.staging, 'stacks', spec.name));

@@ -91,6 +91,13 @@ const ID_SHAPES: ReadonlyArray<[RegExp, (c: FakeContext) => string]> = [
   [/^aws_caller_identity$/, (c) => c.account],
 ];
 
+/**
+ * Other attributes whose form the provider checks where a configuration passes them on, by
+ * resource or data source type and attribute name: an Identity Store group or user id becomes an
+ * SSO account assignment's principal_id, which must be `([0-9a-f]{10}-|)` and a UUID.
+ */
+const ATTRIBUTE_SHAPES: ReadonlyArray<[RegExp, RegExp, (c: FakeContext) => string]> = [[/^aws_identitystore_(group|user)$/, /^(id|group_id|user_id)$/, (c) => uuid(c.key)]];
+
 function uuid(key: string): string {
   const h = digest(key, 32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
@@ -98,6 +105,8 @@ function uuid(key: string): string {
 
 function fakeString(c: FakeContext): string {
   const n = c.name.toLowerCase();
+  const attributeShape = ATTRIBUTE_SHAPES.find(([type, name]) => type.test(c.resourceType) && name.test(n));
+  if (attributeShape) return attributeShape[2](c);
   if (n === 'id') {
     const shape = ID_SHAPES.find(([re]) => re.test(c.resourceType));
     if (shape) return shape[1](c);

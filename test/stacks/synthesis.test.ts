@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { stackInventory } from '../../model/inventory';
-import { synthesizeLandingZone } from '../../stacks/synthesize';
+import { STACK_INDEX_FILE, synthesizeLandingZone } from '../../stacks/synthesize';
 import { IDENTITY_VARIABLES } from '../../stacks/landing-zone-stack';
 import { tenantNames } from '../../model/names';
-import { fixtureLandingZone, readTree, stackJson, synthTo, tempDir, onlyResource } from '../helpers/synth';
+import { fixtureLandingZone, readTree, stackJson, synthTo, tempDir, onlyResource, withTenant } from '../helpers/synth';
 
 const lz = fixtureLandingZone();
 const result = synthTo(lz);
@@ -132,5 +132,43 @@ describe('synthesis of the example landing zone', () => {
     expect(() => synthesizeLandingZone(broken, { outdir: out })).toThrow();
     expect(readTree(out)).toEqual(before);
     expect(fs.readdirSync(path.dirname(out)).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  test('extending a sparse synthesis keeps the stacks it wrote as they are, adds the rest, and writes anew what changed or cannot be read', () => {
+    const out = path.join(tempDir(), 'pipeline-head');
+    const tenant = 'tenant-cedar-dental';
+    synthesizeLandingZone(lz, { outdir: out, materialize: new Set([tenant]) });
+    const file = path.join(out, 'stacks', tenant, 'cdk.tf.json');
+    // What an earlier command compared, marked so that a copy from the cache or a new synthesis would show.
+    const marked = { ...JSON.parse(fs.readFileSync(file, 'utf8')), lz_test_marker: true };
+    fs.writeFileSync(file, JSON.stringify(marked));
+
+    const extended = synthesizeLandingZone(lz, { outdir: out, materialize: new Set([tenant, 'platform']), extend: true });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(marked);
+    expect(extended.stacks.map((s) => [s.spec.name, s.fromCache])).toEqual([
+      ['platform', false],
+      [tenant, true],
+    ]);
+    const index = JSON.parse(fs.readFileSync(path.join(out, STACK_INDEX_FILE), 'utf8')) as { stacks: Array<{ name: string; file?: string; resources?: number }> };
+    expect(index.stacks.filter((s) => s.file).map((s) => [s.name, s.file, s.resources])).toEqual([
+      ['platform', 'stacks/platform/cdk.tf.json', extended.stacks[0].resources],
+      [tenant, `stacks/${tenant}/cdk.tf.json`, Object.values(marked.resource as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0)],
+    ]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['platform', tenant]);
+    expect(manifest.stacks[tenant].dependencies).toEqual(['platform']);
+
+    // Without extend the output is written anew, and so is a stack whose inputs changed since.
+    synthesizeLandingZone(lz, { outdir: out, materialize: new Set([tenant]) });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).lz_test_marker).toBeUndefined();
+    fs.writeFileSync(file, JSON.stringify(marked));
+    const cedar = lz.tenants.find((t) => t.manifest.id === 'cedar-dental')!.manifest;
+    synthesizeLandingZone(withTenant(lz, { ...cedar, displayName: 'Cedar Dental Group' }), { outdir: out, materialize: new Set([tenant]), extend: true });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).lz_test_marker).toBeUndefined();
+    // An index that does not read as a synthesis keeps nothing.
+    fs.writeFileSync(file, JSON.stringify(marked));
+    fs.writeFileSync(path.join(out, STACK_INDEX_FILE), 'not json');
+    synthesizeLandingZone(lz, { outdir: out, materialize: new Set([tenant]), extend: true });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).lz_test_marker).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { convert, StackDerivation, UNKNOWN } from '../../../pipeline/local/derive-state';
+import { fakeValue } from '../../../pipeline/local/fake-values';
 import { discoverProviderMirror, mirrorVersions, satisfiesConstraint, terraformPlatform } from '../../../pipeline/local/mirror';
 import { ProviderSchema } from '../../../pipeline/local/provider-schema';
 import { parseTemplate, parseTraversal, rewriteTraversalRoots } from '../../../terraform/template-syntax';
@@ -137,5 +138,18 @@ describe('work copies and derived state', () => {
     const again = new StackDerivation({ stack: 'st', json, schemas: new Map([[schema.source, schema]]), remoteOutputs: () => ({}) });
     expect(again.resource('aws_y', 'r')!.instances[0].attributes).toEqual(attrs);
     expect(convert(UNKNOWN, 'bool', () => false)).toBe(false);
+  });
+
+  test('stand-ins take the form the provider checks where a configuration passes them on', () => {
+    const standIn = (resourceType: string, name: string) => fakeValue('string', { key: `st/data.${resourceType}.x/${name}`, name, resourceType, region: 'eu-west-1', account: '111111111111' }) as string;
+    // An Identity Store group id becomes an SSO account assignment's principal_id (support access).
+    const principalId = /^([0-9a-f]{10}-|)[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+    expect(standIn('aws_identitystore_group', 'group_id')).toMatch(principalId);
+    expect(standIn('aws_identitystore_user', 'user_id')).toMatch(principalId);
+    expect(standIn('aws_organizations_organizational_unit', 'id')).toMatch(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/);
+    expect(standIn('aws_kms_key', 'key_id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // Elsewhere a group_id is a plain stand-in, and the same key always gives the same value.
+    expect(standIn('aws_security_group', 'group_id')).toMatch(/^lz-fake-/);
+    expect(standIn('aws_identitystore_group', 'group_id')).toBe(standIn('aws_identitystore_group', 'group_id'));
   });
 });

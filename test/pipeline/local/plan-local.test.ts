@@ -4,6 +4,8 @@ import * as path from 'path';
 import { isProtectedResourceType } from '../../../terraform/protected-resources';
 import { PipelineReport } from '../../../pipeline/report';
 import { runCommand } from '../../../pipeline/terraform';
+import { readSynthesis, stackFile } from '../../../pipeline/synthesis-index';
+import { DEFAULT_WORK_DIR } from '../../../pipeline/workspace';
 import { lz } from '../../helpers/cli';
 import { l1, l2, l3 } from '../../helpers/fixture';
 import { tempDir } from '../../helpers/synth';
@@ -56,6 +58,10 @@ describeWithTerraform('lz plan --local with real Terraform', () => {
       fx.write('react-e.yaml', l1('react-e'));
       fx.write('off-f.yaml', l2('off-f', { status: 'offboarding', offboarding: { requestedOn: '2026-01-15', retentionDays: 90 } }));
       fx.write('new-g.yaml', l2('new-g', { account: { email: 'aws+new-g@saas.example', id: '555555555555' } }));
+      // A tag change (in place) puts neg-h's stacks in the change: `lz affected` writes only the
+      // stacks whose input fingerprints differ, and a stack with equal fingerprints is unchanged
+      // whatever its file holds.
+      fx.write('neg-h.yaml', l2('neg-h', { tags: { Team: 'negative-cases' } }));
       commitAll(fx.root, 'head');
       const env = offlineEnv(wire.url);
       const args = [...fixtureArgs(fx), '--base', base];
@@ -63,8 +69,10 @@ describeWithTerraform('lz plan --local with real Terraform', () => {
 
       // Negative cases, written into the head synthesis (no manifest can ask for them): a
       // dedicated table whose name changes, and a bucket that moves to another address without
-      // a moved block.
-      const headFile = path.join(fx.root, '.lz', 'pipeline', 'head', 'stacks', 'tenant-neg-h', 'cdk.tf.json');
+      // a moved block. The stack file is where the synthesis index says; --reuse-synth keeps it
+      // as written while the local plan adds the stacks it reads remote state from.
+      const head = readSynthesis(path.join(fx.root, DEFAULT_WORK_DIR, 'head'));
+      const headFile = stackFile(head.stacks.get('tenant-neg-h')!, head);
       const json = JSON.parse(fs.readFileSync(headFile, 'utf8'));
       const [tableName] = Object.keys(json.resource.aws_dynamodb_table);
       json.resource.aws_dynamodb_table[tableName].name = `${json.resource.aws_dynamodb_table[tableName].name}-renamed`;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { coverageManifest } from '../../../bench/tenant-set';
+import { lifecycleManifest } from '../../../bench/tenant-set';
 import { lz } from '../../helpers/cli';
 import { FIXTURE_TENANTS, makeFixture } from '../../helpers/fixture';
 import { tempDir } from '../../helpers/synth';
@@ -9,12 +9,16 @@ import { synthesizeLandingZone } from '../../../stacks/synthesize';
 
 /**
  * `lz tf-validate` with real Terraform and the real provider from the mirror: every stack of the
- * example tenants and of a generated set that covers every tier, status, BYOK mode (material
- * imported or not), new and adopted accounts and app version pins validates, in one Terraform
- * run; one stack broken on purpose is the only invalid one, and its errors name the stack, the
- * resource address and the construct path.
+ * tests' tenant set (test/fixtures/tenants) and of a generated set that covers every tier,
+ * status, BYOK mode (material imported or not), new and adopted accounts and app version pins
+ * validates, in one Terraform run; one stack broken on purpose is the only invalid one, and its
+ * errors name the stack, the resource address and the construct path.
  */
-const COVERAGE_TENANTS = 36; // 3 tiers x 12 variants: every combination coverageManifest cycles through
+// 3 tiers x 12 variants: every combination lifecycleManifest cycles through (coverageManifest's
+// onboarding variants, each also active, suspended, offboarding and offboarding with approved
+// data destruction). fx.validate() runs without a base revision, so no history rule asks these
+// tenants to start active.
+const COVERAGE_TENANTS = 36;
 
 describeWithTerraform('tf-validate with real Terraform', () => {
   test('examples and a generated set covering every kind of tenant validate; a broken stack is reported with its address and construct path', async () => {
@@ -23,7 +27,7 @@ describeWithTerraform('tf-validate with real Terraform', () => {
     try {
       for (const f of fs.readdirSync(FIXTURE_TENANTS).filter((n) => n.endsWith('.yaml'))) fx.write(f, fs.readFileSync(path.join(FIXTURE_TENANTS, f), 'utf8'));
       for (let i = 0; i < COVERAGE_TENANTS; i++) {
-        const m = coverageManifest(i);
+        const m = lifecycleManifest(i);
         fx.write(`${String(m.id)}.yaml`, m);
       }
       const result = fx.validate();
@@ -33,6 +37,7 @@ describeWithTerraform('tf-validate with real Terraform', () => {
       // Every kind of tenant is there.
       const tenants = result.landingZone!.tenants.map((t) => t.manifest);
       expect(new Set(tenants.map((t) => `${t.tier}/${t.status}`)).size).toBe(9);
+      expect(new Set(tenants.filter((t) => t.acknowledgements?.dataDestruction).map((t) => `${t.tier}/${t.status}`))).toEqual(new Set(['L1/offboarding', 'L2/offboarding', 'L3/offboarding']));
       expect(tenants.some((t) => t.encryption?.byok === 'imported' && t.encryption.keyMaterialImported)).toBe(true);
       expect(tenants.some((t) => t.encryption?.byok === 'imported' && !t.encryption.keyMaterialImported)).toBe(true);
       expect(tenants.some((t) => t.encryption?.byok === 'customer-key')).toBe(true);
