@@ -51,8 +51,9 @@ describeWithTerraform('lz plan --local with real Terraform', () => {
     const wire = await tripwire();
     try {
       const base = git(fx.root, 'rev-parse', 'HEAD').trim();
-      fx.write('mover-a.yaml', l2('mover-a'));
-      fx.write('mover-b.yaml', l3('mover-b'));
+      // Moves up carry their migration record (validation requires it): the stacks keep the old side for `lz migrate`.
+      fx.write('mover-a.yaml', l2('mover-a', { migration: { from: 'L1' } }));
+      fx.write('mover-b.yaml', l3('mover-b', { migration: { from: 'L2' } }));
       fx.write('byok-c.yaml', l3('byok-c', { encryption: { byok: 'imported', keyMaterialImported: true } }));
       fx.write('susp-d.yaml', l2('susp-d', { status: 'suspended' }));
       fx.write('react-e.yaml', l1('react-e'));
