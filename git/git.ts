@@ -131,9 +131,23 @@ export function extractAtCommit(top: string, commit: string, relPaths: ReadonlyA
  */
 export function readBlobs(repoRoot: string, commit: string, files: ReadonlyArray<string>): Buffer[] {
   if (files.length === 0) return [];
+  // Asking for `<commit>:<path>` makes git walk the path's trees once per file: quadratic for a
+  // folder of thousands of manifests. One ls-tree of their folders gives every blob id at once.
+  const scopes = [...new Set(files.map((f) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : f)))];
+  const listing = execFileSync('git', ['--literal-pathspecs', 'ls-tree', '-r', '-z', commit, '--', ...scopes], { cwd: repoRoot, maxBuffer: 1024 * 1024 * 1024 }).toString('utf8');
+  const ids = new Map<string, string>();
+  for (const entry of listing.split('\0')) {
+    // "<mode> <type> <id>\t<path>"
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const [, type, id] = entry.slice(0, tab).split(' ');
+    if (type === 'blob') ids.set(entry.slice(tab + 1), id);
+  }
+  const missing = files.find((f) => !ids.has(f));
+  if (missing !== undefined) throw new Error(`git: ${missing} does not exist at ${commit}`);
   const batch = execFileSync('git', ['cat-file', '--batch'], {
     cwd: repoRoot,
-    input: files.map((f) => `${commit}:${f}`).join('\n') + '\n',
+    input: files.map((f) => ids.get(f)).join('\n') + '\n',
     stdio: ['pipe', 'pipe', 'pipe'],
     maxBuffer: 1024 * 1024 * 1024,
   });
