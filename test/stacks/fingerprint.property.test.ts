@@ -150,8 +150,11 @@ describe('cached, incremental and parallel synthesis equal a fresh full one', ()
         for (let step = 1; step <= mutations.length; step++) {
           const lz = landingZone(mutations.slice(0, step));
           if (!lz) continue;
-          const cached = await synthesizeLandingZoneInParallel(lz, { outdir: path.join(tempDir(), 'out'), cacheDir, codeDigest: code, workers: 2, stacksPerWorker: 1 });
+          // Two lanes, each handing its stacks to a fresh process every few stacks.
+          const cached = await synthesizeLandingZoneInParallel(lz, { outdir: path.join(tempDir(), 'out'), cacheDir, codeDigest: code, workers: 2, stacksPerWorker: 1, stacksPerProcess: 3 });
           const fresh = synthesizeLandingZone(lz, { outdir: path.join(tempDir(), 'out'), codeDigest: code });
+          const synthesized = cached.stacks.filter((s) => !s.fromCache).length;
+          if (synthesized > 6) expect(cached.workerPeakRssMb.length).toBeGreaterThan(2);
           expect(readTree(cached.outdir)).toEqual(readTree(fresh.outdir));
           expect(cached.stacks.map((s) => s.fingerprint)).toEqual(fresh.stacks.map((s) => s.fingerprint));
           if (step > 1) expect(cached.stacks.some((s) => s.fromCache)).toBe(true);
