@@ -141,11 +141,6 @@ export class TenantStack extends LandingZoneStack {
     };
   }
 
-  /** A move whose old copy is not acknowledged for deletion yet: `lz migrate` still needs to reach both sides. */
-  private get moveUnderway(): boolean {
-    return this.profile.move !== undefined && !this.profile.move.cleanupAcknowledged;
-  }
-
   private dedicatedTenant(): void {
     const profile = this.profile;
     const provider = this.tenantProvider!;
@@ -392,7 +387,7 @@ export class TenantStack extends LandingZoneStack {
    */
   private usersMoveIn(): UsersMoveIn | undefined {
     if (this.profile.move?.kind !== 'users') return undefined;
-    if (!this.moveUnderway) return { previousUserIdAttribute: true };
+    if (!usersMoveUnderway(this.profile)) return { previousUserIdAttribute: true };
     const platformState = this.platformState();
     return {
       previousUserIdAttribute: true,
