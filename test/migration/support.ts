@@ -21,6 +21,7 @@ import type { MoveDeps } from '../../migration/data-move';
 import { MoveRecords } from '../../migration/records';
 import type { ScopedClientFactory } from '../../migration/scoped-clients';
 import { batchWrite } from '../../migration/table-copy';
+import { prng } from '../helpers/prng';
 
 export const REGISTRY_TABLE = 'lz-tenant-registry';
 export const PLATFORM_ACCOUNT = '111111111111';
@@ -78,17 +79,7 @@ export function registryClient(local: LocalAws, client = local.dynamodb()): Dyna
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** A small deterministic PRNG (mulberry32), so that "random" runs are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** An item with every attribute type DynamoDB has, including a number beyond 2^53. */
 function item(tenantId: string, sortKey: string, id: string, rnd: () => number): Record<string, AttributeValue> {

@@ -5,6 +5,7 @@ import { StackSpec } from '../../model/inventory';
 import { AppliedMarker, markerAfter, pendingStacks } from '../../pipeline/applied';
 import { StackStatus } from '../../pipeline/report';
 import { REPO_ROOT } from '../helpers/fixture';
+import { prng } from '../helpers/prng';
 
 /**
  * Merges, cancellations and failures against the recorded-applied markers, in a model of
@@ -46,17 +47,6 @@ const byName = new Map(STACKS.map((s) => [s.name, s]));
 /** A commit: the configuration digest of every stack (its version). */
 type Config = Record<string, string>;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Job {
   readonly id: number;
@@ -345,7 +335,7 @@ describe('applies that never skip a merge', () => {
     for (let seed = 1; seed <= 300; seed++) {
       const results: Record<string, string[]> = {};
       for (const scheme of ['markers', 'before'] as const) {
-        const r = rng(seed);
+        const r = prng(seed);
         const failures = new Set<string>();
         for (let i = 0; i < 6; i++) failures.add(`${Math.floor(r() * 12)}:${STACKS[Math.floor(r() * STACKS.length)].name}`);
         const sim = new Simulation(scheme, (job, stack) => (failures.has(`${job.run}:${stack}`) ? (r() < 0.5 ? 'apply-fails' : 'plan-fails') : 'ok'));
