@@ -108,21 +108,29 @@ export function removeWorktree(top: string, dir: string): void {
 }
 
 /**
+ * The files under `relPaths` (files or directories, repository-relative) as they are at
+ * `commit`, by repository-relative path. One `git ls-tree` and one `git cat-file --batch`.
+ */
+export function filesAtCommit(top: string, commit: string, relPaths: ReadonlyArray<string>): Map<string, Buffer> {
+  const files = git(top, ['ls-tree', '-r', '--name-only', '-z', commit, '--', ...relPaths])
+    .split('\0')
+    .filter((f) => f !== '');
+  const blobs = files.length === 0 ? [] : readBlobs(top, commit, files);
+  return new Map(files.map((file, i) => [file, blobs[i]]));
+}
+
+/**
  * Writes the files under `relPaths` (files or directories, repository-relative) as they are at
  * `commit` into `dest`, keeping their relative paths; returns the paths that exist there.
  */
 export function extractAtCommit(top: string, commit: string, relPaths: ReadonlyArray<string>, dest: string): string[] {
-  const files = git(top, ['ls-tree', '-r', '--name-only', '-z', commit, '--', ...relPaths])
-    .split('\0')
-    .filter((f) => f !== '');
-  if (files.length === 0) return [];
-  const blobs = readBlobs(top, commit, files);
-  files.forEach((file, i) => {
+  const files = filesAtCommit(top, commit, relPaths);
+  for (const [file, bytes] of files) {
     const target = path.join(dest, ...file.split('/'));
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, blobs[i]);
-  });
-  return relPaths.filter((p) => files.some((f) => f === p || f.startsWith(`${p}/`)));
+    fs.writeFileSync(target, bytes);
+  }
+  return relPaths.filter((p) => [...files.keys()].some((f) => f === p || f.startsWith(`${p}/`)));
 }
 
 /**
@@ -145,25 +153,32 @@ export function readBlobs(repoRoot: string, commit: string, files: ReadonlyArray
   }
   const missing = files.find((f) => !ids.has(f));
   if (missing !== undefined) throw new Error(`git: ${missing} does not exist at ${commit}`);
-  const batch = execFileSync('git', ['cat-file', '--batch'], {
-    cwd: repoRoot,
-    input: files.map((f) => ids.get(f)).join('\n') + '\n',
-    stdio: ['pipe', 'pipe', 'pipe'],
-    maxBuffer: 1024 * 1024 * 1024,
-  });
-  const out: Buffer[] = [];
-  let offset = 0;
-  for (const file of files) {
-    // Each entry: "<sha> <type> <size>\n<size bytes>\n", or "<object> missing\n".
-    const nl = batch.indexOf(0x0a, offset);
-    const header = batch.subarray(offset, nl).toString('utf8').split(' ');
-    if (header[1] === 'missing') throw new Error(`git: ${file} does not exist at ${commit}`);
-    const size = Number(header[2]);
-    out.push(batch.subarray(nl + 1, nl + 1 + size));
-    offset = nl + 1 + size + 1;
+  // Blobs are named by their content: those read before in this process are not read again
+  // (the base revision's manifests are read by validation and by the base synthesis).
+  const wanted = [...new Set(files.map((f) => ids.get(f)!))].filter((id) => !blobContents.has(id));
+  if (wanted.length > 0) {
+    const batch = execFileSync('git', ['cat-file', '--batch'], {
+      cwd: repoRoot,
+      input: wanted.join('\n') + '\n',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      maxBuffer: 1024 * 1024 * 1024,
+    });
+    let offset = 0;
+    for (const id of wanted) {
+      // Each entry: "<sha> <type> <size>\n<size bytes>\n", or "<object> missing\n".
+      const nl = batch.indexOf(0x0a, offset);
+      const header = batch.subarray(offset, nl).toString('utf8').split(' ');
+      if (header[1] === 'missing') throw new Error(`git: ${files.find((f) => ids.get(f) === id)} does not exist at ${commit}`);
+      const size = Number(header[2]);
+      blobContents.set(id, batch.subarray(nl + 1, nl + 1 + size));
+      offset = nl + 1 + size + 1;
+    }
   }
-  return out;
+  return files.map((f) => blobContents.get(ids.get(f)!)!);
 }
+
+/** Blob contents by id, for this process. */
+const blobContents = new Map<string, Buffer>();
 
 /**
  * The base revision of a change: the explicit `--base`, else `$LZ_BASE_REF`, else `HEAD` (the

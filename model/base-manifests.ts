@@ -24,8 +24,12 @@ export type BaseManifests =
   | { readonly ok: true; readonly ref: string; readonly tenants: ReadonlyMap<string, BaseTenant> }
   | { readonly ok: false; readonly reason: string };
 
-/** Reads every manifest of `tenantsDir` at `ref` with one `git cat-file --batch` call. */
-export function readBaseManifests(tenantsDir: string, ref: string): BaseManifests {
+/**
+ * Reads every manifest of `tenantsDir` at `ref` with one `git cat-file --batch` call. `parsed`
+ * may give the document of bytes already parsed (the same file in the working tree), which are
+ * then not parsed again.
+ */
+export function readBaseManifests(tenantsDir: string, ref: string, parsed?: (bytes: Buffer) => Readonly<Record<string, unknown>> | undefined): BaseManifests {
   const dir = path.resolve(tenantsDir);
   if (!fs.existsSync(dir)) return { ok: false, reason: `${tenantsDir} does not exist` };
   const top = gitToplevel(dir);
@@ -38,15 +42,8 @@ export function readBaseManifests(tenantsDir: string, ref: string): BaseManifest
   if (listing.length === 0) return { ok: true, ref, tenants };
   const blobs = readBlobs(top, commit, listing);
   for (const [i, file] of listing.entries()) {
-    const body = blobs[i].toString('utf8');
     const stem = path.basename(file, path.extname(file));
-    let doc: Record<string, unknown> | undefined;
-    try {
-      const parsed = parse(body, { maxAliasCount: 50 });
-      doc = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
-    } catch {
-      doc = undefined;
-    }
+    const doc = parsed?.(blobs[i]) ?? parseLeniently(blobs[i]);
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     const account = doc?.account && typeof doc.account === 'object' ? (doc.account as Record<string, unknown>) : undefined;
     const migration = doc?.migration && typeof doc.migration === 'object' ? (doc.migration as Record<string, unknown>) : undefined;
@@ -62,4 +59,14 @@ export function readBaseManifests(tenantsDir: string, ref: string): BaseManifest
     });
   }
   return { ok: true, ref, tenants };
+}
+
+/** The base only supplies a few facts: a document that does not parse supplies none. */
+function parseLeniently(bytes: Buffer): Readonly<Record<string, unknown>> | undefined {
+  try {
+    const doc = parse(bytes.toString('utf8'), { maxAliasCount: 50 });
+    return doc && typeof doc === 'object' && !Array.isArray(doc) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
 }

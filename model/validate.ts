@@ -1,8 +1,11 @@
+import { createHash } from 'crypto';
 import * as path from 'path';
+import { stableStringify } from '../format/stable-json';
 import { baseRevision } from '../git/git';
 import { compareDiagnostics, Diagnostic, hasErrors } from './diagnostics';
+import { FileSource } from './file-source';
 import { readBaseManifests } from './base-manifests';
-import { displayPath, loadSettings, loadTenantDocuments, LoadedTenant, PendingManifest } from './load';
+import { displayPath, loadSettings, loadTenantDocuments, LoadedTenant, PendingManifest, TenantDocument } from './load';
 import { tenantProfile } from './profile';
 import { ValidationCache } from './validation-cache';
 import { checkAcrossTenants } from './rules/cross-tenant';
@@ -25,6 +28,8 @@ export interface ValidateOptions {
   readonly cwd?: string;
   /** The validation cache file (model/validation-cache.ts). @default no cache */
   readonly cacheFile?: string;
+  /** Where the settings file and the tenants directory are read from. @default the disk */
+  readonly files?: FileSource;
 }
 
 /** A landing zone whose settings and manifests passed every check. */
@@ -44,29 +49,61 @@ export interface ValidationResult {
 
 export function validateLandingZone(opts: ValidateOptions): ValidationResult {
   const diagnostics: Diagnostic[] = [];
-  const settingsResult = loadSettings(opts.settingsFile, opts.cwd);
+  const settingsResult = loadSettings(opts.settingsFile, opts.cwd, opts.files);
   diagnostics.push(...settingsResult.diagnostics);
   if (settingsResult.loaded) diagnostics.push(...checkSettings(settingsResult.loaded));
   const settings = settingsResult.loaded?.settings;
 
-  const cache = opts.cacheFile ? new ValidationCache(opts.cacheFile) : undefined;
-  const { documents, diagnostics: loadDiagnostics } = loadTenantDocuments(opts.tenantsDir, opts.pending, opts.cwd, cache);
-  cache?.save();
+  const cache = opts.cacheFile ? ValidationCache.open(opts.cacheFile) : undefined;
+  const { documents, diagnostics: loadDiagnostics } = loadTenantDocuments(opts.tenantsDir, opts.pending, opts.cwd, cache, opts.files);
   diagnostics.push(...loadDiagnostics);
-  for (const doc of documents) diagnostics.push(...checkTenantDocument(doc, settings));
+  const settingsDigest = settings ? createHash('sha256').update(stableStringify(settings)).digest('hex') : undefined;
+  for (const doc of documents) diagnostics.push(...checkedDocument(doc, settings, settingsDigest, cache));
+  cache?.save();
   diagnostics.push(...checkAcrossTenants(documents));
   const baseRef = opts.baseRef === undefined ? baseRevision(undefined) : opts.baseRef;
   if (baseRef !== false) {
-    diagnostics.push(...checkAgainstBase(documents, readBaseManifests(opts.tenantsDir, baseRef), displayPath(path.resolve(opts.tenantsDir), opts.cwd)));
+    // A base file with the bytes of a manifest read here parses to the same document.
+    const parsed = new Map(documents.map((d) => [d.bytes.toString('latin1'), d.raw]));
+    const base = readBaseManifests(opts.tenantsDir, baseRef, (bytes) => parsed.get(bytes.toString('latin1')));
+    diagnostics.push(...checkAgainstBase(documents, base, displayPath(path.resolve(opts.tenantsDir), opts.cwd)));
   }
 
   const sorted = dedupe(diagnostics).sort(compareDiagnostics);
   const result = { diagnostics: sorted, filesRead: documents.length + 1 };
   if (hasErrors(sorted) || !settings) return result;
-  const tenants = documents
-    .map((d) => ({ manifest: d.manifest!, profile: tenantProfile(settings, d.manifest!), source: d.source, fileName: d.fileName }))
-    .sort((a, b) => (a.manifest.id < b.manifest.id ? -1 : a.manifest.id > b.manifest.id ? 1 : 0));
+  const tenants = documents.map((d) => loadedTenant(settings, d)).sort((a, b) => (a.manifest.id < b.manifest.id ? -1 : a.manifest.id > b.manifest.id ? 1 : 0));
   return { ...result, landingZone: { settings, tenants } };
+}
+
+/** A valid tenant; its profile is decided when first read (and then kept, model/profile.ts). */
+function loadedTenant(settings: LandingZoneSettings, doc: TenantDocument): LoadedTenant {
+  const manifest = doc.manifest!;
+  return {
+    manifest,
+    source: doc.source,
+    fileName: doc.fileName,
+    get profile() {
+      return tenantProfile(settings, manifest);
+    },
+  };
+}
+
+/**
+ * A document's own findings depend only on it and the settings: kept in the validation cache
+ * by the settings' digest, and per process by document object (documents from the cache are
+ * the same objects for the same file name and bytes, so the base and head of a comparison
+ * check an unchanged manifest once).
+ */
+const checked = new WeakMap<object, { readonly settings: LandingZoneSettings | undefined; readonly diagnostics: ReadonlyArray<Diagnostic> }>();
+function checkedDocument(doc: TenantDocument, settings: LandingZoneSettings | undefined, settingsDigest: string | undefined, cache: ValidationCache | undefined): ReadonlyArray<Diagnostic> {
+  const known = checked.get(doc.raw);
+  if (known && known.settings === settings) return known.diagnostics;
+  const cached = doc.cacheKey && settingsDigest ? cache?.checks(doc.cacheKey, settingsDigest) : undefined;
+  const diagnostics = cached ?? checkTenantDocument(doc, settings);
+  if (!cached && doc.cacheKey && settingsDigest) cache?.setChecks(doc.cacheKey, settingsDigest, diagnostics);
+  checked.set(doc.raw, { settings, diagnostics });
+  return diagnostics;
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {

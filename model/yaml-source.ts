@@ -1,6 +1,6 @@
-import * as fs from 'fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Node } from 'yaml';
 import { Diagnostic, formatPath } from './diagnostics';
+import { DISK, FileSource } from './file-source';
 
 /** Manifests are small; anything larger is a mistake (a generated dump, a binary) and is refused. */
 export const MAX_YAML_BYTES = 256 * 1024;
@@ -154,19 +154,19 @@ export function parseYamlBytes(file: string, bytes: Uint8Array, what: string): Y
   return { ok: true, source: { file, doc, lineCounter }, data };
 }
 
-export function readYamlFile(file: string, displayName: string, what: string): YamlReadResult {
-  const bytes = readYamlBytes(file, displayName, what);
+export function readYamlFile(file: string, displayName: string, what: string, files: FileSource = DISK): YamlReadResult {
+  const bytes = readYamlBytes(file, displayName, what, files);
   return Buffer.isBuffer(bytes) ? parseYamlBytes(displayName, bytes, what) : { ok: false, diagnostics: bytes };
 }
 
 /** The bytes of a YAML file, or located diagnostics when it is not a readable regular file of acceptable size. */
-export function readYamlBytes(file: string, displayName: string, what: string): Buffer | Diagnostic[] {
+export function readYamlBytes(file: string, displayName: string, what: string, files: FileSource = DISK): Buffer | Diagnostic[] {
   let bytes: Buffer;
   try {
-    const stat = fs.statSync(file);
-    if (!stat.isFile()) return [fileError(displayName, 'not a regular file', `a YAML ${what}`)];
+    const stat = files.stat(file);
+    if (!stat.isFile) return [fileError(displayName, 'not a regular file', `a YAML ${what}`)];
     if (stat.size > MAX_YAML_BYTES) return [fileError(displayName, `file is ${stat.size} bytes, larger than the ${MAX_YAML_BYTES}-byte limit for a ${what}`, `a ${what} of at most ${MAX_YAML_BYTES / 1024} KiB`)];
-    bytes = fs.readFileSync(file);
+    bytes = files.read(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'ENOENT' ? 'file does not exist' : `cannot read file (${err.code ?? err.message})`;

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { DocumentError, parseDocument } from '../format/json-document';
 import { stableStringify } from '../format/stable-json';
-import { extractAtCommit, gitToplevel, headCommit, isDirty, repoRelative, resolveCommit } from '../git/git';
+import { filesAtCommit, gitToplevel, headCommit, isDirty, repoRelative, resolveCommit } from '../git/git';
 import { CODE_ROOT, commitCodeDigest, fingerprintedInventory, workingTreeCodeDigest } from '../model/fingerprint';
+import { memoryFiles } from '../model/file-source';
 import { LandingZone, validateLandingZone } from '../model/validate';
 import { synthesizeLandingZoneInParallel } from '../stacks/synthesize';
 import { RevisionInfo, synthesizeRevision, writeEmptySynthesis } from './revision-synthesis';
@@ -178,17 +178,13 @@ async function sameCodeSyntheses(opts: PrepareOptions, baseDir: string, headDir:
 function landingZoneAt(top: string, commit: string, opts: PrepareOptions): LandingZone | undefined | 'invalid' {
   const relSettings = repoRelative(top, opts.settingsFile);
   const relTenants = repoRelative(top, opts.tenantsDir);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-base-'));
-  try {
-    const found = extractAtCommit(top, commit, [relSettings, relTenants], tmp);
-    if (!found.includes(relSettings)) return undefined;
-    const tenantsDir = path.join(tmp, ...relTenants.split('/'));
-    fs.mkdirSync(tenantsDir, { recursive: true });
-    const result = validateLandingZone({ settingsFile: path.join(tmp, ...relSettings.split('/')), tenantsDir, baseRef: false, cwd: tmp, cacheFile: opts.validationCache });
-    return result.landingZone ?? 'invalid';
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  const found = filesAtCommit(top, commit, [relSettings, relTenants]);
+  if (!found.has(relSettings)) return undefined;
+  // Read from memory at the repository's own paths: file names in findings, and the validation
+  // cache's keys, are those of the working tree.
+  const files = memoryFiles(top, found, [relTenants]);
+  const result = validateLandingZone({ settingsFile: path.join(top, ...relSettings.split('/')), tenantsDir: path.join(top, ...relTenants.split('/')), baseRef: false, cwd: top, cacheFile: opts.validationCache, files });
+  return result.landingZone ?? 'invalid';
 }
 
 async function reuseSyntheses(opts: PrepareOptions, workDir: string, top: string | undefined, headRevision: HeadInfo): Promise<Syntheses> {
