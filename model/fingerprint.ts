@@ -26,7 +26,7 @@ import { TenantManifest } from './schema/tenant';
  */
 
 /** Bumped when the meaning of a fingerprint changes, so that old cache entries are never reused. */
-export const FINGERPRINT_VERSION = 1;
+export const FINGERPRINT_VERSION = 2;
 
 /**
  * The files synthesis can read (relative to the code root): the code of the layers stacks/
@@ -111,16 +111,19 @@ export function fingerprintBase(code: string, settings: LandingZoneSettings, boo
 export function stackFingerprint(base: FingerprintBase, spec: StackSpec, tenant?: TenantManifest): string {
   if (spec.tenantId !== undefined && tenant?.id !== spec.tenantId) throw new Error(`stackFingerprint: stack ${spec.name} needs the manifest of tenant ${spec.tenantId}`);
   if (spec.tenantId === undefined && tenant !== undefined) throw new Error(`stackFingerprint: shared stack ${spec.name} reads no manifest`);
-  return sha256(
-    stableStringify({
-      version: FINGERPRINT_VERSION,
-      code: base.code,
-      settings: base.settings,
-      bootstrapLocalState: spec.kind === 'bootstrap' && base.bootstrapLocalState,
-      spec,
-      tenant: tenant ?? null,
-    }),
-  );
+  const stack = stableStringify({ version: FINGERPRINT_VERSION, code: base.code, settings: base.settings, bootstrapLocalState: spec.kind === 'bootstrap' && base.bootstrapLocalState, spec });
+  return sha256(`${stack}\n${tenant ? manifestJson(tenant) : 'null'}`);
+}
+
+/** A manifest's stable JSON, once per manifest object: a tenant's two stacks, and both sides of a comparison, share it. */
+const manifestJsons = new WeakMap<TenantManifest, string>();
+function manifestJson(tenant: TenantManifest): string {
+  let json = manifestJsons.get(tenant);
+  if (json === undefined) {
+    json = stableStringify(tenant);
+    manifestJsons.set(tenant, json);
+  }
+  return json;
 }
 
 function sha256(text: string): string {
@@ -133,15 +136,38 @@ export interface FingerprintedStack {
   readonly fingerprint: string;
 }
 
-/** The inventory of a landing zone (or of the given tenants and what they depend on), fingerprinted. */
+type FingerprintInput = { readonly settings: LandingZoneSettings; readonly tenants: ReadonlyArray<{ readonly manifest: TenantManifest; readonly profile: InventoryProfile }> };
+
+/** Inventories already fingerprinted, per landing zone object: a command fingerprints the same landing zone in several steps. */
+const inventories = new WeakMap<FingerprintInput, Map<string, ReadonlyArray<FingerprintedStack>>>();
+
+/**
+ * The inventory of a landing zone (or of the given tenants and what they depend on),
+ * fingerprinted. Computed once per landing zone object, code digest and options; the landing
+ * zone is treated as immutable, as everything downstream of validation does.
+ */
 export function fingerprintedInventory(
-  input: { readonly settings: LandingZoneSettings; readonly tenants: ReadonlyArray<{ readonly manifest: TenantManifest; readonly profile: InventoryProfile }> },
+  input: FingerprintInput,
   codeDigest: string,
   opts: { readonly tenantIds?: ReadonlyArray<string>; readonly bootstrapLocalState?: boolean } = {},
-): FingerprintedStack[] {
-  const inventory = stackInventory(input.tenants.map((t) => t.profile));
-  const selected = opts.tenantIds ? stacksForTenants(inventory, opts.tenantIds) : inventory;
-  const base = fingerprintBase(codeDigest, input.settings, opts.bootstrapLocalState === true);
-  const manifests = new Map(input.tenants.map((t) => [t.manifest.id, t.manifest]));
-  return selected.map((spec) => ({ spec, fingerprint: stackFingerprint(base, spec, spec.tenantId ? manifests.get(spec.tenantId) : undefined) }));
+): ReadonlyArray<FingerprintedStack> {
+  const key = JSON.stringify([codeDigest, opts.tenantIds ?? null, opts.bootstrapLocalState === true]);
+  let byKey = inventories.get(input);
+  if (!byKey) {
+    byKey = new Map();
+    inventories.set(input, byKey);
+  }
+  let result = byKey.get(key);
+  if (!result) {
+    // A tenant's stacks depend only on its own profile, and the shared stacks on none: the
+    // inventory of the selected tenants holds exactly their stacks as the whole one does.
+    const wanted = opts.tenantIds ? new Set(opts.tenantIds) : undefined;
+    const inventory = stackInventory(input.tenants.filter((t) => !wanted || wanted.has(t.manifest.id)).map((t) => t.profile));
+    const selected = opts.tenantIds ? stacksForTenants(inventory, opts.tenantIds) : inventory;
+    const base = fingerprintBase(codeDigest, input.settings, opts.bootstrapLocalState === true);
+    const manifests = new Map(input.tenants.map((t) => [t.manifest.id, t.manifest]));
+    result = Object.freeze(selected.map((spec) => Object.freeze({ spec, fingerprint: stackFingerprint(base, spec, spec.tenantId ? manifests.get(spec.tenantId) : undefined) })));
+    byKey.set(key, result);
+  }
+  return result;
 }
