@@ -59,8 +59,17 @@ export class SynthesisCache {
     }
   }
 
-  /** Copies a cached stack's directory to `stackDir` (which must not exist). */
-  materialize(fingerprint: string, stackDir: string): void {
-    fs.cpSync(path.join(this.entryDir(fingerprint), 'stack'), stackDir, { recursive: true, errorOnExist: true, force: false });
+  /** Where a cached stack's directory is (it may not exist). */
+  stackDir(fingerprint: string): string {
+    return path.join(this.entryDir(fingerprint), 'stack');
+  }
+
+  /**
+   * Copies a cached stack's directory to `stackDir` (which must not exist); `move` takes it
+   * out of the cache instead (a cache made for one run, about to be removed).
+   */
+  materialize(fingerprint: string, stackDir: string, move = false): void {
+    if (move) fs.renameSync(this.stackDir(fingerprint), stackDir);
+    else fs.cpSync(this.stackDir(fingerprint), stackDir, { recursive: true, errorOnExist: true, force: false });
   }
 }

@@ -206,26 +206,74 @@ function cleanup(job: SynthesisJob): void {
   if (job.privateCache) fs.rmSync(job.privateCache, { recursive: true, force: true });
 }
 
-/** Copies every selected stack out of the cache, writes manifest.json and the stack index, and swaps the output in. */
+/**
+ * Whether two directories hold the same files with the same bytes (and nothing else). A stack
+ * directory of earlier output is left in place only when it is exactly what the cache holds:
+ * an edited file, or Terraform's working files, make it be written again.
+ */
+function sameTree(a: string, b: string): boolean {
+  try {
+    const list = (dir: string) => fs.readdirSync(dir, { withFileTypes: true }).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    const ea = list(a);
+    const eb = list(b);
+    if (ea.length !== eb.length) return false;
+    return ea.every((x, i) => {
+      const y = eb[i];
+      if (x.name !== y.name) return false;
+      if (x.isDirectory() && y.isDirectory()) return sameTree(path.join(a, x.name), path.join(b, y.name));
+      if (!x.isFile() || !y.isFile()) return false;
+      const fa = path.join(a, x.name);
+      const fb = path.join(b, y.name);
+      return fs.statSync(fa).size === fs.statSync(fb).size && fs.readFileSync(fa).equals(fs.readFileSync(fb));
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The stacks of earlier output in `finalDir` that stay where they are: those the output being
+ * extended wrote (`extend`), and, with a shared cache, those whose directory is byte for byte
+ * the cache's entry for their fingerprint. A synthesis after a small change then writes only
+ * what changed, not the whole estate.
+ */
+function stacksInPlace(job: SynthesisJob): Set<string> {
+  const inPlace = new Set(job.kept.keys());
+  if (job.privateCache || !fs.existsSync(path.join(job.finalDir, STACK_INDEX_FILE))) return inPlace;
+  const previous = keptStacks(job.finalDir, job.fingerprints);
+  for (const spec of job.written) {
+    if (inPlace.has(spec.name) || !previous.has(spec.name)) continue;
+    if (sameTree(previous.get(spec.name)!.dir, job.cache.stackDir(job.fingerprints.get(spec.name)!))) inPlace.add(spec.name);
+  }
+  return inPlace;
+}
+
+/**
+ * Writes the output: the stacks not already in place copied out of the cache, manifest.json and
+ * the stack index. Everything is staged first; when no earlier stack stays, the staging folder
+ * replaces the output whole. Otherwise the output is updated in place: its stack index is
+ * removed first (an interrupted update leaves output no later run reuses), changed stacks are
+ * swapped in, stale ones removed, and manifest.json and the index written last.
+ */
 function finish(job: SynthesisJob): SynthResult {
   const byName = new Map(job.written.map((s) => [s.name, s]));
   const manifestStacks: Record<string, Record<string, unknown>> = {};
   let version = '';
   const missed = new Set(job.misses.map((s) => s.name));
+  const inPlace = stacksInPlace(job);
   const stacks: SynthesizedStack[] = job.written.map((spec) => {
     const fingerprint = job.fingerprints.get(spec.name)!;
     const k = job.kept.get(spec.name);
     if (k) {
-      fs.cpSync(k.dir, path.join(job.staging, 'stacks', spec.name), { recursive: true });
       version = k.version;
       manifestStacks[spec.name] = { ...k.manifestEntry, dependencies: spec.dependsOn.filter((d) => byName.has(d)) };
       const file = String(k.manifestEntry.synthesizedStackPath);
-      const text = fs.readFileSync(path.join(job.staging, file), 'utf8');
+      const text = fs.readFileSync(path.join(job.finalDir, file), 'utf8');
       return { spec, file, resources: k.resources, dataSources: countBlocks(JSON.parse(text), 'data'), bytes: Buffer.byteLength(text), fingerprint, fromCache: true };
     }
     const entry = job.cache.get(fingerprint);
     if (!entry) throw new Error(`synthesis of stack ${spec.name} left nothing in the cache (${fingerprint})`);
-    job.cache.materialize(fingerprint, path.join(job.staging, 'stacks', spec.name));
+    if (!inPlace.has(spec.name)) job.cache.materialize(fingerprint, path.join(job.staging, 'stacks', spec.name), job.privateCache !== undefined);
     version = entry.version;
     // Stacks are synthesized in separate Apps, so dependencies come from the inventory.
     manifestStacks[spec.name] = { ...entry.manifestEntry, dependencies: spec.dependsOn.filter((d) => byName.has(d)) };
@@ -243,10 +291,29 @@ function finish(job: SynthesisJob): SynthResult {
       }),
     }),
   );
-  fs.rmSync(job.finalDir, { recursive: true, force: true });
-  fs.renameSync(job.staging, job.finalDir);
+  if (inPlace.size === 0) {
+    fs.rmSync(job.finalDir, { recursive: true, force: true });
+    fs.renameSync(job.staging, job.finalDir);
+  } else {
+    updateInPlace(job, inPlace);
+  }
   if (job.privateCache) fs.rmSync(job.privateCache, { recursive: true, force: true });
   return { outdir: job.finalDir, stacks, workerPeakRssMb: [] };
+}
+
+function updateInPlace(job: SynthesisJob, inPlace: ReadonlySet<string>): void {
+  const { finalDir, staging } = job;
+  fs.rmSync(path.join(finalDir, STACK_INDEX_FILE), { force: true });
+  for (const entry of fs.readdirSync(finalDir)) {
+    if (entry !== 'stacks' && entry !== 'manifest.json') fs.rmSync(path.join(finalDir, entry), { recursive: true, force: true });
+  }
+  for (const name of fs.readdirSync(path.join(finalDir, 'stacks'))) {
+    if (!inPlace.has(name)) fs.rmSync(path.join(finalDir, 'stacks', name), { recursive: true, force: true });
+  }
+  for (const name of fs.readdirSync(path.join(staging, 'stacks'))) fs.renameSync(path.join(staging, 'stacks', name), path.join(finalDir, 'stacks', name));
+  fs.renameSync(path.join(staging, 'manifest.json'), path.join(finalDir, 'manifest.json'));
+  fs.renameSync(path.join(staging, STACK_INDEX_FILE), path.join(finalDir, STACK_INDEX_FILE));
+  fs.rmSync(staging, { recursive: true, force: true });
 }
 
 /** Synthesizes every selected stack in this process (stacks the cache holds are copied). */

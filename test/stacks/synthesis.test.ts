@@ -134,6 +134,36 @@ describe('synthesis of the example landing zone', () => {
     expect(fs.readdirSync(path.dirname(out)).filter((f) => f.includes('partial'))).toEqual([]);
   });
 
+  test('with a cache, synthesis after a change rewrites only what changed, and the output equals a fresh synthesis', () => {
+    const cacheDir = tempDir();
+    const out = path.join(tempDir(), 'cdktf.out');
+    synthesizeLandingZone(lz, { outdir: out, cacheDir });
+    const inode = (name: string) => fs.statSync(path.join(out, 'stacks', name, 'cdk.tf.json')).ino;
+    const untouched = 'tenant-harbor-logistics';
+    const before = inode(untouched);
+    const cedar = lz.tenants.find((t) => t.manifest.id === 'cedar-dental')!.manifest;
+    const changed = withTenant(lz, { ...cedar, displayName: 'Cedar Dental Group' });
+    const again = synthesizeLandingZone(changed, { outdir: out, cacheDir });
+    expect(inode(untouched)).toBe(before);
+    const fresh = synthTo(changed);
+    expect(readTree(out)).toEqual(readTree(fresh.outdir));
+    expect(again.stacks.map((s) => s.spec.name)).toEqual(fresh.stacks.map((s) => s.spec.name));
+
+    // An edited file, or a file Terraform left in a stack's folder, is not what synthesis writes: that stack is written again.
+    fs.writeFileSync(path.join(out, 'stacks', untouched, 'cdk.tf.json'), '{}');
+    fs.writeFileSync(path.join(out, 'stacks', 'platform', '.terraform.lock.hcl'), '# provider locks');
+    fs.writeFileSync(path.join(out, 'stray.txt'), 'x');
+    synthesizeLandingZone(changed, { outdir: out, cacheDir });
+    expect(readTree(out)).toEqual(readTree(fresh.outdir));
+
+    // A removed tenant's stacks leave the output; nothing else is rewritten.
+    const without = { ...changed, tenants: changed.tenants.filter((t) => t.manifest.id !== 'cedar-dental') };
+    const kept = inode(untouched);
+    synthesizeLandingZone(without, { outdir: out, cacheDir });
+    expect(inode(untouched)).toBe(kept);
+    expect(readTree(out)).toEqual(readTree(synthTo(without).outdir));
+  });
+
   test('extending a sparse synthesis keeps the stacks it wrote as they are, adds the rest, and writes anew what changed or cannot be read', () => {
     const out = path.join(tempDir(), 'pipeline-head');
     const tenant = 'tenant-cedar-dental';
