@@ -9,6 +9,7 @@ import { StackSpec } from '../model/inventory';
 import { LoadedTenant } from '../model/load';
 import { LandingZoneSettings } from '../model/schema/settings';
 import type { LandingZoneStack, LandingZoneStackProps } from './landing-zone-stack';
+import { CdktfShortcuts, withCdktfShortcuts } from './lean-synthesis';
 import { CachedStack, SynthesisCache } from './synthesis-cache';
 
 /** What synthesis reads of a landing zone: the settings, and each tenant's manifest and profile. */
@@ -62,6 +63,8 @@ export interface SynthOptions {
   readonly stacksPerWorker?: number;
   /** Most stacks one worker process synthesizes before a fresh one takes over. @default STACKS_PER_PROCESS */
   readonly stacksPerProcess?: number;
+  /** CDKTF work skipped because it does not change the output (stacks/lean-synthesis.ts). @default every shortcut */
+  readonly cdktfShortcuts?: CdktfShortcuts;
 }
 
 export interface SynthesizedStack {
@@ -390,6 +393,7 @@ export interface WorkerRequest {
   readonly scratch: string;
   readonly bootstrapLocalState: boolean;
   readonly batchSize?: number;
+  readonly cdktfShortcuts?: CdktfShortcuts;
 }
 
 export type WorkerReply = { readonly ok: true; readonly maxRssMb: number } | { readonly ok: false; readonly error: string };
@@ -406,6 +410,7 @@ function runWorker(specs: ReadonlyArray<StackSpec>, input: SynthesisInput, job: 
     scratch,
     bootstrapLocalState: opts.bootstrapLocalState === true,
     batchSize: opts.batchSize,
+    cdktfShortcuts: opts.cdktfShortcuts,
   };
   return new Promise((resolve, reject) => {
     const child = fork(path.join(__dirname, 'synthesis-worker.ts'), [], {
@@ -432,38 +437,14 @@ function runWorker(specs: ReadonlyArray<StackSpec>, input: SynthesisInput, job: 
 }
 
 /**
- * CDKTF records a full stack trace for every token it creates (`captureStackTrace`), only to
- * quote it in an error about that token; the synthesized JSON never contains it. While
- * synthesizing, capture is skipped and traces captured into plain objects are not formatted:
- * about a fifth of synthesis time, with identical output. Real errors keep their stack.
- */
-function withoutTokenStackTraces<T>(fn: () => T): T {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const traces = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: (below?: unknown) => string[] };
-  const capture = traces.captureStackTrace;
-  const original = Error.prepareStackTrace;
-  traces.captureStackTrace = () => [];
-  Error.prepareStackTrace = (target, frames) => {
-    if (!(target instanceof Error)) return '';
-    return original ? original(target, frames) : `${target}\n${frames.map((f) => `    at ${f}`).join('\n')}`;
-  };
-  try {
-    return fn();
-  } finally {
-    traces.captureStackTrace = capture;
-    Error.prepareStackTrace = original;
-  }
-}
-
-/**
  * Synthesizes `specs` in this process, batch by batch, and stores each stack in the cache.
  * Used in-process and by the worker processes.
  */
-export function synthesizeIntoCache(specs: ReadonlyArray<StackSpec>, input: SynthesisInput, fingerprints: ReadonlyMap<string, string>, cacheDir: string, opts: Pick<SynthOptions, 'bootstrapLocalState' | 'batchSize'>, scratch: string): void {
+export function synthesizeIntoCache(specs: ReadonlyArray<StackSpec>, input: SynthesisInput, fingerprints: ReadonlyMap<string, string>, cacheDir: string, opts: Pick<SynthOptions, 'bootstrapLocalState' | 'batchSize' | 'cdktfShortcuts'>, scratch: string): void {
   const { App: CdktfApp } = require('cdktf') as typeof import('cdktf');
   const cache = new SynthesisCache(cacheDir);
   const batchSize = Math.max(1, opts.batchSize ?? 100);
-  withoutTokenStackTraces(() => {
+  withCdktfShortcuts(() => {
     for (let i = 0; i < specs.length; i += batchSize) {
       const appDir = path.join(scratch, `batch-${i}`);
       fs.mkdirSync(appDir, { recursive: true });
@@ -479,6 +460,6 @@ export function synthesizeIntoCache(specs: ReadonlyArray<StackSpec>, input: Synt
       }
       fs.rmSync(appDir, { recursive: true, force: true });
     }
-  });
+  }, opts.cdktfShortcuts);
   fs.rmSync(scratch, { recursive: true, force: true });
 }
