@@ -10,11 +10,13 @@ import { generatedManifest } from './tenant-set';
  * `npm run bench [-- SIZE...]` (default 100 1000): for each size, a clone of this working tree
  * holding SIZE generated tenants (700 L1 / 200 L2 / 100 L3 per 1,000) committed in git, and every
  * figure measured as a whole `lz` command in a fresh process (start-up included), as a ratio to
- * the full single-process synthesis of the same run:
+ * the full single-process synthesis of the same run, and to the same synthesis with CDKTF as it
+ * comes (bench/reference-synth.ts: what `lz synth` did when issue 14 was filed):
  *
  * | figure | command |
  * |---|---|
  * | validate, cold and with the validation cache | `lz validate` |
+ * | full synthesis, one process, CDKTF as it comes (second reference) | bench/reference-synth.ts |
  * | full synthesis, one process (the reference) | `lz synth --no-cache --synth-workers 1` |
  * | full synthesis, worker processes | `lz synth --no-cache` (one per core) |
  * | synthesis after a one-manifest change, cache warm | `lz synth` |
@@ -31,9 +33,9 @@ interface Run {
   readonly out: string;
 }
 
-function lz(repo: string, args: ReadonlyArray<string>): Run {
+function lz(repo: string, args: ReadonlyArray<string>, script = 'measure-cli.ts'): Run {
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(repo, 'bench', 'measure-cli.ts'), ...args], {
+  const r = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(repo, 'bench', script), ...args], {
     cwd: repo,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
@@ -41,14 +43,14 @@ function lz(repo: string, args: ReadonlyArray<string>): Run {
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
-  let record: { code: number; maxRssMb: number; out: string; err: string };
+  let record: { code: number; maxRssMb: number; out?: string; err?: string };
   try {
     record = JSON.parse(last);
   } catch {
     throw new Error(`lz ${args.join(' ')} did not finish:\n${r.stderr}`);
   }
   if (record.code !== 0) throw new Error(`lz ${args.join(' ')} exited ${record.code}:\n${record.err}`);
-  return { seconds, maxRssMb: record.maxRssMb, out: record.out };
+  return { seconds, maxRssMb: record.maxRssMb, out: record.out ?? '' };
 }
 
 function workerPeak(run: Run): number | undefined {
@@ -66,8 +68,10 @@ function writeManifest(repo: string, m: Record<string, unknown>): void {
 
 const rows: string[][] = [];
 const problems: string[] = [];
+let unshortened: Run | undefined;
 function row(size: number, figure: string, run: Run, reference?: Run, workers?: number): void {
-  rows.push([String(size), figure, `${run.seconds.toFixed(2)} s`, reference ? `${(reference.seconds / run.seconds).toFixed(2)}x` : '', `${run.maxRssMb} MB${workers !== undefined ? ` / ${workers} MB` : ''}`]);
+  const ratio = (ref?: Run) => (ref ? `${(ref.seconds / run.seconds).toFixed(2)}x` : '');
+  rows.push([String(size), figure, `${run.seconds.toFixed(2)} s`, ratio(reference), ratio(reference && unshortened), `${run.maxRssMb} MB${workers !== undefined ? ` / ${workers} MB` : ''}`]);
 }
 
 try {
@@ -80,12 +84,16 @@ try {
     lz(repo, [...noHistory, 'validate']);
     row(size, 'validate, cache warm', lz(repo, [...noHistory, 'validate']));
 
+    unshortened = lz(repo, [path.join(repo, 'landing-zone.yaml'), bench.tenants, path.join(repo, 'out-unshortened')], 'reference-synth.ts');
     const single = lz(repo, [...noHistory, '--no-cache', '--synth-workers', '1', 'synth', '--out', 'out-single']);
+    row(size, 'full synthesis, one process, CDKTF as it comes', unshortened, single);
     row(size, 'full synthesis, one process (reference)', single, single);
     const parallel = lz(repo, [...noHistory, '--no-cache', 'synth', '--out', 'out-parallel']);
     row(size, `full synthesis, ${os.availableParallelism()} worker processes`, parallel, single, workerPeak(parallel));
     const diff = spawnSync('diff', ['-r', '-q', 'out-single', 'out-parallel'], { cwd: repo, encoding: 'utf8' });
     if (diff.status !== 0) problems.push(`${size}: parallel output differs from the single-process output:\n${diff.stdout}`);
+    const stacksDiff = spawnSync('diff', ['-r', '-q', 'out-single', 'out-unshortened'], { cwd: repo, encoding: 'utf8' });
+    if (stacksDiff.status !== 0) problems.push(`${size}: the CDKTF shortcuts changed the output:\n${stacksDiff.stdout}`);
 
     row(size, 'synthesis filling the cache', lz(repo, [...noHistory, 'synth', '--out', 'out-cached']), single);
     const changed = generatedManifest(Math.floor(size * 0.8), 'L2');
@@ -109,9 +117,9 @@ try {
     if (JSON.stringify(affectedStacks(addedAffected)) !== JSON.stringify(wantAdded)) problems.push(`${size}: affected reported ${affectedStacks(addedAffected).join(', ')}, expected ${wantAdded.join(', ')}`);
     bench.remove();
   }
-  const widths = [7, 52, 9, 6, 20];
+  const widths = [7, 52, 9, 6, 14, 20];
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  console.log(line(['tenants', 'figure', 'time', 'ratio', 'peak RSS (process / worker)']));
+  console.log(line(['tenants', 'figure', 'time', 'ratio', 'ratio vs CDKTF', 'peak RSS (process / worker)']));
   for (const r of rows) console.log(line(r));
   for (const p of problems) console.error(`✗ ${p}`);
   if (problems.length > 0) process.exitCode = 1;
