@@ -226,11 +226,13 @@ export function blobsAt(top: string, commit: string, dir: string): Map<string, s
 
 /**
  * The files of the working tree under `dir` that git would commit: tracked files that still
- * exist and untracked files that are not ignored, paths relative to `dir`.
+ * exist and untracked files that are not ignored, paths relative to `dir`; only under `within`
+ * (paths relative to `dir`) when given.
  */
-export function workingTreeFiles(top: string, dir: string): string[] {
+export function workingTreeFiles(top: string, dir: string, within?: ReadonlyArray<string>): string[] {
   const prefix = dir === '.' ? '' : `${dir}/`;
-  return git(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--full-name', ...(prefix ? ['--', prefix] : [])])
+  const specs = within ? within.map((w) => `${prefix}${w}`) : prefix ? [prefix] : [];
+  return git(top, ['--literal-pathspecs', 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--full-name', ...(specs.length > 0 ? ['--', ...specs] : [])])
     .split('\0')
     .filter((f) => f.startsWith(prefix) && f !== '' && fs.existsSync(path.join(top, f)))
     .map((f) => f.slice(prefix.length));

@@ -36,9 +36,11 @@ export const FINGERPRINT_VERSION = 2;
  * test in test/stacks/fingerprint.property.test.ts proves synthesis opens nothing outside this.
  * Manifests and settings are fingerprinted per stack in their parsed form.
  */
+const SYNTHESIS_FOLDERS = ['model', 'contract', 'modules', 'stacks', 'terraform', 'format', 'git', 'functions', 'scripts'] as const;
+const SYNTHESIS_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'cdktf.json'] as const;
 export const SYNTHESIS_INPUTS: ReadonlyArray<RegExp> = [
-  /^(model|contract|modules|stacks|terraform|format|git|functions|scripts)\/.*\.(ts|js|json)$/,
-  /^(package\.json|package-lock\.json|tsconfig\.json|cdktf\.json)$/,
+  new RegExp(`^(${SYNTHESIS_FOLDERS.join('|')})/.*\\.(ts|js|json)$`),
+  new RegExp(`^(${SYNTHESIS_FILES.map((f) => f.replace(/\./g, '\\.')).join('|')})$`),
 ];
 
 export function isSynthesisInput(file: string): boolean {
@@ -81,7 +83,9 @@ export function workingTreeCodeDigest(codeRoot: string = CODE_ROOT): string {
 function computeWorkingTreeDigest(codeRoot: string): string {
   const top = gitToplevel(codeRoot);
   const rel = top ? repoRelative(top, codeRoot) : undefined;
-  const files = (top && rel !== undefined ? workingTreeFiles(top, rel) : walk(codeRoot)).filter(isSynthesisInput);
+  // Only the input folders and files are listed: git would otherwise look through every
+  // untracked output folder of the working tree for files it does not ignore.
+  const files = (top && rel !== undefined ? workingTreeFiles(top, rel, [...SYNTHESIS_FOLDERS, ...SYNTHESIS_FILES]) : walk(codeRoot)).filter(isSynthesisInput);
   return digestOf([...new Set(files)].flatMap((f) => {
     const file = path.join(codeRoot, f);
     const stat = fs.lstatSync(file);
