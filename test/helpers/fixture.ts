@@ -1,6 +1,5 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { Diagnostic } from '../../model/diagnostics';
@@ -9,6 +8,7 @@ import { TenantProfile, tenantProfile } from '../../model/profile';
 import { LandingZoneSettings } from '../../model/schema/settings';
 import { TenantSchema } from '../../model/schema/tenant';
 import { validateLandingZone, ValidationResult } from '../../model/validate';
+import { tempDir } from './temp';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const EXAMPLE_SETTINGS = path.join(REPO_ROOT, 'landing-zone.yaml');
@@ -70,7 +70,7 @@ export interface Fixture {
 }
 
 export function makeFixture(opts: { tenants?: Record<string, string | Buffer | Manifest>; settings?: string } = {}): Fixture {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-fixture-'));
+  const root = tempDir('lz-fixture-');
   const settingsFile = path.join(root, 'landing-zone.yaml');
   const tenantsDir = path.join(root, 'tenants');
   fs.mkdirSync(tenantsDir);

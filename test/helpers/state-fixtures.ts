@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { auditTenant } from '../../audit/engine';
 import { RuleResult } from '../../audit/model';
@@ -9,6 +8,7 @@ import { LandingZone } from '../../model/validate';
 import { SynthResult } from '../../stacks/synthesize';
 import { simulateApply, SimulatedApplyOptions } from './apply-simulator';
 import { stackJson } from './synth';
+import { tempDir } from './temp';
 
 /** When the audits of these helpers run: what retention periods are measured against. */
 export const AUDIT_TIME = '2030-06-01T00:00:00.000Z';
@@ -69,7 +69,7 @@ export async function auditResults(lz: LandingZone, dir: string, source: 'state'
 
 /** The audit results of a copy of the state under `clean` after `edit` broke something in it. */
 export async function auditBrokenCopy(lz: LandingZone, clean: string, edit: (dir: string) => void): Promise<Map<string, Map<string, RuleResult>>> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-audit-broken-'));
+  const dir = tempDir('lz-audit-broken-');
   fs.cpSync(clean, dir, { recursive: true });
   edit(dir);
   return auditResults(lz, dir);

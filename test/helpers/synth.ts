@@ -1,20 +1,18 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { tenantProfile } from '../../model/profile';
 import { LandingZone, validateLandingZone } from '../../model/validate';
 import { SynthResult, synthesizeLandingZone, SynthOptions } from '../../stacks/synthesize';
 import { EXAMPLE_SETTINGS, FIXTURE_TENANTS } from './fixture';
+import { tempDir } from './temp';
+
+export { tempDir };
 
 /** The landing zone of the tests' own tenant set (test/fixtures/tenants), never the live `tenants/`. */
 export function fixtureLandingZone(tenantsDir: string = FIXTURE_TENANTS): LandingZone {
   const r = validateLandingZone({ settingsFile: EXAMPLE_SETTINGS, tenantsDir, baseRef: false });
   if (!r.landingZone) throw new Error(`tenant set ${tenantsDir} invalid: ${JSON.stringify(r.diagnostics)}`);
   return r.landingZone;
-}
-
-export function tempDir(prefix = 'lz-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 export function synthTo(lz: LandingZone, opts: Partial<SynthOptions> = {}): SynthResult {

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { PipelineReport, StackReport } from '../../pipeline/report';
 import { lz } from '../helpers/cli';
 import { Fixture, l1, l2, l3 } from '../helpers/fixture';
+import { tempDir } from '../helpers/temp';
 import { commitAll, fakeTerraform, FakeScenario, fixtureArgs, gitFixture, intervals, planFixture } from './helpers';
 
 /**
@@ -284,7 +284,7 @@ describe('lz apply', () => {
 describe('lz plan reads plan documents fail-closed', () => {
   test('a delete of a KMS key under mode "MANAGED" fails its stack as unrecognized; a pre-1.0 plan fails its stack naming the Terraform needed; the others are planned', async () => {
     // Outside the checkout: --reuse-synth refuses a working tree with changes.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lz-odd-plans-'));
+    const dir = tempDir('lz-odd-plans-');
     const managedUpper = path.join(dir, 'managed-upper.json');
     fs.writeFileSync(managedUpper, JSON.stringify({ format_version: '1.2', resource_changes: [{ address: 'aws_kms_key.data', mode: 'MANAGED', type: 'aws_kms_key', change: { actions: ['delete'], before: {}, after: null } }] }));
     const old = path.join(dir, 'old-format.json');

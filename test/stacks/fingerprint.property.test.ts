@@ -230,5 +230,9 @@ function computeFresh(dir: string): string {
   const view = fs.mkdtempSync(path.join(path.dirname(dir), 'lz-code-view-'));
   fs.rmSync(view, { recursive: true });
   fs.symlinkSync(dir, view, 'dir');
-  return workingTreeCodeDigest(view);
+  try {
+    return workingTreeCodeDigest(view);
+  } finally {
+    fs.rmSync(view, { force: true });
+  }
 }
