@@ -39,23 +39,21 @@ function errno(code: 'ENOENT' | 'ENOTDIR' | 'EISDIR', file: string): NodeJS.Errn
  * lists a revision's files. A directory exists when it holds a file or is named in `dirs`.
  */
 export function memoryFiles(root: string, files: ReadonlyMap<string, Buffer>, dirs: ReadonlyArray<string> = []): FileSource {
-  const children = new Map<string, Map<string, SourceEntry>>();
-  const addDir = (rel: string) => {
-    if (!children.has(rel)) children.set(rel, new Map());
-  };
-  addDir('');
-  for (const d of dirs) {
-    const parts = d.split('/').filter(Boolean);
-    for (let i = 0; i <= parts.length; i++) addDir(parts.slice(0, i).join('/'));
-    for (let i = 1; i <= parts.length; i++) children.get(parts.slice(0, i - 1).join('/'))!.set(parts[i - 1], { name: parts[i - 1], isFile: false, isDirectory: true });
-  }
-  for (const file of files.keys()) {
-    const parts = file.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      addDir(parts.slice(0, i).join('/'));
+  const children = new Map<string, Map<string, SourceEntry>>([['', new Map()]]);
+  // Registers the folder `parts` and every folder above it, each as an entry of its parent.
+  const addDir = (parts: ReadonlyArray<string>) => {
+    for (let i = 1; i <= parts.length; i++) {
+      const rel = parts.slice(0, i).join('/');
+      if (!children.has(rel)) children.set(rel, new Map());
       children.get(parts.slice(0, i - 1).join('/'))!.set(parts[i - 1], { name: parts[i - 1], isFile: false, isDirectory: true });
     }
-    children.get(parts.slice(0, -1).join('/'))!.set(parts[parts.length - 1], { name: parts[parts.length - 1], isFile: true, isDirectory: false });
+  };
+  for (const d of dirs) addDir(d.split('/').filter(Boolean));
+  for (const file of files.keys()) {
+    const parts = file.split('/');
+    const name = parts.pop()!;
+    addDir(parts);
+    children.get(parts.join('/'))!.set(name, { name, isFile: true, isDirectory: false });
   }
   const relative = (p: string): string | undefined => {
     const rel = path.relative(root, path.resolve(p));
