@@ -91,18 +91,14 @@ function loadedTenant(settings: LandingZoneSettings, doc: TenantDocument): Loade
 
 /**
  * A document's own findings depend only on it and the settings: kept in the validation cache
- * by the settings' digest, and per process by document object (documents from the cache are
- * the same objects for the same file name and bytes, so the base and head of a comparison
- * check an unchanged manifest once).
+ * under the settings' digest, so an unchanged manifest is checked once, by the working tree or
+ * by the base revision of a comparison, whichever reads it first.
  */
-const checked = new WeakMap<object, { readonly settings: LandingZoneSettings | undefined; readonly diagnostics: ReadonlyArray<Diagnostic> }>();
 function checkedDocument(doc: TenantDocument, settings: LandingZoneSettings | undefined, settingsDigest: string | undefined, cache: ValidationCache | undefined): ReadonlyArray<Diagnostic> {
-  const known = checked.get(doc.raw);
-  if (known && known.settings === settings) return known.diagnostics;
   const cached = doc.cacheKey && settingsDigest ? cache?.checks(doc.cacheKey, settingsDigest) : undefined;
-  const diagnostics = cached ?? checkTenantDocument(doc, settings);
-  if (!cached && doc.cacheKey && settingsDigest) cache?.setChecks(doc.cacheKey, settingsDigest, diagnostics);
-  checked.set(doc.raw, { settings, diagnostics });
+  if (cached) return cached;
+  const diagnostics = checkTenantDocument(doc, settings);
+  if (doc.cacheKey && settingsDigest) cache?.setChecks(doc.cacheKey, settingsDigest, diagnostics);
   return diagnostics;
 }
 
